@@ -1,0 +1,82 @@
+"""One exception tree for every failure a user can meet, each with its exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Exit codes shared by every command."""
+
+    OK = 0
+    PROBLEMS_FOUND = 1  # a check found problems
+    BAD_INPUT = 2  # bad usage or unreadable input
+    INTERNAL = 70  # a bug in cscoach (EX_SOFTWARE); shown only with --debug in full
+    INTERRUPTED = 130  # Ctrl-C / EOF at a prompt
+
+
+class CscoachError(Exception):
+    """Base of every error cscoach reports to a user as one line."""
+
+    exit_status: ExitStatus = ExitStatus.BAD_INPUT
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def lines(self) -> list[str]:
+        """The message as printed, one problem a line."""
+        return [self.message]
+
+
+class UsageError(CscoachError):
+    """The command line asked for something impossible (exit 2)."""
+
+
+class NoTerminalError(UsageError):
+    """An interactive command ran without a terminal and without its scripted twin."""
+
+
+class NotFoundError(CscoachError):
+    """A scenario id, file or content item does not exist (exit 2)."""
+
+
+class Interrupted(CscoachError):
+    """The user pressed Ctrl-C or closed input (exit 130)."""
+
+    exit_status = ExitStatus.INTERRUPTED
+
+    def __init__(self, message: str = "interrupted") -> None:
+        super().__init__(message)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One located finding in a content file: `file:line:col: severity: message`."""
+
+    path: str
+    line: int  # 1-based; 0 when unknown
+    col: int  # 1-based; 0 when unknown
+    message: str
+    severity: str = "error"  # "error" or "warning"
+    code: str = ""
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}:{self.col or 1}"
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class ContentError(CscoachError):
+    """A content file (scenario, phrasebook, steps ...) could not be loaded."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        if not problems:
+            raise ValueError("ContentError needs at least one problem")
+        self.problems = problems
+        super().__init__(str(problems[0]))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]

@@ -1,0 +1,126 @@
+"""Where the shipped content lives, and loading it as one Library."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cscoach.errors import ContentError, NotFoundError, Problem
+from cscoach.loader import load_phrasebook, load_scenario, load_sources, load_steps
+from cscoach.model import Phrasebook, PhraseEntry, Scenario, Source, StepCatalog
+
+STEPS_FILE = "steps.yaml"
+SOURCES_FILE = "sources.yaml"
+
+
+def content_root() -> Path:
+    """The folder holding `scenarios/` and `phrasebook/`.
+
+    `CSCOACH_CONTENT` wins; then the copy inside an installed wheel; then the source checkout
+    (an editable install or PYTHONPATH=src).
+    """
+    env = os.environ.get("CSCOACH_CONTENT")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    packaged = here / "_content"
+    if (packaged / "phrasebook").is_dir():
+        return packaged
+    return here.parent.parent
+
+
+@dataclass
+class Library:
+    """The curriculum: the seven steps, the source ids, the phrasebook, and the scenarios."""
+
+    root: Path
+    steps: StepCatalog
+    sources: dict[str, Source]
+    phrasebook: Phrasebook
+    _scenarios: dict[str, Scenario] = field(default_factory=dict)
+
+    @property
+    def scenario_dir(self) -> Path:
+        return self.root / "scenarios"
+
+    def scenario_files(self) -> list[Path]:
+        if not self.scenario_dir.is_dir():
+            return []
+        return sorted(p for p in self.scenario_dir.iterdir() if p.suffix in (".yaml", ".yml"))
+
+    def load_scenario_file(self, path: Path) -> Scenario:
+        return load_scenario(path, self.steps, _display(path), self.sources)
+
+    def scenario(self, ref: str) -> Scenario:
+        """A scenario by id (from the library) or by the path of a YAML file."""
+        if ref in self._scenarios:
+            return self._scenarios[ref]
+        as_path = Path(ref)
+        if ref.endswith((".yaml", ".yml")) or os.sep in ref or "/" in ref:
+            if not as_path.exists():
+                raise NotFoundError(f"{ref}: no such file")
+            return self.load_scenario_file(as_path)
+        named = self.scenario_dir / f"{ref}.yaml"
+        if named.is_file():
+            scenario = self.load_scenario_file(named)
+            if scenario.id == ref:
+                self._scenarios[ref] = scenario
+                return scenario
+        for scenario in self.all_scenarios():
+            if scenario.id == ref:
+                return scenario
+        known = [s.id for s in self.all_scenarios()]
+        close = difflib.get_close_matches(ref, known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(known)}"
+        raise NotFoundError(f"unknown scenario '{ref}'{hint} (see 'cscoach list')")
+
+    def all_scenarios(self) -> list[Scenario]:
+        """Every shipped scenario; a broken file stops with all its problems."""
+        out: list[Scenario] = []
+        problems: list[Problem] = []
+        for path in self.scenario_files():
+            try:
+                scenario = self.load_scenario_file(path)
+            except ContentError as exc:
+                problems.extend(exc.problems)
+                continue
+            self._scenarios[scenario.id] = scenario
+            out.append(scenario)
+        if problems:
+            raise ContentError(problems)
+        return out
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def load_library(root: Path | None = None) -> Library:
+    """Steps, sources and every phrasebook file under `root` (scenarios load on demand)."""
+    root = root or content_root()
+    book = root / "phrasebook"
+    if not book.is_dir():
+        raise NotFoundError(f"{book}: content folder not found (set CSCOACH_CONTENT to the "
+                            "folder holding scenarios/ and phrasebook/)")
+    steps = load_steps(book / STEPS_FILE, _display(book / STEPS_FILE))
+    sources = load_sources(book / SOURCES_FILE, _display(book / SOURCES_FILE))
+    entries: list[PhraseEntry] = []
+    problems: list[Problem] = []
+    for path in sorted(book.glob("*.yaml")):
+        if path.name in (STEPS_FILE, SOURCES_FILE):
+            continue
+        try:
+            entries.extend(load_phrasebook(path, _display(path), sources).entries)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    ids = [e.id for e in entries]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(Problem(_display(book), 0, 0, f"phrasebook id '{dup}' is used in two files"))
+    if problems:
+        raise ContentError(problems)
+    return Library(root, steps, sources, Phrasebook(tuple(entries)))

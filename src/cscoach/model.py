@@ -1,0 +1,171 @@
+"""The data of cscoach: scenarios, the seven steps, the phrasebook (typed and frozen)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+Lang = Literal["ko", "en"]
+LANGS: tuple[Lang, ...] = ("ko", "en")
+
+MOOD_MIN = -5
+MOOD_MAX = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A human-readable string in Korean and English."""
+
+    ko: str
+    en: str
+
+    def __call__(self, lang: Lang) -> str:
+        return self.ko if lang == "ko" else self.en
+
+    def both(self) -> tuple[str, str]:
+        return (self.ko, self.en)
+
+
+class Channel(StrEnum):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    EMAIL = "email"
+    LETTER = "letter"
+    ONLINE = "online"
+
+
+class Outcome(StrEnum):
+    """How an ending turned out for the relationship with the customer."""
+
+    GOOD = "good"
+    PARTIAL = "partial"
+    BAD = "bad"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One of the seven Carnegie steps (S003-1..7)."""
+
+    id: str  # greet, listen, ask, empathize, resolve, check, follow_up
+    order: int  # 1..7
+    name: Text
+    meaning: Text
+    source: str
+
+
+@dataclass(frozen=True)
+class StepCatalog:
+    """The seven steps in Carnegie order."""
+
+    steps: tuple[Step, ...]
+    by_id: dict[str, Step] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {s.id: s for s in self.steps})
+
+    def get(self, step_id: str) -> Step:
+        return self.by_id[step_id]
+
+    def __contains__(self, step_id: object) -> bool:
+        return step_id in self.by_id
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.steps)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An item of the source documents (`S001-SAY`, `S003-4` ...)."""
+
+    id: str
+    document: str
+    title: Text
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseEntry:
+    """A "don't say" with why it hurts and what to say instead."""
+
+    id: str
+    source: str
+    dont_say: dict[Lang, tuple[str, ...]]
+    why: Text
+    say_instead: Text
+    # Phrasings that count as doing what `say_instead` recommends (earn credit).
+    say_instead_markers: dict[Lang, tuple[str, ...]]
+    # Phrasings that look like a "don't say" but mean something else.
+    not_when: dict[Lang, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Phrasebook:
+    entries: tuple[PhraseEntry, ...]
+
+    def get(self, entry_id: str) -> PhraseEntry:
+        for e in self.entries:
+            if e.id == entry_id:
+                return e
+        raise KeyError(entry_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Persona:
+    name: Text
+    type: Text
+    description: Text
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What the trainee may say at a node, and where it leads."""
+
+    says: Text
+    steps: tuple[str, ...]
+    next: str
+    feedback: Text
+    mood: int = 0  # change in the customer's mood
+    line: int = 0  # where it was written, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A point in the conversation where the customer speaks and the trainee answers."""
+
+    id: str
+    says: Text
+    choices: tuple[Choice, ...]
+    narration: Text | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    id: str
+    outcome: Outcome
+    title: Text
+    says: Text
+    summary: Text
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    id: str
+    version: int
+    title: Text
+    summary: Text
+    persona: Persona
+    channel: Channel
+    difficulty: int  # 1 (gentle) .. 5 (hardest)
+    pass_mark: int  # 0..100
+    start: str
+    start_mood: int
+    nodes: dict[str, Node]
+    endings: dict[str, Ending]
+    sources: tuple[str, ...]
+    path: str = ""  # the file it came from
+
+    def is_ending(self, target: str) -> bool:
+        return target in self.endings

@@ -1,0 +1,260 @@
+"""Scores a transcript against the phrasebook, the seven-step sequence and the outcome.
+
+Pure and deterministic: the same transcript always gets the same score and the same reasons.
+The rubric is documented with a worked example in docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from cscoach.engine import Transcript, Turn, enumerate_paths, play
+from cscoach.model import MOOD_MIN, Outcome, Scenario, Step, StepCatalog, Text
+from cscoach.phrases import Hit, Matcher
+
+Category = Literal["steps", "order", "language", "outcome"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rubric:
+    """Every number the score is made of (100 in all for a perfect drill)."""
+
+    step_points: int = 5  # each of the seven steps performed: 35 in all
+    order_base: int = 15  # taken away by the three order faults below
+    resolve_before_listen: int = 5
+    resolve_before_ask: int = 5
+    no_check_after_resolve: int = 5
+    language_base: int = 15
+    dont_say_penalty: int = 10  # each "don't say" used
+    say_instead_credit: int = 5  # each "say instead" used ...
+    say_instead_cap: int = 10  # ... up to this much
+    outcome_points: tuple[tuple[Outcome, int], ...] = (
+        (Outcome.GOOD, 15), (Outcome.PARTIAL, 7), (Outcome.BAD, 0))
+    mood_point_per_level: int = 1  # final mood -5..+5 gives 0..10
+    weak_margin: int = 5  # a choice is weak when the best path after it is this much worse
+
+
+RUBRIC = Rubric()
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreItem:
+    """Points gained (+) or lost (-), with the reason."""
+
+    category: Category
+    points: int
+    reason: Text
+    turn: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TurnReport:
+    turn: Turn
+    hits: tuple[Hit, ...]  # union over the Korean and English text of the choice
+
+    @property
+    def dont_say(self) -> tuple[Hit, ...]:
+        return tuple(h for h in self.hits if h.kind == "dont_say")
+
+    @property
+    def say_instead(self) -> tuple[Hit, ...]:
+        return tuple(h for h in self.hits if h.kind == "say_instead")
+
+
+@dataclass(frozen=True, slots=True)
+class StepReport:
+    step: Step
+    turns: tuple[int, ...]  # turns that performed it
+    in_order: bool  # no later step was first performed before it
+
+    @property
+    def done(self) -> bool:
+        return bool(self.turns)
+
+
+@dataclass(frozen=True, slots=True)
+class WeakChoice:
+    turn: Turn
+    better_index: int  # 0-based
+    best_after_chosen: int | None  # best total still reachable after the choice made
+    best_after_better: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Debrief:
+    transcript: Transcript
+    score: int
+    passed: bool
+    items: tuple[ScoreItem, ...]
+    steps: tuple[StepReport, ...]
+    turns: tuple[TurnReport, ...]
+    weak: tuple[WeakChoice, ...]
+
+    def subtotal(self, category: Category) -> int:
+        return sum(i.points for i in self.items if i.category == category)
+
+
+def _hits(matcher: Matcher, turn: Turn) -> tuple[Hit, ...]:
+    """Hits from both languages, one per entry and kind, so the score is the same in ko and en."""
+    seen: dict[tuple[str, str], Hit] = {}
+    for text in turn.choice.says.both():
+        for hit in matcher.match(text):
+            seen.setdefault((hit.entry_id, hit.kind), hit)
+    return tuple(seen.values())
+
+
+def _step_reports(steps: StepCatalog, turns: tuple[Turn, ...]) -> tuple[StepReport, ...]:
+    performed: dict[str, list[int]] = {s.id: [] for s in steps.steps}
+    for turn in turns:
+        for sid in turn.choice.steps:
+            performed[sid].append(turn.number)
+    first = {sid: t[0] for sid, t in performed.items() if t}
+    reports = []
+    for step in steps.steps:
+        turns_done = tuple(performed[step.id])
+        in_order = bool(turns_done) and all(
+            first[other.id] >= first[step.id]
+            for other in steps.steps if other.order > step.order and other.id in first
+        )
+        reports.append(StepReport(step, turns_done, in_order))
+    return tuple(reports)
+
+
+def _t(ko: str, en: str) -> Text:
+    return Text(ko, en)
+
+
+def assess(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
+           rubric: Rubric = RUBRIC) -> tuple[list[ScoreItem], tuple[StepReport, ...],
+                                              tuple[TurnReport, ...]]:
+    """The score items of a transcript (without the weak-choice analysis)."""
+    items: list[ScoreItem] = []
+    reports = _step_reports(steps, transcript.turns)
+    first = {r.step.id: r.turns[0] for r in reports if r.turns}
+
+    # 1. the seven steps
+    for r in reports:
+        name = r.step.name
+        if r.done:
+            items.append(ScoreItem("steps", rubric.step_points,
+                                   _t(f"{r.step.order}단계 '{name.ko}' 수행 ({r.turns[0]}번째 응답)",
+                                      f"step {r.step.order} '{name.en}' performed "
+                                      f"(turn {r.turns[0]})"), r.turns[0]))
+        else:
+            items.append(ScoreItem("steps", 0,
+                                   _t(f"{r.step.order}단계 '{name.ko}'를 하지 않았습니다 "
+                                      f"(+{rubric.step_points}점 놓침)",
+                                      f"step {r.step.order} '{name.en}' never performed "
+                                      f"(missed +{rubric.step_points})")))
+
+    # 2. the order
+    items.append(ScoreItem("order", rubric.order_base,
+                           _t("순서 점수 기본", "sequence: starting allowance")))
+    resolve = first.get("resolve")
+    if resolve is not None:
+        for early, cost, ko, en in (
+            ("listen", rubric.resolve_before_listen, "경청하기 전에 해결책부터 제시했습니다",
+             "offered a fix before listening"),
+            ("ask", rubric.resolve_before_ask, "질문으로 상황을 파악하기 전에 해결책부터 제시했습니다",
+             "offered a fix before asking what happened"),
+        ):
+            if early not in first or first[early] > resolve:
+                items.append(ScoreItem("order", -cost, _t(ko, en), resolve))
+    checks_after = [t for t in next((r.turns for r in reports if r.step.id == "check"), ())
+                    if resolve is not None and t >= resolve]
+    if not checks_after:
+        items.append(ScoreItem("order", -rubric.no_check_after_resolve,
+                               _t("해결 후 고객이 만족했는지 확인하지 않았습니다",
+                                  "never checked that the customer was satisfied after the fix")))
+
+    # 3. the language: phrasebook hits
+    items.append(ScoreItem("language", rubric.language_base,
+                           _t("말하기 점수 기본", "language: starting allowance")))
+    turn_reports = tuple(TurnReport(t, _hits(matcher, t)) for t in transcript.turns)
+    credit = 0
+    for tr in turn_reports:
+        for hit in tr.hits:
+            entry = matcher.phrasebook.get(hit.entry_id)
+            if hit.kind == "dont_say":
+                items.append(ScoreItem("language", -rubric.dont_say_penalty,
+                                       _t(f"하지 말아야 할 말 '{hit.phrase}' ({entry.id})",
+                                          f"\"don't say\" '{hit.phrase}' ({entry.id})"),
+                                       tr.turn.number))
+            elif credit < rubric.say_instead_cap:
+                gain = min(rubric.say_instead_credit, rubric.say_instead_cap - credit)
+                credit += gain
+                items.append(ScoreItem("language", gain,
+                                       _t(f"권장 표현 '{hit.phrase}' 사용 ({entry.id})",
+                                          f"\"say instead\" phrasing '{hit.phrase}' ({entry.id})"),
+                                       tr.turn.number))
+
+    # 4. the outcome
+    ending = transcript.ending
+    points = dict(rubric.outcome_points)[ending.outcome]
+    items.append(ScoreItem("outcome", points,
+                           _t(f"결말: {ending.title.ko} ({_OUTCOME_KO[ending.outcome]})",
+                              f"ending: {ending.title.en} ({ending.outcome.value})")))
+    mood_points = (transcript.final_mood - MOOD_MIN) * rubric.mood_point_per_level
+    items.append(ScoreItem("outcome", mood_points,
+                           _t(f"고객의 마지막 기분 {transcript.final_mood:+d}",
+                              f"customer's final mood {transcript.final_mood:+d}")))
+    return items, reports, turn_reports
+
+
+_OUTCOME_KO = {Outcome.GOOD: "좋은 결말", Outcome.PARTIAL: "절반의 성공", Outcome.BAD: "나쁜 결말"}
+
+
+def total(items: list[ScoreItem]) -> int:
+    return max(0, min(100, sum(i.points for i in items)))
+
+
+_BEST_CACHE: dict[tuple[int, int, int], tuple[tuple[object, ...], dict[tuple[int, ...], int]]] = {}
+
+
+def _best_by_prefix(scenario: Scenario, steps: StepCatalog,
+                    matcher: Matcher) -> dict[tuple[int, ...], int]:
+    """For every prefix of every simple path: the best total any completion of it reaches."""
+    key = (id(scenario), id(steps), id(matcher))
+    hit = _BEST_CACHE.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], (scenario, steps, matcher))):  # type: ignore[call-overload]
+        return hit[1]
+    best: dict[tuple[int, ...], int] = {}
+    for answers in enumerate_paths(scenario).paths:
+        score = total(assess(play(scenario, answers), steps, matcher)[0])
+        for k in range(len(answers) + 1):
+            prefix = answers[:k]
+            if best.get(prefix, -1) < score:
+                best[prefix] = score
+    _BEST_CACHE[key] = ((scenario, steps, matcher), best)
+    return best
+
+
+def debrief(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
+            rubric: Rubric = RUBRIC) -> Debrief:
+    """The full debrief: score, reasons, step table, phrase hits and better choices."""
+    items, reports, turn_reports = assess(transcript, steps, matcher, rubric)
+    score = total(items)
+    best = _best_by_prefix(transcript.scenario, steps, matcher)
+    weak: list[WeakChoice] = []
+    answers = tuple(transcript.answers)
+    for tr in turn_reports:
+        turn = tr.turn
+        prefix = answers[: turn.number - 1]
+        options = {i: best.get((*prefix, i + 1)) for i in range(len(turn.node.choices))}
+        known = {i: s for i, s in options.items() if s is not None}
+        if not known:
+            continue
+        better = max(known, key=lambda i: (known[i], -i))
+        chosen = known.get(turn.index)
+        worse = chosen is None or chosen <= known[better] - rubric.weak_margin
+        if better != turn.index and (worse or tr.dont_say):
+            weak.append(WeakChoice(turn, better, chosen, known[better]))
+    return Debrief(transcript, score, score >= transcript.scenario.pass_mark, tuple(items),
+                   reports, turn_reports, tuple(weak))
+
+
+def path_scores(scenario: Scenario, steps: StepCatalog, matcher: Matcher) -> dict[tuple[int, ...], int]:
+    """Total score of every simple path (used by analysis tools)."""
+    return {answers: total(assess(play(scenario, answers), steps, matcher)[0])
+            for answers in enumerate_paths(scenario).paths}
