@@ -114,6 +114,8 @@ def _explain_yaml_error(message: str, text: str, line: int) -> str:
     lines = text.splitlines()
     if 0 <= line < len(lines) and "\t" in lines[line] and "found character" in message:
         return "a tab character; indent with spaces"
+    if "mapping values are not allowed" in message:
+        return "a ': ' inside unquoted text; put the whole text in quotes"
     return message
 
 
@@ -193,7 +195,12 @@ class Reader:
                 continue
             first[key] = key_node
             if allowed and key not in allowed:
-                self.error(key_node, f"unknown key '{key}' in {what}{_did_you_mean(key, allowed)}")
+                if node.flow_style and value_node.tag == _NULL and not value_node.value:
+                    self.error(key_node, f"'{key}' in {what} looks like the rest of a text cut "
+                               "at a comma; inside {...} put text with commas in quotes")
+                else:
+                    self.error(key_node, f"unknown key '{key}' in {what}"
+                               f"{_did_you_mean(key, allowed)}")
                 continue
             out[key] = value_node
         for key in required:

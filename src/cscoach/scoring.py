@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cscoach.engine import Transcript, Turn, enumerate_paths, play
-from cscoach.model import MOOD_MIN, Outcome, Scenario, Step, StepCatalog, Text
+from cscoach.model import MOOD_MIN, Lang, Outcome, Scenario, Step, StepCatalog, Text
 from cscoach.phrases import Hit, Matcher
 
 Category = Literal["steps", "order", "language", "outcome"]
@@ -95,13 +95,17 @@ class Debrief:
         return sum(i.points for i in self.items if i.category == category)
 
 
-def _hits(matcher: Matcher, turn: Turn) -> tuple[Hit, ...]:
-    """Hits from both languages, one per entry and kind, so the score is the same in ko and en."""
+def turn_report(matcher: Matcher, turn: Turn, prefer: Lang = "en") -> TurnReport:
+    """Hits from both languages, one per entry and kind, so the score is the same in ko and en.
+
+    The phrasing shown for a hit comes from the `prefer` language when it has one.
+    """
     seen: dict[tuple[str, str], Hit] = {}
-    for text in turn.choice.says.both():
+    texts = turn.choice.says.both()
+    for text in texts if prefer == "ko" else reversed(texts):
         for hit in matcher.match(text):
             seen.setdefault((hit.entry_id, hit.kind), hit)
-    return tuple(seen.values())
+    return TurnReport(turn, tuple(seen.values()))
 
 
 def _step_reports(steps: StepCatalog, turns: tuple[Turn, ...]) -> tuple[StepReport, ...]:
@@ -126,7 +130,7 @@ def _t(ko: str, en: str) -> Text:
 
 
 def assess(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
-           rubric: Rubric = RUBRIC) -> tuple[list[ScoreItem], tuple[StepReport, ...],
+           rubric: Rubric = RUBRIC, prefer: Lang = "en") -> tuple[list[ScoreItem], tuple[StepReport, ...],
                                               tuple[TurnReport, ...]]:
     """The score items of a transcript (without the weak-choice analysis)."""
     items: list[ScoreItem] = []
@@ -171,7 +175,7 @@ def assess(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
     # 3. the language: phrasebook hits
     items.append(ScoreItem("language", rubric.language_base,
                            _t("말하기 점수 기본", "language: starting allowance")))
-    turn_reports = tuple(TurnReport(t, _hits(matcher, t)) for t in transcript.turns)
+    turn_reports = tuple(turn_report(matcher, t, prefer) for t in transcript.turns)
     credit = 0
     for tr in turn_reports:
         for hit in tr.hits:
@@ -231,9 +235,9 @@ def _best_by_prefix(scenario: Scenario, steps: StepCatalog,
 
 
 def debrief(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
-            rubric: Rubric = RUBRIC) -> Debrief:
+            rubric: Rubric = RUBRIC, prefer: Lang = "en") -> Debrief:
     """The full debrief: score, reasons, step table, phrase hits and better choices."""
-    items, reports, turn_reports = assess(transcript, steps, matcher, rubric)
+    items, reports, turn_reports = assess(transcript, steps, matcher, rubric, prefer)
     score = total(items)
     best = _best_by_prefix(transcript.scenario, steps, matcher)
     weak: list[WeakChoice] = []

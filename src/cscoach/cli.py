@@ -1,0 +1,229 @@
+"""The command line: parse arguments, call the core, render the result. No logic lives here."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from cscoach import __version__
+from cscoach.errors import CscoachError, ExitStatus, Interrupted, NoTerminalError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cscoach.library import Library
+    from cscoach.model import Lang, Scenario
+    from cscoach.phrases import Matcher
+
+app = typer.Typer(
+    name="cscoach",
+    help="Role-play drills for handling complaints and difficult clients.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class LangOption(str, Enum):
+    ko = "ko"
+    en = "en"
+
+
+class FeedbackWhen(str, Enum):
+    now = "now"
+    end = "end"
+
+
+LangArg = Annotated[LangOption | None, typer.Option(
+    "--lang", help="Language of content and interface (default: CSCOACH_LANG, the locale, or en).",
+    show_default=False)]
+
+
+def _lang(option: LangOption | None) -> Lang:
+    from cscoach.i18n import default_lang
+
+    return option.value if option is not None else default_lang()  # type: ignore[return-value]
+
+
+def _console(*, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"cscoach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Role-play drills for handling complaints and difficult clients.
+
+    Exit codes: 0 success, 1 a check found problems, 2 bad usage or unreadable input,
+    130 interrupted.
+    """
+
+
+@app.command()
+def play(
+    scenario: Annotated[str, typer.Argument(help="Scenario id (see 'cscoach list') or a YAML file.",
+                                            show_default=False)],
+    lang: LangArg = None,
+    answers: Annotated[str | None, typer.Option(
+        "--answers", help="Play without prompts: 1-based choices in authored order, e.g. 2,1,3.",
+        show_default=False)] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object "
+                                           "(needs --answers).")] = False,
+    feedback: Annotated[FeedbackWhen, typer.Option(
+        "--feedback", help="Show feedback after each choice (now) or only in the debrief (end).")
+    ] = FeedbackWhen.now,
+    shuffle: Annotated[bool, typer.Option("--shuffle", help="Show the replies in random order.")
+                       ] = False,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for --shuffle.")] = None,
+) -> None:
+    """Play a scenario: the customer speaks, you pick replies, then a debrief scores you."""
+    from cscoach.engine import parse_answers
+    from cscoach.library import load_library
+    from cscoach.phrases import Matcher
+
+    chosen_lang = _lang(lang)
+    scripted = parse_answers(answers) if answers is not None else None
+    if scripted is None and json_out:
+        raise NoTerminalError("--json needs --answers (e.g. --answers 1,2,1)")
+    if scripted is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from cscoach.i18n import tr
+
+        raise NoTerminalError(tr(chosen_lang, "error.no_terminal"))
+    library = load_library()
+    story = library.scenario(scenario)
+    matcher = Matcher(library.phrasebook)
+
+    if scripted is not None:
+        _play_scripted(story, library, matcher, scripted, chosen_lang, json_out,
+                       feedback == FeedbackWhen.now)
+        return
+
+    from cscoach.i18n import tr
+    from cscoach.ui import prompt
+    from cscoach.ui.interactive import DrillOptions, run_drill
+
+    console = _console()
+    options = DrillOptions(chosen_lang, feedback == FeedbackWhen.now, shuffle, seed)
+    while True:
+        run_drill(console, story, library.steps, matcher, options)
+        if not prompt.confirm(tr(chosen_lang, "prompt.replay")):
+            console.print(tr(chosen_lang, "bye"))
+            return
+
+
+def _play_scripted(story: Scenario, library: Library, matcher: Matcher, answers: list[int],
+                   lang: Lang, json_out: bool, feedback_now: bool) -> None:
+    import json
+
+    from cscoach.engine import play as play_through
+    from cscoach.results import debrief_to_dict
+    from cscoach.scoring import debrief
+
+    transcript = play_through(story, answers)
+    result = debrief(transcript, library.steps, matcher, prefer=lang)
+    if json_out:
+        sys.stdout.write(json.dumps(debrief_to_dict(result, library.phrasebook, lang),
+                                    ensure_ascii=False, indent=2) + "\n")
+        return
+    from cscoach.ui import render
+
+    console = _console()
+    render.intro(console, story, lang)
+    for report in result.turns:
+        turn = report.turn
+        render.customer_turn(console, story, turn.node, turn.mood_before, lang, turn.number)
+        render.you_said(console, turn, lang)
+        if feedback_now:
+            render.turn_feedback(console, report, library.phrasebook, lang)
+    render.ending(console, story, transcript.ending, lang)
+    if not feedback_now:
+        render.recap(console, result, library.phrasebook, lang)
+    render.debrief(console, result, library.phrasebook, lang)
+
+
+@app.command("list")
+def list_scenarios(
+    lang: LangArg = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+) -> None:
+    """List the scenarios you can play."""
+    from cscoach.library import load_library
+    from cscoach.results import scenario_summary
+
+    chosen_lang = _lang(lang)
+    scenarios = load_library().all_scenarios()
+    if json_out:
+        import json
+
+        rows = [scenario_summary(s, chosen_lang) for s in scenarios]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    from rich import box
+    from rich.table import Table
+
+    from cscoach.i18n import tr
+
+    table = Table(title=tr(chosen_lang, "list.title"), box=box.SIMPLE_HEAVY, title_justify="left",
+                  caption=tr(chosen_lang, "list.hint"), caption_justify="left")
+    for key in ("label.id", "label.title", "label.persona", "label.channel", "label.difficulty",
+                "label.pass_mark"):
+        table.add_column(tr(chosen_lang, key), overflow="fold", no_wrap=key == "label.id")
+    for s in scenarios:
+        table.add_row(s.id, s.title(chosen_lang), s.persona.type(chosen_lang),
+                      tr(chosen_lang, f"channel.{s.channel.value}"), "★" * s.difficulty,
+                      str(s.pass_mark))
+    _console().print(table)
+
+
+def _fail(message_lines: list[str], status: int) -> NoReturn:
+    for line in message_lines:
+        sys.stderr.write(f"cscoach: {line}\n")
+    sys.exit(status)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the app and maps every failure to one line and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        returned = app(args=args, prog_name="cscoach", standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _fail([Interrupted().message], ExitStatus.INTERRUPTED)
+    except CscoachError as exc:
+        if debug:
+            raise
+        _fail(exc.lines(), exc.exit_status)
+    except (KeyboardInterrupt, EOFError):
+        if debug:
+            raise
+        sys.stderr.write("\ncscoach: interrupted\n")
+        sys.exit(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (e.g. `| head`); nothing more to say
+        sys.exit(ExitStatus.OK)
+    except Exception as exc:  # the one place a bug becomes a message
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
+            exc.show()  # a usage error found by the argument parser (click's or typer's)
+            sys.exit(ExitStatus.BAD_INPUT if exc.exit_code == 2 else exc.exit_code)
+        if debug:
+            raise
+        _fail([f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the "
+               "traceback, and please report it)"], ExitStatus.INTERNAL)
+    sys.exit(returned if isinstance(returned, int) else ExitStatus.OK)

@@ -1,0 +1,120 @@
+"""The interface's own words in Korean and English, and how the language is chosen."""
+
+from __future__ import annotations
+
+import os
+
+from cscoach.model import MOOD_MIN, Lang
+
+# key -> (en, ko). Content (scenarios, phrasebook) carries its own translations.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "channel.in_person": ("in person", "대면"),
+    "channel.phone": ("phone", "전화"),
+    "channel.email": ("email", "이메일"),
+    "channel.letter": ("letter", "편지"),
+    "channel.online": ("online", "온라인"),
+    "outcome.good": ("good ending", "좋은 결말"),
+    "outcome.partial": ("partial success", "절반의 성공"),
+    "outcome.bad": ("bad ending", "나쁜 결말"),
+    "label.persona": ("Customer", "고객"),
+    "label.channel": ("Channel", "채널"),
+    "label.difficulty": ("Difficulty", "난이도"),
+    "label.pass_mark": ("Pass mark", "합격 기준"),
+    "label.sources": ("Sources", "출처"),
+    "label.mood": ("Mood", "기분"),
+    "label.turn": ("Turn", "턴"),
+    "label.you": ("You", "나"),
+    "label.feedback": ("Feedback", "피드백"),
+    "label.steps": ("Steps", "단계"),
+    "label.id": ("ID", "ID"),
+    "label.title": ("Title", "제목"),
+    "label.nodes": ("Decisions", "선택 지점"),
+    "label.endings": ("Endings", "결말"),
+    "prompt.reply": ("Your reply:", "어떻게 답하시겠습니까?"),
+    "prompt.replay": ("Play this scenario again?", "이 시나리오를 다시 해 볼까요?"),
+    "prompt.hint": ("(arrow keys and Enter, or a number)", "(화살표와 Enter, 또는 숫자)"),
+    "mood.changed": ("Mood {before:+d} → {after:+d}", "기분 {before:+d} → {after:+d}"),
+    "feedback.dont_say": ("Don't say", "하지 말아야 할 말"),
+    "feedback.say_instead": ("Say instead", "이렇게 말하세요"),
+    "feedback.good_phrase": ("Good phrasing", "좋은 표현"),
+    "feedback.why": ("Why", "이유"),
+    "debrief.title": ("Debrief", "디브리핑"),
+    "debrief.score": ("Score {score}/100", "점수 {score}/100"),
+    "debrief.passed": ("PASSED", "합격"),
+    "debrief.failed": ("NOT YET", "불합격"),
+    "debrief.pass_mark": ("pass mark {mark}", "합격 기준 {mark}점"),
+    "debrief.ending": ("Ending", "결말"),
+    "debrief.steps_title": ("The seven steps", "7단계 점검"),
+    "debrief.step": ("Step", "단계"),
+    "debrief.done_at": ("Done at turn", "수행한 턴"),
+    "debrief.status": ("Status", "상태"),
+    "debrief.in_order": ("in order", "순서대로"),
+    "debrief.early": ("out of order", "순서 어긋남"),
+    "debrief.missing": ("missing", "빠짐"),
+    "debrief.points_title": ("Where the points came from", "점수 내역"),
+    "debrief.points": ("Points", "점수"),
+    "debrief.reason": ("Reason", "이유"),
+    "debrief.phrases_title": ("Phrases to drop", "버려야 할 표현"),
+    "debrief.you_said": ("You said", "한 말"),
+    "debrief.weak_title": ("Better choices", "더 나은 선택"),
+    "debrief.chose": ("You chose", "고른 답"),
+    "debrief.better": ("Better", "더 나은 답"),
+    "debrief.no_weak": ("Every choice was among the best available.",
+                        "모든 선택이 최선의 선택이었습니다."),
+    "debrief.no_phrases": ("No \"don't say\" phrases used.",
+                           "하지 말아야 할 말을 한 번도 하지 않았습니다."),
+    "debrief.category.steps": ("steps", "단계"),
+    "debrief.category.order": ("order", "순서"),
+    "debrief.category.language": ("language", "표현"),
+    "debrief.category.outcome": ("outcome", "결과"),
+    "debrief.subtotals": ("steps {steps} · order {order} · language {language} · outcome {outcome}",
+                          "단계 {steps} · 순서 {order} · 표현 {language} · 결과 {outcome}"),
+    "list.title": ("Scenarios", "시나리오"),
+    "list.hint": ("Start one with: cscoach play <ID>", "시작하려면: cscoach play <ID>"),
+    "error.no_terminal": (
+        "no terminal to ask in; pass the choices with --answers (e.g. --answers 1,2,1) "
+        "or run in an interactive terminal",
+        "선택을 물어볼 터미널이 없습니다. --answers 로 선택을 지정하세요(예: --answers 1,2,1). "
+        "또는 대화형 터미널에서 실행하세요",
+    ),
+    "interrupted": ("interrupted", "중단되었습니다"),
+    "bye": ("See you next drill.", "다음 연습에서 만나요."),
+}
+
+MOOD_LABELS: dict[int, tuple[str, str]] = {
+    -5: ("furious", "격분"),
+    -4: ("angry", "화남"),
+    -3: ("upset", "언짢음"),
+    -2: ("irritated", "짜증"),
+    -1: ("uneasy", "불편함"),
+    0: ("neutral", "보통"),
+    1: ("softening", "누그러짐"),
+    2: ("calm", "차분함"),
+    3: ("satisfied", "만족"),
+    4: ("pleased", "기쁨"),
+    5: ("delighted", "아주 기쁨"),
+}
+
+
+def tr(lang: Lang, key: str, **values: object) -> str:
+    en, ko = MESSAGES[key]
+    text = ko if lang == "ko" else en
+    return text.format(**values) if values else text
+
+
+def mood_label(lang: Lang, mood: int) -> str:
+    en, ko = MOOD_LABELS[max(MOOD_MIN, min(-MOOD_MIN, mood))]
+    return ko if lang == "ko" else en
+
+
+def default_lang(environ: dict[str, str] | None = None) -> Lang:
+    """`CSCOACH_LANG`, else the locale (LC_ALL, LC_MESSAGES, LANG), else English."""
+    env = os.environ if environ is None else environ
+    explicit = env.get("CSCOACH_LANG", "").lower()
+    if explicit in ("ko", "en"):
+        return explicit  # type: ignore[return-value]
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = env.get(var, "")
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    return "en"

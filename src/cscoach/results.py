@@ -1,0 +1,80 @@
+"""A debrief as plain data (for --json and exports)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cscoach.model import Lang, Phrasebook, Scenario
+from cscoach.scoring import Debrief
+
+
+def debrief_to_dict(d: Debrief, phrasebook: Phrasebook, lang: Lang) -> dict[str, Any]:
+    t = d.transcript
+    scenario = t.scenario
+    return {
+        "scenario": scenario.id,
+        "version": scenario.version,
+        "title": scenario.title(lang),
+        "lang": lang,
+        "score": d.score,
+        "passed": d.passed,
+        "pass_mark": scenario.pass_mark,
+        "subtotals": {c: d.subtotal(c) for c in ("steps", "order", "language", "outcome")},
+        "ending": {"id": t.ending.id, "outcome": t.ending.outcome.value,
+                   "title": t.ending.title(lang)},
+        "final_mood": t.final_mood,
+        "answers": ",".join(str(a) for a in t.answers),
+        "path": [
+            {
+                "turn": tr.turn.number,
+                "node": tr.turn.node.id,
+                "choice": tr.turn.index + 1,
+                "text": tr.turn.choice.says(lang),
+                "steps": list(tr.turn.choice.steps),
+                "mood_before": tr.turn.mood_before,
+                "mood_after": tr.turn.mood_after,
+                "phrases": [
+                    {"id": h.entry_id, "kind": h.kind, "matched": h.phrase,
+                     **({"say_instead": phrasebook.get(h.entry_id).say_instead(lang)}
+                        if h.kind == "dont_say" else {})}
+                    for h in tr.hits
+                ],
+                "feedback": tr.turn.choice.feedback(lang),
+            }
+            for tr in d.turns
+        ],
+        "steps": [
+            {"step": r.step.id, "order": r.step.order, "done": r.done, "turns": list(r.turns),
+             "in_order": r.in_order}
+            for r in d.steps
+        ],
+        "points": [
+            {"category": i.category, "points": i.points, "reason": i.reason(lang),
+             "turn": i.turn}
+            for i in d.items
+        ],
+        "weak_choices": [
+            {"turn": w.turn.number, "node": w.turn.node.id, "chosen": w.turn.index + 1,
+             "better": w.better_index + 1,
+             "better_text": w.turn.node.choices[w.better_index].says(lang),
+             "why": w.turn.node.choices[w.better_index].feedback(lang),
+             "best_score_after_chosen": w.best_after_chosen,
+             "best_score_after_better": w.best_after_better}
+            for w in d.weak
+        ],
+    }
+
+
+def scenario_summary(s: Scenario, lang: Lang) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "title": s.title(lang),
+        "persona": s.persona.type(lang),
+        "channel": s.channel.value,
+        "difficulty": s.difficulty,
+        "pass_mark": s.pass_mark,
+        "nodes": len(s.nodes),
+        "endings": len(s.endings),
+        "sources": list(s.sources),
+        "file": s.path,
+    }

@@ -1,0 +1,1 @@
+"""Drawing (rich) and asking (questionary), kept apart from the core."""

@@ -1,0 +1,53 @@
+"""The interactive drill: show the customer, ask for a reply, react, and debrief at the end."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from rich.console import Console
+
+from cscoach.engine import Session
+from cscoach.i18n import tr
+from cscoach.model import Lang, Scenario, StepCatalog
+from cscoach.phrases import Matcher
+from cscoach.scoring import Debrief, debrief, turn_report
+from cscoach.ui import prompt, render
+
+
+@dataclass(frozen=True)
+class DrillOptions:
+    lang: Lang
+    feedback_now: bool = True
+    shuffle: bool = False
+    seed: int | None = None
+
+
+def run_drill(console: Console, scenario: Scenario, steps: StepCatalog, matcher: Matcher,
+              options: DrillOptions) -> Debrief:
+    """One play-through, asking at every node; returns the debrief it showed."""
+    lang = options.lang
+    rng = random.Random(options.seed)
+    session = Session(scenario)
+    render.intro(console, scenario, lang)
+    while session.node is not None:
+        node = session.node
+        render.customer_turn(console, scenario, node, session.mood, lang, len(session.turns) + 1)
+        order = list(range(len(node.choices)))
+        if options.shuffle:
+            rng.shuffle(order)
+        picked = prompt.select(tr(lang, "prompt.reply"),
+                               [node.choices[i].says(lang) for i in order],
+                               tr(lang, "prompt.hint"))
+        turn = session.choose(order[picked])
+        if options.feedback_now:
+            render.turn_feedback(console, turn_report(matcher, turn, lang), matcher.phrasebook,
+                                 lang)
+    transcript = session.transcript()
+    render.ending(console, scenario, transcript.ending, lang)
+    result = debrief(transcript, steps, matcher, prefer=lang)
+    if not options.feedback_now:
+        render.recap(console, result, matcher.phrasebook, lang)
+    render.debrief(console, result, matcher.phrasebook, lang)
+    return result
+

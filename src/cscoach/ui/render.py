@@ -1,0 +1,185 @@
+"""Everything that draws: scenario intro, the customer's turn, feedback, the debrief (rich)."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text as RichText
+
+from cscoach.engine import Turn
+from cscoach.i18n import mood_label, tr
+from cscoach.model import MOOD_MAX, MOOD_MIN, Ending, Lang, Node, Phrasebook, Scenario
+from cscoach.scoring import Debrief, TurnReport
+
+_MOOD_STYLE = {-5: "bold red", -4: "red", -3: "red", -2: "dark_orange", -1: "yellow",
+               0: "white", 1: "green_yellow", 2: "green", 3: "green", 4: "bold green",
+               5: "bold green"}
+_OUTCOME_STYLE = {"good": "green", "partial": "yellow", "bad": "red"}
+
+
+def mood_meter(mood: int, lang: Lang) -> RichText:
+    """`Mood ■■■□□□□□□□□ irritated (-2)`: one block per level from -5 to +5."""
+    filled = mood - MOOD_MIN + 1
+    width = MOOD_MAX - MOOD_MIN + 1
+    style = _MOOD_STYLE[mood]
+    out = RichText(f"{tr(lang, 'label.mood')} ")
+    out.append("■" * filled, style=style)
+    out.append("□" * (width - filled), style="dim")
+    out.append(f" {mood_label(lang, mood)} ({mood:+d})", style=style)
+    return out
+
+
+def intro(console: Console, s: Scenario, lang: Lang) -> None:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold")
+    grid.add_column()
+    grid.add_row(tr(lang, "label.persona"), f"{s.persona.name(lang)} — {s.persona.type(lang)}")
+    grid.add_row(tr(lang, "label.channel"), tr(lang, f"channel.{s.channel.value}"))
+    grid.add_row(tr(lang, "label.difficulty"), "★" * s.difficulty + "☆" * (5 - s.difficulty))
+    grid.add_row(tr(lang, "label.pass_mark"), str(s.pass_mark))
+    grid.add_row(tr(lang, "label.sources"), ", ".join(s.sources))
+    body = Group(RichText(s.summary(lang)), RichText(""), RichText(s.persona.description(lang),
+                                                                    style="italic"), grid)
+    console.print(Panel(body, title=f"[bold]{escape(s.title(lang))}[/]", border_style="cyan",
+                        box=box.ROUNDED))
+
+
+def customer_turn(console: Console, s: Scenario, node: Node, mood: int, lang: Lang,
+                  turn: int) -> None:
+    parts: list[RichText] = []
+    if node.narration is not None:
+        parts.append(RichText(node.narration(lang), style="italic dim"))
+    parts.append(RichText(node.says(lang)))
+    parts.append(mood_meter(mood, lang))
+    title = f"{tr(lang, 'label.turn')} {turn} · {escape(s.persona.name(lang))}"
+    subtitle = tr(lang, f"channel.{s.channel.value}")
+    console.print(Panel(Group(*_spaced(parts)), title=title, subtitle=subtitle,
+                        title_align="left", border_style=_MOOD_STYLE[mood], box=box.ROUNDED))
+
+
+def _spaced(parts: list[RichText]) -> list[RichText]:
+    out: list[RichText] = []
+    for p in parts:
+        if out:
+            out.append(RichText(""))
+        out.append(p)
+    return out
+
+
+def turn_feedback(console: Console, report: TurnReport, phrasebook: Phrasebook,
+                  lang: Lang) -> None:
+    """What happened after one choice: feedback, mood change, phrase hits."""
+    turn = report.turn
+    lines: list[RichText] = [RichText(turn.choice.feedback(lang))]
+    delta = turn.mood_after - turn.mood_before
+    arrow = "▲" if delta > 0 else "▼" if delta < 0 else "="
+    style = "green" if delta > 0 else "red" if delta < 0 else "dim"
+    lines.append(RichText(f"{arrow} " + tr(lang, "mood.changed", before=turn.mood_before,
+                                          after=turn.mood_after), style=style))
+    for hit in report.dont_say:
+        entry = phrasebook.get(hit.entry_id)
+        lines.append(RichText.assemble(
+            (f"✗ {tr(lang, 'feedback.dont_say')}: ", "bold red"), f"“{hit.phrase}” — ",
+            entry.why(lang)))
+        lines.append(RichText.assemble((f"  → {tr(lang, 'feedback.say_instead')}: ", "green"),
+                                       entry.say_instead(lang)))
+    for hit in report.say_instead:
+        lines.append(RichText.assemble((f"✓ {tr(lang, 'feedback.good_phrase')}: ", "green"),
+                                       f"“{hit.phrase}”"))
+    console.print(Panel(Group(*lines), title=tr(lang, "label.feedback"), title_align="left",
+                        border_style="blue", box=box.ROUNDED))
+
+
+def you_said(console: Console, turn: Turn, lang: Lang) -> None:
+    console.print(RichText.assemble((f"{tr(lang, 'label.you')}: ", "bold cyan"),
+                                    turn.choice.says(lang)))
+
+
+def ending(console: Console, s: Scenario, e: Ending, lang: Lang) -> None:
+    style = _OUTCOME_STYLE[e.outcome.value]
+    body = Group(RichText(e.says(lang)), RichText(""), RichText(e.summary(lang), style="italic"))
+    console.print(Panel(body, title=f"{escape(e.title(lang))} · {tr(lang, f'outcome.{e.outcome.value}')}",
+                        title_align="left", border_style=style, box=box.DOUBLE))
+
+
+def recap(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) -> None:
+    """Every turn's feedback, for `--feedback end`."""
+    for report in d.turns:
+        you_said(console, report.turn, lang)
+        turn_feedback(console, report, phrasebook, lang)
+
+
+def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) -> None:
+    s = d.transcript.scenario
+    verdict = tr(lang, "debrief.passed") if d.passed else tr(lang, "debrief.failed")
+    style = "bold green" if d.passed else "bold red"
+    head = RichText.assemble((tr(lang, "debrief.score", score=d.score), "bold"), "  ",
+                             (verdict, style), f"  ({tr(lang, 'debrief.pass_mark', mark=s.pass_mark)})")
+    ending_line = RichText.assemble(
+        (f"{tr(lang, 'debrief.ending')}: ", "bold"), d.transcript.ending.title(lang),
+        (f" ({tr(lang, 'outcome.' + d.transcript.ending.outcome.value)})",
+         _OUTCOME_STYLE[d.transcript.ending.outcome.value]))
+    subtotals = RichText(tr(lang, "debrief.subtotals", **{c: d.subtotal(c) for c in (
+        "steps", "order", "language", "outcome")}), style="dim")
+    console.print(Panel(Group(head, ending_line, mood_meter(d.transcript.final_mood, lang),
+                              subtotals),
+                        title=f"{tr(lang, 'debrief.title')} · {escape(s.title(lang))}",
+                        border_style=style, box=box.HEAVY))
+
+    steps = Table(title=tr(lang, "debrief.steps_title"), box=box.SIMPLE_HEAVY, title_justify="left")
+    steps.add_column("#", justify="right")
+    steps.add_column(tr(lang, "debrief.step"))
+    steps.add_column(tr(lang, "debrief.done_at"))
+    steps.add_column(tr(lang, "debrief.status"))
+    for r in d.steps:
+        if not r.done:
+            status = RichText(f"✗ {tr(lang, 'debrief.missing')}", style="red")
+        elif r.in_order:
+            status = RichText(f"✓ {tr(lang, 'debrief.in_order')}", style="green")
+        else:
+            status = RichText(f"~ {tr(lang, 'debrief.early')}", style="yellow")
+        steps.add_row(str(r.step.order), r.step.name(lang),
+                      ", ".join(str(t) for t in r.turns) or "—", status)
+    console.print(steps)
+
+    points = Table(title=tr(lang, "debrief.points_title"), box=box.SIMPLE_HEAVY,
+                   title_justify="left")
+    points.add_column(tr(lang, "debrief.points"), justify="right")
+    points.add_column(tr(lang, "label.turn"), justify="right")
+    points.add_column(tr(lang, "debrief.reason"))
+    for item in d.items:
+        pstyle = "green" if item.points > 0 else "red" if item.points < 0 else "dim"
+        points.add_row(RichText(f"{item.points:+d}", style=pstyle),
+                       str(item.turn) if item.turn else "",
+                       f"[{tr(lang, 'debrief.category.' + item.category)}] {item.reason(lang)}")
+    console.print(points)
+
+    dont = [(tr_, h) for tr_ in d.turns for h in tr_.dont_say]
+    console.print(RichText(tr(lang, "debrief.phrases_title"), style="bold italic"))
+    if not dont:
+        console.print(RichText("  " + tr(lang, "debrief.no_phrases"), style="green"))
+    for report, hit in dont:
+        entry = phrasebook.get(hit.entry_id)
+        console.print(RichText.assemble(
+            f"  {tr(lang, 'label.turn')} {report.turn.number} ", ("✗ ", "red"),
+            (f"“{hit.phrase}”", "bold red"), f" ({entry.id}, {entry.source})"))
+        console.print(RichText(f"     {tr(lang, 'feedback.why')}: {entry.why(lang)}"))
+        console.print(RichText.assemble(f"     {tr(lang, 'feedback.say_instead')}: ",
+                                        (entry.say_instead(lang), "green")))
+    console.print()
+
+    console.print(RichText(tr(lang, "debrief.weak_title"), style="bold italic"))
+    if not d.weak:
+        console.print(RichText("  " + tr(lang, "debrief.no_weak"), style="green"))
+    for w in d.weak:
+        better = w.turn.node.choices[w.better_index]
+        console.print(RichText.assemble(f"  {tr(lang, 'label.turn')} {w.turn.number} ",
+                                        (f"{tr(lang, 'debrief.chose')}: ", "bold"),
+                                        (w.turn.choice.says(lang), "red")))
+        console.print(RichText(f"     {w.turn.choice.feedback(lang)}", style="dim"))
+        console.print(RichText.assemble(("     " + tr(lang, "debrief.better") + ": ", "bold"),
+                                        (better.says(lang), "green")))
+        console.print(RichText(f"     {better.feedback(lang)}"))
