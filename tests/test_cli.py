@@ -1,0 +1,106 @@
+"""The command line, run in-process: output, JSON and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cscoach.cli import app
+
+
+def test_help_lists_commands(cli) -> None:
+    r = cli("--help")
+    assert r.code == 0 and "play" in r.out and "list" in r.out
+
+
+def test_version(cli) -> None:
+    r = cli("--version")
+    assert r.code == 0 and r.out.startswith("cscoach ")
+
+
+def test_play_json(cli) -> None:
+    r = cli("play", "angry-shopper", "--answers", "1,1,1,1,1,1,1", "--json", "--lang", "en")
+    assert r.code == 0, r.err
+    d = json.loads(r.out)
+    assert d["scenario"] == "angry-shopper" and d["score"] == 100 and d["passed"] is True
+    assert d["ending"]["id"] == "loyal-fan"
+    assert [p["steps"] for p in d["path"]] == [["greet"], ["listen"], ["ask"], ["empathize"],
+                                                ["resolve"], ["check"], ["follow_up"]]
+    for record in d["path"]:
+        assert set(record) >= {"node", "choice", "steps", "phrases"}
+        for phrase in record["phrases"]:
+            assert phrase["kind"] in ("dont_say", "say_instead") and phrase["id"]
+
+
+def test_play_json_reports_dont_say(cli) -> None:
+    r = cli("play", "angry-shopper", "--answers", "2,2", "--json")
+    d = json.loads(r.out)
+    assert r.code == 0 and d["passed"] is False and d["ending"]["id"] == "walked-out"
+    kinds = {(p["id"], p["kind"]) for rec in d["path"] for p in rec["phrases"]}
+    assert ("cant-be-bothered", "dont_say") in kinds and ("dont-come-back", "dont_say") in kinds
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_play_scripted_renders_debrief(cli, lang: str) -> None:
+    r = cli("play", "pr-no-show", "--answers", "1,1,2,1,1,1,1,1", "--lang", lang)
+    assert r.code == 0, r.err
+    assert ("점수" if lang == "ko" else "Score") in r.out
+    assert ("7단계 점검" if lang == "ko" else "The seven steps") in r.out
+    assert ("더 나은 답" if lang == "ko" else "Better") in r.out
+
+
+def test_feedback_end_shows_recap_after_the_ending(cli) -> None:
+    r = cli("play", "angry-shopper", "--answers", "2,2", "--feedback", "end", "--lang", "en")
+    assert r.code == 0
+    assert r.out.index("Gone for good") < r.out.index("Feedback") < r.out.index("Debrief")
+
+
+def test_lang_from_locale(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CSCOACH_LANG", raising=False)
+    monkeypatch.setenv("LC_ALL", "ko_KR.UTF-8")
+    d = json.loads(cli("play", "angry-shopper", "--answers", "2,2", "--json").out)
+    assert d["lang"] == "ko" and d["title"] == "사흘 만에 고장 난 믹서기"
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["play", "angry-shopper", "--answers", "9"], 2, "answer 9 at turn 1"),
+    (["play", "angry-shopper", "--answers", "1"], 2, "the answers ran out"),
+    (["play", "angry-shopper", "--answers", "x"], 2, "--answers item 1 'x'"),
+    (["play", "angry-shoper", "--answers", "1"], 2, "did you mean 'angry-shopper'?"),
+    (["play", "nope.yaml", "--answers", "1"], 2, "nope.yaml: no such file"),
+    (["play", "angry-shopper"], 2, "--answers"),  # no terminal under pytest
+    (["play", "angry-shopper", "--json"], 2, "--json needs --answers"),
+    (["play", "angry-shopper", "--lang", "fr", "--answers", "1"], 2, "fr"),
+    (["frobnicate"], 2, "No such command"),
+])
+def test_errors_are_one_line_with_exit_codes(cli, args: list[str], code: int,
+                                             message: str) -> None:
+    r = cli(*args)
+    assert r.code == code
+    assert message in r.err
+    assert "Traceback" not in r.err
+
+
+def test_broken_scenario_file_is_located(cli, tmp_path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format_version: 1\nkind: scenario\nid: [x\n", encoding="utf-8")
+    r = cli("play", str(bad), "--answers", "1")
+    assert r.code == 2 and "bad.yaml:4:1: error: invalid YAML" in r.err
+    assert r.err.count("\n") == 1
+
+
+def test_list(cli) -> None:
+    r = cli("list", "--json", "--lang", "en")
+    rows = json.loads(r.out)
+    assert r.code == 0 and {row["id"] for row in rows} >= {"angry-shopper", "pr-no-show",
+                                                           "media-training-refusal"}
+    table = cli("list", "--lang", "ko")
+    assert table.code == 0 and "angry-shopper" in table.out and "시나리오" in table.out
+
+
+def test_typer_cli_runner_sees_the_same_app() -> None:
+    result = CliRunner().invoke(app, ["play", "media-training-refusal", "--answers",
+                                      "1,1,1,1,1,1,1", "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["score"] == 100

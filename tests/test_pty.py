@@ -1,0 +1,60 @@
+"""End to end in a real pseudo-terminal: a trainee plays a drill with the keyboard."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+pytestmark = pytest.mark.pty
+
+
+def spawn(*args: str):
+    env = dict(os.environ, COLUMNS="110", LINES="40", TERM="xterm-256color", CSCOACH_LANG="en")
+    return pexpect.spawn(sys.executable, ["-m", "cscoach", *args], env=env, encoding="utf-8",
+                         timeout=20, dimensions=(40, 110))
+
+
+def test_full_drill_with_the_keyboard() -> None:
+    child = spawn("play", "angry-shopper")
+    for _ in range(7):
+        child.expect("Your reply")
+        child.send("1")
+        child.send("\r")
+        child.expect("Feedback")
+    child.expect("A customer turned fan")
+    child.expect("Score 100/100")
+    child.expect("PASSED")
+    child.expect(r"Play this scenario again\?")
+    child.send("n")
+    child.expect("See you next drill")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_korean_drill_shows_trap_feedback() -> None:
+    child = spawn("play", "angry-shopper", "--lang", "ko")
+    child.expect("어떻게 답하시겠습니까")
+    child.send("2")
+    child.send("\r")
+    child.expect("하지 말아야 할 말")
+    child.expect("이렇게 말하세요")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+
+def test_ctrl_c_exits_130_without_traceback() -> None:
+    child = spawn("play", "pr-no-show")
+    child.expect("Your reply")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    output = child.before
+    child.close()
+    assert child.exitstatus == 130
+    assert "interrupted" in output and "Traceback" not in output

@@ -1,0 +1,90 @@
+"""Scoring: deterministic, every point has a reason, best paths pass and trap paths fail."""
+
+from __future__ import annotations
+
+import pytest
+
+from cscoach.engine import enumerate_paths, play
+from cscoach.library import Library
+from cscoach.phrases import Matcher
+from cscoach.scoring import RUBRIC, debrief, path_scores
+
+SHIPPED = ["angry-shopper", "pr-no-show", "media-training-refusal"]
+
+
+@pytest.mark.parametrize("scenario_id", SHIPPED)
+def test_best_path_performs_the_seven_steps_in_order_and_passes(
+        library: Library, matcher: Matcher, scenario_id: str) -> None:
+    s = library.scenario(scenario_id)
+    scores = path_scores(s, library.steps, matcher)
+    best = max(scores, key=lambda a: scores[a])
+    d = debrief(play(s, best), library.steps, matcher)
+    assert d.passed and d.score > s.pass_mark
+    performed = [step for t in d.transcript.turns for step in t.choice.steps]
+    assert performed == list(library.steps.ids())
+    assert all(r.in_order for r in d.steps)
+
+
+@pytest.mark.parametrize("scenario_id", SHIPPED)
+def test_worst_path_fails_and_scenario_is_rich_enough(
+        library: Library, matcher: Matcher, scenario_id: str) -> None:
+    s = library.scenario(scenario_id)
+    scores = path_scores(s, library.steps, matcher)
+    assert min(scores.values()) < s.pass_mark
+    assert len(s.nodes) >= 6 and len(s.endings) >= 3
+    traps = [c for n in s.nodes.values() for c in n.choices
+             if any(h.kind == "dont_say" for text in c.says.both() for h in matcher.match(text))]
+    assert len(traps) >= 2
+
+
+def test_worked_example_from_docs(library: Library, matcher: Matcher) -> None:
+    """The example walked through in docs/scoring.md."""
+    s = library.scenario("angry-shopper")
+    d = debrief(play(s, [1, 2, 1, 2, 1, 3]), library.steps, matcher)
+    assert (d.score, d.passed) == (42, False)
+    assert {c: d.subtotal(c) for c in ("steps", "order", "language", "outcome")} == {
+        "steps": 20, "order": 10, "language": 0, "outcome": 12}
+    assert d.transcript.ending.id == "lukewarm" and d.transcript.final_mood == 0
+    assert [(h.entry_id, h.kind) for h in d.turns[3].hits] == [
+        ("excuses", "dont_say"), ("hurry-wait", "dont_say")]
+    assert [(w.turn.number, w.better_index + 1) for w in d.weak] == [(4, 1), (6, 1)]
+
+
+def test_points_add_up_and_carry_reasons(library: Library, matcher: Matcher) -> None:
+    s = library.scenario("pr-no-show")
+    for answers in enumerate_paths(s).paths:
+        d = debrief(play(s, answers), library.steps, matcher)
+        assert d.score == max(0, min(100, sum(i.points for i in d.items)))
+        assert all(i.reason.ko and i.reason.en for i in d.items)
+
+
+def test_order_faults_cost_points(library: Library, matcher: Matcher) -> None:
+    s = library.scenario("angry-shopper")
+    # greet, listen, resolve before asking (too-soon), ask, empathize, resolve, check, follow up
+    d = debrief(play(s, [1, 1, 2, 1, 1, 1, 1, 1]), library.steps, matcher)
+    reasons = [i.reason.en for i in d.items if i.category == "order" and i.points < 0]
+    assert reasons == ["offered a fix before asking what happened"]
+    assert d.subtotal("order") == RUBRIC.order_base - RUBRIC.resolve_before_ask
+    ask = next(r for r in d.steps if r.step.id == "ask")
+    assert not ask.in_order
+
+
+def test_never_checking_costs_points(library: Library, matcher: Matcher) -> None:
+    d = debrief(play(library.scenario("angry-shopper"), [1, 1, 1, 1, 1, 3]), library.steps,
+                matcher)
+    assert any(i.reason.en.startswith("never checked") and i.points == -5 for i in d.items)
+
+
+def test_score_does_not_depend_on_language(library: Library, matcher: Matcher) -> None:
+    s = library.scenario("media-training-refusal")
+    for answers in enumerate_paths(s).paths[:50]:
+        t = play(s, answers)
+        assert debrief(t, library.steps, matcher, prefer="ko").score == \
+            debrief(t, library.steps, matcher, prefer="en").score
+
+
+def test_scoring_is_deterministic(library: Library, matcher: Matcher) -> None:
+    s = library.scenario("angry-shopper")
+    first = debrief(play(s, [2, 3, 1, 1, 1, 1, 1, 1]), library.steps, matcher)
+    again = debrief(play(s, [2, 3, 1, 1, 1, 1, 1, 1]), library.steps, matcher)
+    assert first.items == again.items and first.weak == again.weak
