@@ -58,7 +58,8 @@ def _problems(library: Library, path) -> list[str]:
         (lambda t: t.replace("sources: [S003-1]\nchannel", "sources: [S009-9]\nchannel"),
          "persona sources item 1 'S009-9' is not in the source list"),
         (lambda t: t.replace("start: a", "start: zz"), "start node 'zz' does not exist"),
-        (lambda t: t.replace("  b:\n", "  a:\n"), ":30:3: error: duplicate key 'a' in nodes (first at line 17)"),
+        (lambda t: t.replace("  b:\n", "  a:\n"),
+         ":30:3: error: duplicate key 'a' in nodes (first at line 17)"),
         (lambda t: t.replace("title: {ko: 작은 시나리오, en: A small scenario}",
                              "title: {ko: 작은 시나리오, en: A small, neat scenario}"),
          "looks like the rest of a text cut at a comma"),
@@ -79,7 +80,7 @@ def test_every_error_in_a_file_is_reported(library: Library, write, mini_text: s
     text = mini_text.replace("channel: phone", "channel: fax").replace("pass_mark: 60",
                                                                       "pass_mark: -1")
     lines = _problems(library, write("s.yaml", text))
-    assert len([l for l in lines if "error" in l]) >= 2
+    assert len([line for line in lines if "error" in line]) >= 2
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -28,12 +28,12 @@ app = typer.Typer(
 )
 
 
-class LangOption(str, Enum):
+class LangOption(StrEnum):
     ko = "ko"
     en = "en"
 
 
-class FeedbackWhen(str, Enum):
+class FeedbackWhen(StrEnum):
     now = "now"
     end = "end"
 
@@ -46,7 +46,9 @@ LangArg = Annotated[LangOption | None, typer.Option(
 def _lang(option: LangOption | None) -> Lang:
     from cscoach.i18n import default_lang
 
-    return option.value if option is not None else default_lang()  # type: ignore[return-value]
+    if option is None:
+        return default_lang()
+    return "ko" if option is LangOption.ko else "en"
 
 
 def _console(*, stderr: bool = False) -> Console:
@@ -219,9 +221,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.close()  # the reader went away (e.g. `| head`); nothing more to say
         sys.exit(ExitStatus.OK)
     except Exception as exc:  # the one place a bug becomes a message
-        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
+        parser_code = getattr(exc, "exit_code", None)
+        if hasattr(exc, "show") and isinstance(parser_code, int):
             exc.show()  # a usage error found by the argument parser (click's or typer's)
-            sys.exit(ExitStatus.BAD_INPUT if exc.exit_code == 2 else exc.exit_code)
+            sys.exit(ExitStatus.BAD_INPUT if parser_code == 2 else parser_code)
         if debug:
             raise
         _fail([f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the "

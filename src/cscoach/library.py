@@ -120,7 +120,8 @@ def load_library(root: Path | None = None) -> Library:
             problems.extend(exc.problems)
     ids = [e.id for e in entries]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.append(Problem(_display(book), 0, 0, f"phrasebook id '{dup}' is used in two files"))
+        problems.append(Problem(_display(book), 0, 0,
+                                f"phrasebook id '{dup}' is used in two files"))
     if problems:
         raise ContentError(problems)
     return Library(root, steps, sources, Phrasebook(tuple(entries)))

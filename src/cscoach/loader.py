@@ -61,7 +61,8 @@ def read_text(path: Path, display: str | None = None) -> str:
             raise _fail(shown, "is a directory, not a YAML file")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise _fail(shown, f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
+            raise _fail(shown, f"file is too large ({size:,} bytes; "
+                               f"the limit is {MAX_FILE_BYTES:,})")
         data = path.read_bytes()
     except FileNotFoundError:
         raise _fail(shown, "no such file") from None
@@ -84,10 +85,9 @@ def decode(data: bytes, shown: str) -> str:
             [Problem(shown, line, col, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
                      "save the file as UTF-8")]
         ) from None
-    if "\x00" in text:
-        before = text[: text.index("\x00")]
-        line = before.count("\n") + 1
-        raise ContentError([Problem(shown, line, len(before) - before.rfind("\n"),
+    if "\x00" in text:  # YAML would refuse it too, but less clearly
+        head = text[: text.index("\x00")]
+        raise ContentError([Problem(shown, head.count("\n") + 1, len(head) - head.rfind("\n"),
                                     "contains a NUL byte; this is not a text file")])
     return text
 

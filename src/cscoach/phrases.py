@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from cscoach.model import Phrasebook, PhraseEntry
+from cscoach.model import Lang, Phrasebook, PhraseEntry
 
 HitKind = Literal["dont_say", "say_instead"]
 
@@ -137,10 +137,10 @@ class Matcher:
         self.phrasebook = phrasebook
         self._patterns: list[_Pattern] = []
         for entry in phrasebook.entries:
-            groups: list[tuple[HitKind | Literal["not_when"], dict[str, tuple[str, ...]]]] = [
-                ("dont_say", dict(entry.dont_say)),
-                ("say_instead", dict(entry.say_instead_markers)),
-                ("not_when", dict(entry.not_when)),
+            groups: list[tuple[HitKind | Literal["not_when"], dict[Lang, tuple[str, ...]]]] = [
+                ("dont_say", entry.dont_say),
+                ("say_instead", entry.say_instead_markers),
+                ("not_when", entry.not_when),
             ]
             for kind, by_lang in groups:
                 for phrases in by_lang.values():

@@ -129,9 +129,11 @@ def _t(ko: str, en: str) -> Text:
     return Text(ko, en)
 
 
+Assessment = tuple[list[ScoreItem], tuple[StepReport, ...], tuple[TurnReport, ...]]
+
+
 def assess(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
-           rubric: Rubric = RUBRIC, prefer: Lang = "en") -> tuple[list[ScoreItem], tuple[StepReport, ...],
-                                              tuple[TurnReport, ...]]:
+           rubric: Rubric = RUBRIC, prefer: Lang = "en") -> Assessment:
     """The score items of a transcript (without the weak-choice analysis)."""
     items: list[ScoreItem] = []
     reports = _step_reports(steps, transcript.turns)
@@ -142,7 +144,8 @@ def assess(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
         name = r.step.name
         if r.done:
             items.append(ScoreItem("steps", rubric.step_points,
-                                   _t(f"{r.step.order}단계 '{name.ko}' 수행 ({r.turns[0]}번째 응답)",
+                                   _t(f"{r.step.order}단계 '{name.ko}' 수행 "
+                                      f"({r.turns[0]}번째 응답)",
                                       f"step {r.step.order} '{name.en}' performed "
                                       f"(turn {r.turns[0]})"), r.turns[0]))
         else:
@@ -160,7 +163,8 @@ def assess(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
         for early, cost, ko, en in (
             ("listen", rubric.resolve_before_listen, "경청하기 전에 해결책부터 제시했습니다",
              "offered a fix before listening"),
-            ("ask", rubric.resolve_before_ask, "질문으로 상황을 파악하기 전에 해결책부터 제시했습니다",
+            ("ask", rubric.resolve_before_ask,
+             "질문으로 상황을 파악하기 전에 해결책부터 제시했습니다",
              "offered a fix before asking what happened"),
         ):
             if early not in first or first[early] > resolve:
@@ -213,7 +217,9 @@ def total(items: list[ScoreItem]) -> int:
     return max(0, min(100, sum(i.points for i in items)))
 
 
-_BEST_CACHE: dict[tuple[int, int, int], tuple[tuple[object, ...], dict[tuple[int, ...], int]]] = {}
+# Keyed by identity: a library is loaded once per run and its objects live as long as it does.
+_BEST_CACHE: dict[tuple[int, int, int],
+                  tuple[Scenario, StepCatalog, Matcher, dict[tuple[int, ...], int]]] = {}
 
 
 def _best_by_prefix(scenario: Scenario, steps: StepCatalog,
@@ -221,8 +227,8 @@ def _best_by_prefix(scenario: Scenario, steps: StepCatalog,
     """For every prefix of every simple path: the best total any completion of it reaches."""
     key = (id(scenario), id(steps), id(matcher))
     hit = _BEST_CACHE.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], (scenario, steps, matcher))):  # type: ignore[call-overload]
-        return hit[1]
+    if hit is not None and hit[0] is scenario and hit[1] is steps and hit[2] is matcher:
+        return hit[3]
     best: dict[tuple[int, ...], int] = {}
     for answers in enumerate_paths(scenario).paths:
         score = total(assess(play(scenario, answers), steps, matcher)[0])
@@ -230,7 +236,7 @@ def _best_by_prefix(scenario: Scenario, steps: StepCatalog,
             prefix = answers[:k]
             if best.get(prefix, -1) < score:
                 best[prefix] = score
-    _BEST_CACHE[key] = ((scenario, steps, matcher), best)
+    _BEST_CACHE[key] = (scenario, steps, matcher, best)
     return best
 
 
@@ -258,7 +264,8 @@ def debrief(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
                    reports, turn_reports, tuple(weak))
 
 
-def path_scores(scenario: Scenario, steps: StepCatalog, matcher: Matcher) -> dict[tuple[int, ...], int]:
+def path_scores(scenario: Scenario, steps: StepCatalog,
+                matcher: Matcher) -> dict[tuple[int, ...], int]:
     """Total score of every simple path (used by analysis tools)."""
     return {answers: total(assess(play(scenario, answers), steps, matcher)[0])
             for answers in enumerate_paths(scenario).paths}

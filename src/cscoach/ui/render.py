@@ -101,8 +101,9 @@ def you_said(console: Console, turn: Turn, lang: Lang) -> None:
 def ending(console: Console, s: Scenario, e: Ending, lang: Lang) -> None:
     style = _OUTCOME_STYLE[e.outcome.value]
     body = Group(RichText(e.says(lang)), RichText(""), RichText(e.summary(lang), style="italic"))
-    console.print(Panel(body, title=f"{escape(e.title(lang))} · {tr(lang, f'outcome.{e.outcome.value}')}",
-                        title_align="left", border_style=style, box=box.DOUBLE))
+    title = f"{escape(e.title(lang))} · {tr(lang, f'outcome.{e.outcome.value}')}"
+    console.print(Panel(body, title=title, title_align="left", border_style=style,
+                        box=box.DOUBLE))
 
 
 def recap(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) -> None:
@@ -117,7 +118,8 @@ def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) ->
     verdict = tr(lang, "debrief.passed") if d.passed else tr(lang, "debrief.failed")
     style = "bold green" if d.passed else "bold red"
     head = RichText.assemble((tr(lang, "debrief.score", score=d.score), "bold"), "  ",
-                             (verdict, style), f"  ({tr(lang, 'debrief.pass_mark', mark=s.pass_mark)})")
+                             (verdict, style),
+                             f"  ({tr(lang, 'debrief.pass_mark', mark=s.pass_mark)})")
     ending_line = RichText.assemble(
         (f"{tr(lang, 'debrief.ending')}: ", "bold"), d.transcript.ending.title(lang),
         (f" ({tr(lang, 'outcome.' + d.transcript.ending.outcome.value)})",
