@@ -177,18 +177,22 @@ def list_scenarios(
         return
     from rich import box
     from rich.table import Table
+    from rich.text import Text as RichText
 
     from cscoach.i18n import tr
 
     table = Table(title=tr(chosen_lang, "list.title"), box=box.SIMPLE_HEAVY, title_justify="left",
                   caption=tr(chosen_lang, "list.hint"), caption_justify="left")
-    for key in ("label.id", "label.title", "label.persona", "label.channel", "label.difficulty",
-                "label.pass_mark"):
-        table.add_column(tr(chosen_lang, key), overflow="fold", no_wrap=key == "label.id")
+    table.add_column(tr(chosen_lang, "label.id"), no_wrap=True, style="bold cyan")
+    table.add_column(tr(chosen_lang, "label.title"), ratio=1)
+    table.add_column(tr(chosen_lang, "label.channel"), no_wrap=True)
+    table.add_column(tr(chosen_lang, "label.difficulty"), no_wrap=True)
+    table.add_column(tr(chosen_lang, "list.pass"), no_wrap=True, justify="right")
     for s in scenarios:
-        table.add_row(s.id, s.title(chosen_lang), s.persona.type(chosen_lang),
-                      tr(chosen_lang, f"channel.{s.channel.value}"), "★" * s.difficulty,
-                      str(s.pass_mark))
+        title = RichText(s.title(chosen_lang))
+        title.append("\n" + s.persona.type(chosen_lang), style="dim")
+        table.add_row(s.id, title, tr(chosen_lang, f"channel.{s.channel.value}"),
+                      "★" * s.difficulty, str(s.pass_mark))
     _console().print(table)
 
 

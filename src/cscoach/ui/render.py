@@ -41,8 +41,8 @@ def intro(console: Console, s: Scenario, lang: Lang) -> None:
     grid.add_row(tr(lang, "label.difficulty"), "★" * s.difficulty + "☆" * (5 - s.difficulty))
     grid.add_row(tr(lang, "label.pass_mark"), str(s.pass_mark))
     grid.add_row(tr(lang, "label.sources"), ", ".join(s.sources))
-    body = Group(RichText(s.summary(lang)), RichText(""), RichText(s.persona.description(lang),
-                                                                    style="italic"), grid)
+    body = Group(RichText(s.summary(lang)), RichText(""),
+                 RichText(s.persona.description(lang), style="italic"), RichText(""), grid)
     console.print(Panel(body, title=f"[bold]{escape(s.title(lang))}[/]", border_style="cyan",
                         box=box.ROUNDED))
 
@@ -165,12 +165,13 @@ def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) ->
         console.print(RichText("  " + tr(lang, "debrief.no_phrases"), style="green"))
     for report, hit in dont:
         entry = phrasebook.get(hit.entry_id)
-        console.print(RichText.assemble(
-            f"  {tr(lang, 'label.turn')} {report.turn.number} ", ("✗ ", "red"),
-            (f"“{hit.phrase}”", "bold red"), f" ({entry.id}, {entry.source})"))
-        console.print(RichText(f"     {tr(lang, 'feedback.why')}: {entry.why(lang)}"))
-        console.print(RichText.assemble(f"     {tr(lang, 'feedback.say_instead')}: ",
-                                        (entry.say_instead(lang), "green")))
+        rows = _hanging(f"{tr(lang, 'label.turn')} {report.turn.number}")
+        rows.add_row(RichText.assemble(("✗ ", "red"), (f"“{hit.phrase}”", "bold red"),
+                                       f" ({entry.id}, {entry.source})"))
+        rows.add_row(RichText(f"{tr(lang, 'feedback.why')}: {entry.why(lang)}"))
+        rows.add_row(RichText.assemble(f"{tr(lang, 'feedback.say_instead')}: ",
+                                       (entry.say_instead(lang), "green")))
+        console.print(rows)
     console.print()
 
     console.print(RichText(tr(lang, "debrief.weak_title"), style="bold italic"))
@@ -178,10 +179,32 @@ def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) ->
         console.print(RichText("  " + tr(lang, "debrief.no_weak"), style="green"))
     for w in d.weak:
         better = w.turn.node.choices[w.better_index]
-        console.print(RichText.assemble(f"  {tr(lang, 'label.turn')} {w.turn.number} ",
-                                        (f"{tr(lang, 'debrief.chose')}: ", "bold"),
-                                        (w.turn.choice.says(lang), "red")))
-        console.print(RichText(f"     {w.turn.choice.feedback(lang)}", style="dim"))
-        console.print(RichText.assemble(("     " + tr(lang, "debrief.better") + ": ", "bold"),
-                                        (better.says(lang), "green")))
-        console.print(RichText(f"     {better.feedback(lang)}"))
+        rows = _hanging(f"{tr(lang, 'label.turn')} {w.turn.number}")
+        rows.add_row(RichText.assemble((f"{tr(lang, 'debrief.chose')}: ", "bold"),
+                                       (w.turn.choice.says(lang), "red")))
+        rows.add_row(RichText(w.turn.choice.feedback(lang), style="dim"))
+        rows.add_row(RichText.assemble((f"{tr(lang, 'debrief.better')}: ", "bold"),
+                                       (better.says(lang), "green")))
+        rows.add_row(RichText(better.feedback(lang)))
+        console.print(rows)
+
+
+class _Hanging:
+    """A label in a left column and lines that wrap under each other beside it."""
+
+    def __init__(self, label: str) -> None:
+        self.table = Table.grid(padding=(0, 1))
+        self.table.add_column(no_wrap=True, min_width=len(label) + 2)
+        self.table.add_column(ratio=1, overflow="fold")
+        self.label: str | None = label
+
+    def add_row(self, text: RichText) -> None:
+        self.table.add_row(f"  {self.label}" if self.label else "", text)
+        self.label = None
+
+    def __rich__(self) -> Table:
+        return self.table
+
+
+def _hanging(label: str) -> _Hanging:
+    return _Hanging(label)
