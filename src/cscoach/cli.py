@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -194,6 +195,46 @@ def list_scenarios(
         table.add_row(s.id, title, tr(chosen_lang, f"channel.{s.channel.value}"),
                       "★" * s.difficulty, str(s.pass_mark))
     _console().print(table)
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Scenario or phrasebook files, or folders to search for *.yaml.",
+        show_default=False)],
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")
+                      ] = OutputFormat.text,
+) -> int:
+    """Check content files: YAML, schema, the scenario graph and the phrases. Exit 1 on errors."""
+    import json
+
+    from cscoach.library import load_library
+    from cscoach.validate import validate as run_validate
+
+    report = run_validate(paths, load_library())
+    errors, warnings = report.counts(strict)
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps({
+            "files": report.files, "errors": errors, "warnings": warnings,
+            "problems": [{"file": p.path, "line": p.line, "col": p.col,
+                          "severity": "error" if strict else p.severity, "message": p.message}
+                         for p in report.problems],
+        }, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for p in report.problems:
+            line = str(p)
+            if strict and p.severity == "warning":
+                line = line.replace(": warning: ", ": error: ", 1)
+            sys.stdout.write(line + "\n")
+        sys.stderr.write(f"{report.files} file(s) checked: {errors} error(s), "
+                         f"{warnings} warning(s)\n")
+    return ExitStatus.PROBLEMS_FOUND if errors else ExitStatus.OK
 
 
 def _fail(message_lines: list[str], status: int) -> NoReturn:
