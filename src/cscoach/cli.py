@@ -145,18 +145,7 @@ def _play_scripted(story: Scenario, library: Library, matcher: Matcher, answers:
         return
     from cscoach.ui import render
 
-    console = _console()
-    render.intro(console, story, lang)
-    for report in result.turns:
-        turn = report.turn
-        render.customer_turn(console, story, turn.node, turn.mood_before, lang, turn.number)
-        render.you_said(console, turn, lang)
-        if feedback_now:
-            render.turn_feedback(console, report, library.phrasebook, lang)
-    render.ending(console, story, transcript.ending, lang)
-    if not feedback_now:
-        render.recap(console, result, library.phrasebook, lang)
-    render.debrief(console, result, library.phrasebook, lang)
+    render.scripted_drill(_console(), result, library.phrasebook, lang, feedback_now)
 
 
 @app.command("list")

@@ -106,6 +106,23 @@ def ending(console: Console, s: Scenario, e: Ending, lang: Lang) -> None:
                         box=box.DOUBLE))
 
 
+def scripted_drill(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
+                   feedback_now: bool) -> None:
+    """A drill played from --answers, drawn as the trainee would have seen it, then the debrief."""
+    s = d.transcript.scenario
+    intro(console, s, lang)
+    for report in d.turns:
+        turn = report.turn
+        customer_turn(console, s, turn.node, turn.mood_before, lang, turn.number)
+        you_said(console, turn, lang)
+        if feedback_now:
+            turn_feedback(console, report, phrasebook, lang)
+    ending(console, s, d.transcript.ending, lang)
+    if not feedback_now:
+        recap(console, d, phrasebook, lang)
+    debrief(console, d, phrasebook, lang)
+
+
 def recap(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) -> None:
     """Every turn's feedback, for `--feedback end`."""
     for report in d.turns:
