@@ -91,6 +91,17 @@ def test_broken_scenario_file_is_located(cli, tmp_path) -> None:
     assert r.err.count("\n") == 1
 
 
+def test_many_problems_are_summarised_in_play(cli, tmp_path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format_version: 1\nkind: scenario\nid: Bad Id\nchanel: x\n",
+                   encoding="utf-8")
+    r = cli("play", str(bad), "--answers", "1")
+    assert r.code == 2
+    first, second = r.err.splitlines()
+    assert "bad.yaml:4:1: error: unknown key 'chanel'" in first
+    assert "more problem(s); run 'cscoach validate" in second
+
+
 def test_list(cli) -> None:
     r = cli("list", "--json", "--lang", "en")
     rows = json.loads(r.out)

@@ -68,5 +68,6 @@ def test_schema_errors_and_missing_paths(cli, write, tmp_path) -> None:
     write("bad.yaml", "format_version: 1\nkind: scenario\nid: x\n")
     r = cli("validate", str(tmp_path), str(tmp_path / "nowhere"))
     assert r.code == 1
-    assert "bad.yaml:1:1: error: a scenario file is missing required key 'title'" in r.out
+    assert ("bad.yaml:1:1: error: a scenario file is missing required keys 'title', 'summary'"
+            in r.out)
     assert "nowhere: error: no such file or folder" in r.out

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from cscoach import __version__
-from cscoach.errors import CscoachError, ExitStatus, Interrupted, NoTerminalError
+from cscoach.errors import ContentError, CscoachError, ExitStatus, Interrupted, NoTerminalError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -245,7 +245,11 @@ def main(argv: list[str] | None = None) -> None:
     except CscoachError as exc:
         if debug:
             raise
-        _fail(exc.lines(), exc.exit_status)
+        lines = exc.lines()
+        if isinstance(exc, ContentError) and len(lines) > 1:
+            lines = [lines[0], f"... and {len(lines) - 1} more problem(s); run 'cscoach validate "
+                     f"{exc.problems[0].path}' to see them all"]
+        _fail(lines, exc.exit_status)
     except (KeyboardInterrupt, EOFError):
         if debug:
             raise

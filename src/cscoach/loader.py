@@ -203,9 +203,11 @@ class Reader:
                                f"{_did_you_mean(key, allowed)}")
                 continue
             out[key] = value_node
-        for key in required:
-            if key not in out and key not in first:
-                self.error(node, f"{what} is missing required key '{key}'")
+        missing = [key for key in required if key not in first]
+        if missing:
+            keys = ", ".join(f"'{k}'" for k in missing)
+            self.error(node, f"{what} is missing required key{'s' if len(missing) > 1 else ''} "
+                       f"{keys}")
         return out
 
     def sequence(self, node: yaml.Node, what: str, min_len: int = 0) -> list[yaml.Node] | None:
