@@ -36,8 +36,8 @@ def run_drill(console: Console, scenario: Scenario, steps: StepCatalog, matcher:
         order = list(range(len(node.choices)))
         if options.shuffle:
             rng.shuffle(order)
-        picked = prompt.select(tr(lang, "prompt.reply"),
-                               [node.choices[i].says(lang) for i in order],
+        texts = [node.choices[i].says(lang) for i in order]
+        picked = prompt.select(tr(lang, "prompt.reply"), render.reply_options(console, texts),
                                tr(lang, "prompt.hint"))
         turn = session.choose(order[picked])
         if options.feedback_now:

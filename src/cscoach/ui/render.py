@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
@@ -91,6 +92,39 @@ def turn_feedback(console: Console, report: TurnReport, phrasebook: Phrasebook,
                                        f"“{hit.phrase}”"))
     console.print(Panel(Group(*lines), title=tr(lang, "label.feedback"), title_align="left",
                         border_style="blue", box=box.ROUNDED))
+
+
+_PROMPT_MARGIN = 8  # questionary draws " » 1) " before each option
+
+
+def reply_options(console: Console, texts: list[str]) -> list[str]:
+    """The titles for the reply list.
+
+    A terminal list cannot wrap, so when a reply is wider than the screen every reply is first
+    printed in full, numbered, and the list shows each one shortened with an ellipsis.
+    """
+    room = console.width - _PROMPT_MARGIN
+    if all(cell_len(t) <= room for t in texts):
+        return texts
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="bold cyan")
+    grid.add_column(ratio=1, overflow="fold")
+    for i, text in enumerate(texts, 1):
+        grid.add_row(f"{i})", text)
+    console.print(grid)
+    return [shorten(t, room) for t in texts]
+
+
+def shorten(text: str, cells: int) -> str:
+    """`text` cut to at most `cells` terminal cells (Korean characters take two), ending in …."""
+    if cell_len(text) <= cells:
+        return text
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > cells - 1:
+            break
+        out += ch
+    return out.rstrip() + "…"
 
 
 def you_said(console: Console, turn: Turn, lang: Lang) -> None:
@@ -182,7 +216,7 @@ def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) ->
         console.print(RichText("  " + tr(lang, "debrief.no_phrases"), style="green"))
     for report, hit in dont:
         entry = phrasebook.get(hit.entry_id)
-        rows = _hanging(f"{tr(lang, 'label.turn')} {report.turn.number}")
+        rows = _Hanging(f"{tr(lang, 'label.turn')} {report.turn.number}")
         rows.add_row(RichText.assemble(("✗ ", "red"), (f"“{hit.phrase}”", "bold red"),
                                        f" ({entry.id}, {entry.source})"))
         rows.add_row(RichText(f"{tr(lang, 'feedback.why')}: {entry.why(lang)}"))
@@ -196,7 +230,7 @@ def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) ->
         console.print(RichText("  " + tr(lang, "debrief.no_weak"), style="green"))
     for w in d.weak:
         better = w.turn.node.choices[w.better_index]
-        rows = _hanging(f"{tr(lang, 'label.turn')} {w.turn.number}")
+        rows = _Hanging(f"{tr(lang, 'label.turn')} {w.turn.number}")
         rows.add_row(RichText.assemble((f"{tr(lang, 'debrief.chose')}: ", "bold"),
                                        (w.turn.choice.says(lang), "red")))
         rows.add_row(RichText(w.turn.choice.feedback(lang), style="dim"))
@@ -221,7 +255,3 @@ class _Hanging:
 
     def __rich__(self) -> Table:
         return self.table
-
-
-def _hanging(label: str) -> _Hanging:
-    return _Hanging(label)

@@ -1,0 +1,67 @@
+"""The interactive drill loop, with the prompt replaced: shuffled replies map back correctly."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+
+from cscoach.library import Library
+from cscoach.phrases import Matcher
+from cscoach.ui import interactive, render
+
+
+def _console(width: int = 100) -> Console:
+    return Console(file=io.StringIO(), width=width, force_terminal=False, color_system=None)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_shuffled_replies_map_back_to_authored_choices(library: Library, matcher: Matcher,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       seed: int) -> None:
+    scenario = library.scenario("angry-shopper")
+    shown: list[list[str]] = []
+
+    def pick_first_authored(message: str, options: list[str], instruction: str = "") -> int:
+        # the best path is always the first authored reply: find where shuffling put it
+        node = next(n for n in scenario.nodes.values()
+                    if {c.says.en for c in n.choices} == set(options))
+        shown.append(options)
+        return options.index(node.choices[0].says.en)
+
+    monkeypatch.setattr(interactive.prompt, "select", pick_first_authored)
+    options = interactive.DrillOptions("en", feedback_now=True, shuffle=True, seed=seed)
+    result = interactive.run_drill(_console(400), scenario, library.steps, matcher, options)
+    assert result.score == 100 and result.transcript.answers == [1] * 7
+    assert any(opts != [c.says.en for c in n.choices]
+               for opts in shown for n in scenario.nodes.values()
+               if set(opts) == {c.says.en for c in n.choices})
+
+
+def test_feedback_end_holds_feedback_until_the_recap(library: Library, matcher: Matcher,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(interactive.prompt, "select", lambda *a, **k: 1)  # reply 2 every time
+    console = _console()
+    options = interactive.DrillOptions("en", feedback_now=False)
+    result = interactive.run_drill(console, library.scenario("angry-shopper"), library.steps,
+                                   matcher, options)
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    assert result.transcript.ending.id == "walked-out"
+    assert out.index("Gone for good") < out.index("Feedback") < out.index("Debrief")
+
+
+def test_long_replies_are_printed_in_full_and_shortened_in_the_list() -> None:
+    console = _console(40)
+    texts = ["short", "아침부터 정말 놀라셨겠어요. 여기는 복잡하니 조용한 상담 테이블로 가셔서"]
+    titles = render.reply_options(console, texts)
+    printed = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "1) short" in printed and "테이블로" in printed
+    assert titles[0] == "short" and titles[1].endswith("…")
+    assert render.cell_len(titles[1]) <= 40 - 8
+
+
+def test_short_replies_are_not_repeated() -> None:
+    console = _console(80)
+    assert render.reply_options(console, ["a", "b"]) == ["a", "b"]
+    assert console.file.getvalue() == ""  # type: ignore[attr-defined]
