@@ -20,11 +20,16 @@ def test_play_to_an_ending(mini) -> None:
     assert t.ending.id == "good" and t.final_mood == 1 and t.answers == [1, 1]
 
 
-def test_session_tracks_mood_and_clamps(mini) -> None:
+def test_session_tracks_mood(mini) -> None:
     s = Session(mini)
     turn = s.choose(1)
     assert (turn.mood_before, turn.mood_after) == (0, -2)
     assert s.over and s.ending is not None and s.ending.id == "bad"
+
+
+def test_mood_is_clamped_to_the_scale(library: Library) -> None:
+    s = Session(library.scenario("angry-shopper"))  # starts at -4
+    assert s.choose(1).mood_after == -5  # "I'm busy" is -2: clamped at -5, not -6
 
 
 @pytest.mark.parametrize(("answers", "message"), [
@@ -51,3 +56,5 @@ def test_parse_answers_rejects(spec: str) -> None:
 def test_enumerate_paths(mini) -> None:
     paths = enumerate_paths(mini)
     assert paths.complete and sorted(paths.paths) == [(1, 1), (2,)]
+    cut = enumerate_paths(mini, limit=1)
+    assert not cut.complete and len(cut.paths) == 1

@@ -106,9 +106,9 @@ def test_broken_yaml(library: Library, write, content: str, expected: str) -> No
 
 def test_invalid_utf8_is_located(library: Library, write) -> None:
     lines = _problems(library, write("bad.yaml", b"format_version: 1\nid: \xff\xfe\n"))
-    assert lines == ["bad.yaml:2:5: error: not valid UTF-8 (byte 0xff); save the file as UTF-8"
-                     ] or lines[0].endswith("bad.yaml:2:5: error: not valid UTF-8 (byte 0xff); "
-                                            "save the file as UTF-8")
+    assert len(lines) == 1
+    assert lines[0].endswith("bad.yaml:2:5: error: not valid UTF-8 (byte 0xff); "
+                             "save the file as UTF-8")
 
 
 def test_bom_is_accepted(library: Library, write, mini_text: str) -> None:

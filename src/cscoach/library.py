@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cscoach.errors import ContentError, NotFoundError, Problem
-from cscoach.loader import load_phrasebook, load_scenario, load_sources, load_steps
+from cscoach.loader import (
+    did_you_mean,
+    load_phrasebook,
+    load_scenario,
+    load_sources,
+    load_steps,
+)
 from cscoach.model import Phrasebook, PhraseEntry, Scenario, Source, StepCatalog
 
 STEPS_FILE = "steps.yaml"
@@ -51,7 +56,7 @@ class Library:
         return sorted(p for p in self.scenario_dir.iterdir() if p.suffix in (".yaml", ".yml"))
 
     def load_scenario_file(self, path: Path) -> Scenario:
-        return load_scenario(path, self.steps, _display(path), self.sources)
+        return load_scenario(path, self.steps, display_path(path), self.sources)
 
     def scenario(self, ref: str) -> Scenario:
         """A scenario by id (from the library) or by the path of a YAML file."""
@@ -72,8 +77,7 @@ class Library:
             if scenario.id == ref:
                 return scenario
         known = [s.id for s in self.all_scenarios()]
-        close = difflib.get_close_matches(ref, known, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(known)}"
+        hint = did_you_mean(ref, known) or f"; known: {', '.join(known)}"
         raise NotFoundError(f"unknown scenario '{ref}'{hint} (see 'cscoach list')")
 
     def all_scenarios(self) -> list[Scenario]:
@@ -93,7 +97,8 @@ class Library:
         return out
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """The path as a user would type it: relative to the working folder when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
@@ -107,20 +112,20 @@ def load_library(root: Path | None = None) -> Library:
     if not book.is_dir():
         raise NotFoundError(f"{book}: content folder not found (set CSCOACH_CONTENT to the "
                             "folder holding scenarios/ and phrasebook/)")
-    steps = load_steps(book / STEPS_FILE, _display(book / STEPS_FILE))
-    sources = load_sources(book / SOURCES_FILE, _display(book / SOURCES_FILE))
+    steps = load_steps(book / STEPS_FILE, display_path(book / STEPS_FILE))
+    sources = load_sources(book / SOURCES_FILE, display_path(book / SOURCES_FILE))
     entries: list[PhraseEntry] = []
     problems: list[Problem] = []
     for path in sorted(book.glob("*.yaml")):
         if path.name in (STEPS_FILE, SOURCES_FILE):
             continue
         try:
-            entries.extend(load_phrasebook(path, _display(path), sources).entries)
+            entries.extend(load_phrasebook(path, display_path(path), sources).entries)
         except ContentError as exc:
             problems.extend(exc.problems)
     ids = [e.id for e in entries]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.append(Problem(_display(book), 0, 0,
+        problems.append(Problem(display_path(book), 0, 0,
                                 f"phrasebook id '{dup}' is used in two files"))
     if problems:
         raise ContentError(problems)

@@ -200,7 +200,7 @@ class Reader:
                                "at a comma; inside {...} put text with commas in quotes")
                 else:
                     self.error(key_node, f"unknown key '{key}' in {what}"
-                               f"{_did_you_mean(key, allowed)}")
+                               f"{did_you_mean(key, allowed)}")
                 continue
             out[key] = value_node
         missing = [key for key in required if key not in first]
@@ -259,7 +259,7 @@ class Reader:
         value = self.string(node, what)
         if value is not None and value not in options:
             self.error(node, f"{what} '{value}' is not one of: {', '.join(options)}"
-                       f"{_did_you_mean(value, options)}")
+                       f"{did_you_mean(value, options)}")
             return None
         return value
 
@@ -315,7 +315,8 @@ class Reader:
                 stack.extend(n.value)
 
 
-def _did_you_mean(word: str, options: Iterable[str]) -> str:
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """`; did you mean 'x'?` for the closest option, or nothing."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
@@ -377,8 +378,8 @@ def _bad_kind(doc: Document, expected: str) -> ContentError:
 # -- steps
 
 
-def load_steps(path: Path, display: str | None = None) -> StepCatalog:
-    doc = Document(path, display)
+def load_steps(path: Path, display: str | None = None, doc: Document | None = None) -> StepCatalog:
+    doc = doc or Document(path, display)
     if doc.kind not in (None, "steps") and not doc.reader.problems:
         raise _bad_kind(doc, "steps")
     r = doc.reader
@@ -406,8 +407,9 @@ def load_steps(path: Path, display: str | None = None) -> StepCatalog:
 # -- sources
 
 
-def load_sources(path: Path, display: str | None = None) -> dict[str, Source]:
-    doc = Document(path, display)
+def load_sources(path: Path, display: str | None = None,
+                 doc: Document | None = None) -> dict[str, Source]:
+    doc = doc or Document(path, display)
     if doc.kind not in (None, "sources") and not doc.reader.problems:
         raise _bad_kind(doc, "sources")
     r = doc.reader
@@ -442,7 +444,7 @@ def _known_source(r: Reader, node: yaml.Node, what: str,
                   sources: dict[str, Source] | None) -> str | None:
     sid = _source_id(r, node, what)
     if sid is not None and sources is not None and sid not in sources:
-        r.error(node, f"{what} '{sid}' is not in the source list{_did_you_mean(sid, sources)}")
+        r.error(node, f"{what} '{sid}' is not in the source list{did_you_mean(sid, sources)}")
         return None
     return sid
 
@@ -451,8 +453,9 @@ def _known_source(r: Reader, node: yaml.Node, what: str,
 
 
 def load_phrasebook(path: Path, display: str | None = None,
-                    sources: dict[str, Source] | None = None) -> Phrasebook:
-    doc = Document(path, display)
+                    sources: dict[str, Source] | None = None,
+                    doc: Document | None = None) -> Phrasebook:
+    doc = doc or Document(path, display)
     if doc.kind not in (None, "phrasebook") and not doc.reader.problems:
         raise _bad_kind(doc, "phrasebook")
     r = doc.reader
@@ -497,8 +500,10 @@ _SCENARIO_OPTIONAL = ("version", "start_mood")
 
 
 def load_scenario(path: Path, steps: StepCatalog, display: str | None = None,
-                  sources: dict[str, Source] | None = None) -> Scenario:
-    doc = Document(path, display)
+                  sources: dict[str, Source] | None = None,
+                  doc: Document | None = None) -> Scenario:
+    """A scenario; `doc` is the file already read (by `validate`, which sniffs the kind first)."""
+    doc = doc or Document(path, display)
     if doc.kind not in (None, "scenario") and not doc.reader.problems:
         raise _bad_kind(doc, "scenario")
     r = doc.reader
@@ -581,13 +586,13 @@ def load_scenario(path: Path, steps: StepCatalog, display: str | None = None,
 
     # cross references: only meaningful when the parts they point at loaded
     if start and "nodes" in top and start not in ids:
-        r.error(top["start"], f"start node '{start}' does not exist{_did_you_mean(start, ids)}")
+        r.error(top["start"], f"start node '{start}' does not exist{did_you_mean(start, ids)}")
     elif start and start in endings:
         r.error(top["start"], f"start '{start}' is an ending; it must be a node")
     for node_ref, target in targets:
         if target not in ids:
             r.error(node_ref, f"next '{target}' names no node or ending"
-                    f"{_did_you_mean(target, ids)}")
+                    f"{did_you_mean(target, ids)}")
 
     doc.finish()
     assert sid and title and summary and persona and channel and difficulty and start
@@ -634,7 +639,7 @@ def _choice(r: Reader, node: yaml.Node, what: str, steps: StepCatalog) -> Choice
         value = r.string(n, w)
         if value is not None and value not in steps:
             r.error(n, f"unknown step '{value}' (steps: {', '.join(steps.ids())})"
-                    f"{_did_you_mean(value, steps.ids())}")
+                    f"{did_you_mean(value, steps.ids())}")
             return None
         return value
 

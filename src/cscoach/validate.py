@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cscoach.errors import ContentError, Problem
-from cscoach.library import Library, _display
+from cscoach.library import Library, display_path
 from cscoach.loader import Document, load_phrasebook, load_scenario, load_sources, load_steps
 from cscoach.model import Scenario
 from cscoach.phrases import Matcher
@@ -44,20 +44,20 @@ def validate(paths: list[Path], library: Library) -> Report:
     report = Report(len(files), list(missing))
     matcher = Matcher(library.phrasebook)
     for path in files:
-        shown = _display(path)
+        shown = display_path(path)
         try:
-            kind = Document(path, shown).kind
-            if kind == "scenario":
-                scenario = load_scenario(path, library.steps, shown, library.sources)
+            doc = Document(path, shown)  # read once; the kind says which loader finishes it
+            if doc.kind == "scenario":
+                scenario = load_scenario(path, library.steps, shown, library.sources, doc)
                 report.problems.extend(check_scenario(scenario, library, matcher))
-            elif kind == "phrasebook":
-                load_phrasebook(path, shown, library.sources)
-            elif kind == "steps":
-                load_steps(path, shown)
-            elif kind == "sources":
-                load_sources(path, shown)
+            elif doc.kind == "phrasebook":
+                load_phrasebook(path, shown, library.sources, doc)
+            elif doc.kind == "steps":
+                load_steps(path, shown, doc)
+            elif doc.kind == "sources":
+                load_sources(path, shown, doc)
             else:
-                Document(path, shown).finish()  # reports the missing or unknown kind
+                doc.finish()  # reports the missing or unknown kind
         except ContentError as exc:
             report.problems.extend(exc.problems)
     return report
