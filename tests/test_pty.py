@@ -44,6 +44,7 @@ def test_korean_drill_shows_trap_feedback() -> None:
     child.expect("하지 말아야 할 말")
     child.expect("이렇게 말하세요")
     child.sendintr()
+    child.expect("중단되었습니다")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130

@@ -232,6 +232,19 @@ def _fail(message_lines: list[str], status: int) -> NoReturn:
     sys.exit(status)
 
 
+def _interrupted(args: list[str]) -> str:
+    """"interrupted" in the language the command was asked to speak."""
+    from cscoach.i18n import default_lang, tr
+
+    lang: Lang = default_lang()
+    for i, arg in enumerate(args):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            args[i + 1] if arg == "--lang" and i + 1 < len(args) else None)
+        if value in ("ko", "en"):
+            lang = "ko" if value == "ko" else "en"
+    return tr(lang, "interrupted")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app and maps every failure to one line and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -241,11 +254,11 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        _fail([Interrupted().message], ExitStatus.INTERRUPTED)
+        _fail([_interrupted(args)], ExitStatus.INTERRUPTED)
     except CscoachError as exc:
         if debug:
             raise
-        lines = exc.lines()
+        lines = [_interrupted(args)] if isinstance(exc, Interrupted) else exc.lines()
         if isinstance(exc, ContentError) and len(lines) > 1:
             lines = [lines[0], f"... and {len(lines) - 1} more problem(s); run 'cscoach validate "
                      f"{exc.problems[0].path}' to see them all"]
@@ -253,7 +266,7 @@ def main(argv: list[str] | None = None) -> None:
     except (KeyboardInterrupt, EOFError):
         if debug:
             raise
-        sys.stderr.write("\ncscoach: interrupted\n")
+        sys.stderr.write(f"\ncscoach: {_interrupted(args)}\n")
         sys.exit(ExitStatus.INTERRUPTED)
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (e.g. `| head`); nothing more to say
