@@ -280,4 +280,9 @@ def main(argv: list[str] | None = None) -> None:
             raise
         _fail([f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the "
                "traceback, and please report it)"], ExitStatus.INTERNAL)
+    if returned == ExitStatus.INTERRUPTED:
+        # Typer turns a Ctrl-C that lands outside a prompt (while a panel is being drawn, say)
+        # into a silent `return 130`; no command returns 130 itself, so say what happened.
+        sys.stderr.write("\n")
+        _fail([_interrupted(args)], ExitStatus.INTERRUPTED)
     sys.exit(returned if isinstance(returned, int) else ExitStatus.OK)
