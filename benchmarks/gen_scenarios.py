@@ -27,7 +27,7 @@ GOOD = {
 }
 NEUTRAL = ("음, 잠시만요. 시스템을 볼게요.", "Hmm, one moment. Looking at the system.")
 TRAPS = [
-    ("그건 제 담당이 아니라서 모르겠어요.", "That's not my job, and I don't know anything about it."),
+    ("그건 제 담당이 아니라서 모르겠어요.", "That's not my job, and I don't know."),
     ("지금 바빠요. 나중에 오세요.", "I'm busy right now. Come back later."),
     ("규정이라서 어쩔 수 없어요.", "It's the policy, there's nothing I can do."),
 ]
@@ -87,7 +87,8 @@ def scenario_text(index: int, seed: int = 0) -> str:
         last = depth == len(layers) - 1
         for node_id in layer:
             ko, en = rng.choice(CUSTOMER)
-            out += [f"  {node_id}:", "    says:", f"      ko: {_q(ko)}", f"      en: {_q(en)}", "    choices:"]
+            out += [f"  {node_id}:", "    says:", f"      ko: {_q(ko)}", f"      en: {_q(en)}",
+                    "    choices:"]
             nxt = layers[depth + 1] if not last else None
             trap = rng.choice(TRAPS)
             options = [
@@ -110,7 +111,7 @@ def scenario_text(index: int, seed: int = 0) -> str:
     ):
         out += [f"  {eid}:", f"    outcome: {outcome}",
                 f"    title: {{ko: {_q(ko)}, en: {_q(en)}}}",
-                "    says:", f"      ko: {_q('오늘 이야기 잘 들어 주셔서 고마워요. 다음에 또 올게요.')}",
+                "    says:", f"      ko: {_q('오늘 잘 들어 주셔서 고마워요. 또 올게요.')}",
                 f"      en: {_q('Thanks for hearing me out today. I will be back.')}",
                 "    summary:", f"      ko: {_q('응대의 결과가 고객의 마음에 남았습니다.')}",
                 f"      en: {_q('How you handled it is what the customer will remember.')}"]

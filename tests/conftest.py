@@ -15,6 +15,13 @@ from cscoach.phrases import Matcher
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or write the user's real cache folder."""
+    monkeypatch.setenv("CSCOACH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def library() -> Library:
     return load_library(ROOT)

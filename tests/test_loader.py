@@ -54,7 +54,7 @@ def _problems(library: Library, path) -> list[str]:
         (lambda t: t.replace("steps: [greet]", "steps: [greeting]"),
          "unknown step 'greeting'"),
         (lambda t: t.replace("{ko: 문제가 있어요, en: I have a problem}", "{ko: 문제가 있어요}"),
-         "node 'b' says is missing required key 'en'"),
+         "node 'b' says has no English text; add 'en: ...'"),
         (lambda t: t.replace("sources: [S003-1]\nchannel", "sources: [S009-9]\nchannel"),
          "persona sources item 1 'S009-9' is not in the source list"),
         (lambda t: t.replace("start: a", "start: zz"), "start node 'zz' does not exist"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from conftest import ROOT
 
@@ -39,7 +40,15 @@ def test_pass_mark_nobody_can_reach(cli, write, mini_text: str) -> None:
     r = _check(cli, write, mini_text.replace("pass_mark: 60", "pass_mark: 99"))
     problems = json.loads(r.out)["problems"]
     assert r.code == 1
-    assert any("best path scores" in p["message"] and p["severity"] == "error" for p in problems)
+    best = [p for p in problems if "no trainee can pass" in p["message"]]
+    assert len(best) == 1 and best[0]["severity"] == "error"
+    m = re.search(r"the best path \(answers ([\d,]+)\) scores (\d+), below the pass mark 99",
+                  best[0]["message"])
+    assert m, best[0]["message"]
+    # the answers named replay to exactly that score
+    played = json.loads(cli("play", str(write("s.yaml", mini_text)), "--answers", m[1],
+                            "--json").out)
+    assert played["score"] == int(m[2])
 
 
 def test_worst_path_passing_is_a_warning(cli, write, mini_text: str) -> None:

@@ -56,12 +56,6 @@ class _Move:
     mood: int
 
 
-@dataclass(frozen=True, slots=True)
-class _Best:
-    value: int
-    move: int  # index into the node's moves, -1 at an ending
-
-
 class Analyser:
     """Best/worst analysis of one scenario under one rubric and phrasebook."""
 
@@ -76,11 +70,13 @@ class Analyser:
         self.check = self.bit.get("check", 0)
         self.credit_cap_units = math.ceil(rubric.say_instead_cap / rubric.say_instead_credit) \
             if rubric.say_instead_credit else 0
-        self.outcome = dict(rubric.outcome_points)
+        outcome = dict(rubric.outcome_points)
+        self.ending_points = {eid: outcome[e.outcome] for eid, e in scenario.endings.items()}
         self.moves = {nid: [self._move(i, c, matcher) for i, c in enumerate(node.choices, 1)]
                       for nid, node in scenario.nodes.items()}
         self.cyclic = _cyclic_nodes(scenario)
-        self._memo: dict[tuple[object, ...], tuple[_Best, _Best]] = {}
+        self._memo: dict[tuple[object, ...], tuple[int, int, int, int]] = {}
+        self._finals: dict[tuple[tuple[int, int, int, bool], str], int] = {}
 
     def _move(self, index: int, choice: object, matcher: Matcher) -> _Move:
         from cscoach.model import Choice
@@ -115,40 +111,65 @@ class Analyser:
         return (done | m.mask, units, mood, checked), gained
 
     def _final(self, state: tuple[int, int, int, bool], ending: str) -> int:
-        done, units, mood, checked = state
-        r = self.rubric
-        return (r.step_points * done.bit_count()
-                + r.order_base - (0 if checked else r.no_check_after_resolve)
-                + r.language_base + min(r.say_instead_cap, units * r.say_instead_credit)
-                + self.outcome[self.s.endings[ending].outcome]
-                + (mood - MOOD_MIN) * r.mood_point_per_level)
+        """Points settled at the ending; memoised, as many paths end in the same state."""
+        key = (state, ending)
+        value = self._finals.get(key)
+        if value is None:
+            done, units, mood, checked = state
+            r = self.rubric
+            value = (r.step_points * done.bit_count()
+                     + r.order_base - (0 if checked else r.no_check_after_resolve)
+                     + r.language_base + min(r.say_instead_cap, units * r.say_instead_credit)
+                     + self.ending_points[ending]
+                     + (mood - MOOD_MIN) * r.mood_point_per_level)
+            self._finals[key] = value
+        return value
 
     def _solve(self, node: str, state: tuple[int, int, int, bool],
-               visited: frozenset[str]) -> tuple[_Best, _Best]:
-        """Best and worst raw points still to come (before clamping to 0..100)."""
+               visited: frozenset[str]) -> tuple[int, int, int, int]:
+        """(best, best move, worst, worst move): raw points still to come (before clamping to
+        0..100) and the index of the move that gets them; move -1 when no ending is reachable.
+        The hot loop of `validate`, hence `_step` and `_final` written out inline."""
         key = (node, state, visited)
         hit = self._memo.get(key)
         if hit is not None:
             return hit
-        best: _Best | None = None
-        worst: _Best | None = None
+        done, units, mood, checked = state
+        r = self.rubric
+        resolve, listen, ask, cap = self.resolve, self.listen, self.ask, self.credit_cap_units
+        resolved = done & resolve
+        finals = self._finals
+        best = worst = 0
+        best_move = worst_move = -1
         for i, m in enumerate(self.moves[node]):
-            after, gained = self._step(state, m)
+            gained = m.additive
+            now = done | m.mask
+            if m.resolves and not resolved:  # the first fix: was it listened and asked for?
+                if not now & listen:
+                    gained -= r.resolve_before_listen
+                if not now & ask:
+                    gained -= r.resolve_before_ask
+            u = units + m.credit_units
+            v = mood + m.mood
+            after = (now, cap if u > cap else u,
+                     MOOD_MIN if v < MOOD_MIN else MOOD_MAX if v > MOOD_MAX else v,
+                     checked or (m.checks and bool(resolved or m.resolves)))
             if m.is_ending:
-                hi = lo = gained + self._final(after, m.target)
+                final = finals.get((after, m.target))
+                hi = lo = gained + (self._final(after, m.target) if final is None else final)
             elif m.target in visited:
                 continue  # a simple path does not come back
             else:
                 seen = visited | {m.target} if m.target in self.cyclic else visited
-                b, w = self._solve(m.target, after, seen)
-                if b.move == -2:  # no way to an ending from there
+                b, b_move, w, _ = self._solve(m.target, after, seen)
+                if b_move == -1:  # no way to an ending from there
                     continue
-                hi, lo = gained + b.value, gained + w.value
-            if best is None or hi > best.value:
-                best = _Best(hi, i)
-            if worst is None or lo < worst.value:
-                worst = _Best(lo, i)
-        out = (best, worst) if best and worst else (_Best(0, -2), _Best(0, -2))
+                hi, lo = gained + b, gained + w
+            if best_move == -1 or hi > best:
+                best, best_move = hi, i
+            if worst_move == -1 or lo < worst:
+                worst, worst_move = lo, i
+        out = (best, best_move, worst, worst_move)
         self._memo[key] = out
         return out
 
@@ -161,8 +182,8 @@ class Analyser:
         node, (state, visited) = self.s.start, self._start()
         answers: list[int] = []
         while True:
-            best, worst = self._solve(node, state, visited)
-            m = self.moves[node][(best if pick_best else worst).move]
+            _, best_move, _, worst_move = self._solve(node, state, visited)
+            m = self.moves[node][best_move if pick_best else worst_move]
             answers.append(m.index)
             state, _ = self._step(state, m)
             if m.is_ending:
@@ -175,10 +196,10 @@ class Analyser:
         """None when no ending can be reached from the start."""
         state, visited = self._start()
         with _deep_recursion():
-            best, worst = self._solve(self.s.start, state, visited)
-            if best.move == -2:
+            best, best_move, worst, _ = self._solve(self.s.start, state, visited)
+            if best_move == -1:
                 return None
-            return Extremes(_clamp(best.value), self._replay(True), _clamp(worst.value),
+            return Extremes(_clamp(best), self._replay(True), _clamp(worst),
                             self._replay(False), self.count_paths())
 
     def count_paths(self) -> int:

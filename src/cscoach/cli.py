@@ -199,14 +199,18 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
     output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")
                       ] = OutputFormat.text,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Check every file again instead of reusing results for unchanged "
+        "files.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to check with "
+                                      "(0: one per core).")] = 0,
 ) -> int:
     """Check content files: YAML, schema, the scenario graph and the phrases. Exit 1 on errors."""
     import json
 
-    from cscoach.library import load_library
     from cscoach.validate import validate as run_validate
 
-    report = run_validate(paths, load_library())
+    report = run_validate(paths, use_cache=not no_cache, jobs=jobs)
     errors, warnings = report.counts(strict)
     if output is OutputFormat.json:
         sys.stdout.write(json.dumps({

@@ -56,7 +56,12 @@ class Library:
         return sorted(p for p in self.scenario_dir.iterdir() if p.suffix in (".yaml", ".yml"))
 
     def load_scenario_file(self, path: Path) -> Scenario:
-        return load_scenario(path, self.steps, display_path(path), self.sources)
+        return load_scenario(path, self.steps, display_path(path), self.sources,
+                             phrase_ids=self.phrase_ids)
+
+    @property
+    def phrase_ids(self) -> frozenset[str]:
+        return frozenset(e.id for e in self.phrasebook.entries)
 
     def scenario(self, ref: str) -> Scenario:
         """A scenario by id (from the library) or by the path of a YAML file."""
@@ -105,20 +110,26 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_library(root: Path | None = None) -> Library:
-    """Steps, sources and every phrasebook file under `root` (scenarios load on demand)."""
-    root = root or content_root()
-    book = root / "phrasebook"
+def library_files(root: Path | None = None) -> list[Path]:
+    """The files a library is made of: steps, sources, then every phrasebook file."""
+    book = (root or content_root()) / "phrasebook"
     if not book.is_dir():
         raise NotFoundError(f"{book}: content folder not found (set CSCOACH_CONTENT to the "
                             "folder holding scenarios/ and phrasebook/)")
-    steps = load_steps(book / STEPS_FILE, display_path(book / STEPS_FILE))
-    sources = load_sources(book / SOURCES_FILE, display_path(book / SOURCES_FILE))
+    rest = sorted(p for p in book.glob("*.yaml") if p.name not in (STEPS_FILE, SOURCES_FILE))
+    return [book / STEPS_FILE, book / SOURCES_FILE, *rest]
+
+
+def load_library(root: Path | None = None) -> Library:
+    """Steps, sources and every phrasebook file under `root` (scenarios load on demand)."""
+    root = root or content_root()
+    steps_file, sources_file, *phrasebooks = library_files(root)
+    book = steps_file.parent
+    steps = load_steps(steps_file, display_path(steps_file))
+    sources = load_sources(sources_file, display_path(sources_file))
     entries: list[PhraseEntry] = []
     problems: list[Problem] = []
-    for path in sorted(book.glob("*.yaml")):
-        if path.name in (STEPS_FILE, SOURCES_FILE):
-            continue
+    for path in phrasebooks:
         try:
             entries.extend(load_phrasebook(path, display_path(path), sources).entries)
         except ContentError as exc:

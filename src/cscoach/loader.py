@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -67,7 +67,7 @@ class _Loader(_BaseLoader):
                 return _STR
             tag = self._plain.get(value)
             if tag is None:
-                tag = super().resolve(kind, value, implicit)
+                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
                 if len(self._plain) < 50_000:
                     self._plain[value] = tag
             return tag
@@ -104,6 +104,8 @@ def read_text(path: Path, display: str | None = None) -> str:
             raise _fail(shown, f"file is too large ({size:,} bytes; "
                                f"the limit is {MAX_FILE_BYTES:,})")
         data = path.read_bytes()
+        if len(data) > MAX_FILE_BYTES:  # it grew after stat()
+            raise _fail(shown, f"file is too large (the limit is {MAX_FILE_BYTES:,} bytes)")
     except FileNotFoundError:
         raise _fail(shown, "no such file") from None
     except PermissionError:
@@ -305,9 +307,16 @@ class Reader:
 
     def text(self, node: yaml.Node, what: str) -> Text | None:
         """A `{ko: ..., en: ...}` mapping."""
-        fields = self.mapping(node, what, required=LANGS)
+        if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
+            self.error(node, f"{what} must give both languages, like {{ko: ..., en: ...}}, "
+                       "not one text")
+            return None
+        fields = self.mapping(node, what, optional=LANGS)
         if fields is None:
             return None
+        for lang, name in (("ko", "Korean"), ("en", "English")):
+            if lang not in fields:
+                self.error(node, f"{what} has no {name} text; add '{lang}: ...'")
         ko = self.string(fields["ko"], f"{what} (ko)") if "ko" in fields else None
         en = self.string(fields["en"], f"{what} (en)") if "en" in fields else None
         if ko is None or en is None:
@@ -367,11 +376,18 @@ def did_you_mean(word: str, options: Iterable[str]) -> str:
 class Document:
     """A content file read up to its header: the reader, the top-level keys and the kind."""
 
-    def __init__(self, path: Path, display: str | None = None) -> None:
+    def __init__(self, path: Path, display: str | None = None, data: bytes | None = None) -> None:
+        """`data`, when given, is the file's bytes already read (by `validate`)."""
         self.path = path
         self.shown = display or str(path)
         self.reader = Reader(self.shown)
-        text = read_text(path, self.shown)
+        if data is None:
+            text = read_text(path, self.shown)
+        elif len(data) > MAX_FILE_BYTES:
+            raise _fail(self.shown, f"file is too large ({len(data):,} bytes; "
+                                    f"the limit is {MAX_FILE_BYTES:,})")
+        else:
+            text = decode(data, self.shown)
         root = compose(text, self.shown)
         if root is None:
             raise _fail(self.shown, "the file is empty")
@@ -542,8 +558,11 @@ _SCENARIO_OPTIONAL = ("version", "start_mood")
 
 def load_scenario(path: Path, steps: StepCatalog, display: str | None = None,
                   sources: dict[str, Source] | None = None,
-                  doc: Document | None = None) -> Scenario:
-    """A scenario; `doc` is the file already read (by `validate`, which sniffs the kind first)."""
+                  doc: Document | None = None,
+                  phrase_ids: Collection[str] | None = None) -> Scenario:
+    """A scenario; `doc` is the file already read (by `validate`, which sniffs the kind first).
+
+    `sources` and `phrase_ids`, when given, are what source and phrasebook ids may name."""
     doc = doc or Document(path, display)
     if doc.kind not in (None, "scenario") and not doc.reader.problems:
         raise _bad_kind(doc, "scenario")
@@ -615,13 +634,16 @@ def load_scenario(path: Path, steps: StepCatalog, display: str | None = None,
             says = r.text(f["says"], f"{what} says") if "says" in f else None
             narration = r.text(f["narration"], f"{what} narration") if "narration" in f else None
             choices: list[Choice] = []
-            items = r.sequence(f["choices"], f"{what} choices", 1) if "choices" in f else None
+            items = r.sequence(f["choices"], f"{what} choices") if "choices" in f else None
+            if items is not None and not items:
+                r.error(f["choices"], f"{what} is a dead end: it has no choices and is not an "
+                        "ending; add a choice, or move it under 'endings'")
             for i, cn in enumerate(items or [], 1):
-                choice = _choice(r, cn, f"{what} choice {i}", steps)
+                choice = _choice(r, cn, f"{what} choice {i}", steps, phrase_ids)
                 if choice is not None:
                     choices.append(choice)
                     targets.append((_value_node(cn, "next"), choice.next))
-            if says and items is not None and len(choices) == len(items):
+            if says and items and len(choices) == len(items):
                 nodes[nid] = Node(nid, says, tuple(choices), narration,
                                   key_node.start_mark.line + 1)
 
@@ -667,8 +689,9 @@ def _value_node(mapping: yaml.Node, key: str) -> yaml.Node:
     return mapping
 
 
-def _choice(r: Reader, node: yaml.Node, what: str, steps: StepCatalog) -> Choice | None:
-    f = r.mapping(node, what, ["says", "steps", "next", "feedback"], ["mood"])
+def _choice(r: Reader, node: yaml.Node, what: str, steps: StepCatalog,
+            phrase_ids: Collection[str] | None) -> Choice | None:
+    f = r.mapping(node, what, ["says", "steps", "next", "feedback"], ["mood", "phrases"])
     if f is None:
         return None
     says = r.text(f["says"], f"{what} says") if "says" in f else None
@@ -684,9 +707,19 @@ def _choice(r: Reader, node: yaml.Node, what: str, steps: StepCatalog) -> Choice
             return None
         return value
 
+    def phrase(n: yaml.Node, w: str) -> str | None:
+        value = r.ident(n, w)
+        if value is not None and phrase_ids is not None and value not in phrase_ids:
+            r.error(n, f"unknown phrasebook id '{value}'{did_you_mean(value, phrase_ids)}")
+            return None
+        return value
+
     tagged = r.list_of(f["steps"], f"{what} steps", step) if "steps" in f else None
     if tagged is not None and len(set(tagged)) != len(tagged):
         r.error(f["steps"], f"{what} steps lists a step twice")
-    if says and feedback and target and mood is not None and tagged is not None:
-        return Choice(says, tuple(tagged), target, feedback, mood, node.start_mark.line + 1)
+    phrases = r.list_of(f["phrases"], f"{what} phrases", phrase) if "phrases" in f else []
+    if says and feedback and target and mood is not None and tagged is not None and \
+            phrases is not None:
+        return Choice(says, tuple(tagged), target, feedback, mood, node.start_mark.line + 1,
+                      tuple(phrases))
     return None

@@ -127,6 +127,8 @@ class Choice:
     feedback: Text
     mood: int = 0  # change in the customer's mood
     line: int = 0  # where it was written, for messages
+    # Phrasebook entries the author wrote this reply to exercise (checked by `cscoach validate`).
+    phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,23 +1,34 @@
-"""Checks content files: schema (via the loader), the scenario graph, and the content itself."""
+"""Checks content files: schema (via the loader), the scenario graph, and the content itself.
+
+Results are cached by file content (see `cache.py`), and many files are checked on every core.
+"""
 
 from __future__ import annotations
 
+import os
 from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cscoach.errors import ContentError, Problem
-from cscoach.library import Library, display_path
+from cscoach.library import Library, display_path, library_files, load_library
 from cscoach.loader import Document, load_phrasebook, load_scenario, load_sources, load_steps
 from cscoach.model import Scenario
 from cscoach.phrases import Matcher
-from cscoach.scoring import path_scores
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
+
+PARALLEL_FROM = 48  # fewer files than this are checked in one process (forking costs more)
 
 
 @dataclass
 class Report:
     files: int = 0
     problems: list[Problem] = field(default_factory=list)
+    cached: int = 0  # files whose result came from the cache
 
     def counts(self, strict: bool) -> tuple[int, int]:
         errors = sum(1 for p in self.problems if p.severity == "error" or strict)
@@ -39,32 +50,131 @@ def content_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     return files, missing
 
 
-def validate(paths: list[Path], library: Library) -> Report:
-    files, missing = content_files(paths)
-    report = Report(len(files), list(missing))
-    matcher = Matcher(library.phrasebook)
-    for path in files:
-        shown = display_path(path)
+class Checker:
+    """Checks one file at a time against a loaded library."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.matcher = Matcher(library.phrasebook)
+        self.phrase_ids = library.phrase_ids
+
+    def check(self, path: Path, shown: str, data: bytes | None) -> list[Problem]:
+        lib = self.library
         try:
-            doc = Document(path, shown)  # read once; the kind says which loader finishes it
+            doc = Document(path, shown, data)  # read once; the kind says which loader finishes
             if doc.kind == "scenario":
-                scenario = load_scenario(path, library.steps, shown, library.sources, doc)
-                report.problems.extend(check_scenario(scenario, library, matcher))
-            elif doc.kind == "phrasebook":
-                load_phrasebook(path, shown, library.sources, doc)
+                scenario = load_scenario(path, lib.steps, shown, lib.sources, doc,
+                                         self.phrase_ids)
+                return list(doc.reader.problems) + check_scenario(scenario, lib, self.matcher)
+            if doc.kind == "phrasebook":
+                load_phrasebook(path, shown, lib.sources, doc)
             elif doc.kind == "steps":
                 load_steps(path, shown, doc)
             elif doc.kind == "sources":
                 load_sources(path, shown, doc)
             else:
                 doc.finish()  # reports the missing or unknown kind
+            return list(doc.reader.problems)  # warnings only, if it got here
         except ContentError as exc:
+            return sorted(exc.problems, key=lambda p: (p.line, p.col))
+
+
+def validate(paths: list[Path], *, root: Path | None = None, use_cache: bool = True,
+             jobs: int = 0) -> Report:
+    """Check the files named (or found in the folders named). `jobs` 0 means every core."""
+    from cscoach import cache
+
+    files, missing = content_files(paths)
+    report = Report(len(files), list(missing))
+    results: list[list[Problem] | None] = [None] * len(files)
+    todo: list[tuple[int, Path, str, bytes | None]] = []
+    store = cache.ResultCache(cache.cache_dir(), cache.fingerprint(library_files(root))) \
+        if use_cache else None
+    keys: dict[int, str] = {}
+    for i, path in enumerate(files):
+        shown = display_path(path)
+        try:
+            data: bytes | None = path.read_bytes()
+        except OSError:
+            data = None  # the loader says why, with the usual message
+        if store is not None and data is not None:
+            keys[i] = cache.content_key(data)
+            hit = store.get(keys[i], shown)
+            if hit is not None:
+                results[i] = hit
+                report.cached += 1
+                continue
+        todo.append((i, path, shown, data))
+
+    if todo:
+        try:
+            checker: Checker | None = Checker(load_library(root))
+        except ContentError as exc:  # the library itself is broken: say so, check what we can
+            checker = None
             report.problems.extend(exc.problems)
+        for i, problems in _run(checker, todo, jobs):
+            results[i] = problems
+            if store is not None and i in keys and checker is not None:
+                store.put(keys[i], problems)
+    if store is not None:
+        store.save()
+
+    seen = set(report.problems)
+    for found in results:
+        report.problems.extend(p for p in found or () if p not in seen)
     return report
+
+
+def _run(checker: Checker | None, todo: list[tuple[int, Path, str, bytes | None]],
+         jobs: int) -> Iterator[tuple[int, list[Problem]]]:
+    if checker is None:
+        for i, _path, shown, _data in todo:
+            yield i, [Problem(shown, 0, 0, "not checked: the content library above has errors")]
+        return
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(todo) >= PARALLEL_FROM:
+        pool = _pool(checker, jobs)
+        if pool is not None:
+            with pool:
+                size = max(1, len(todo) // (jobs * 8))
+                chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
+                for chunk in pool.imap_unordered(_check_chunk, chunks):
+                    yield from chunk
+            return
+    for i, path, shown, data in todo:
+        yield i, checker.check(path, shown, data)
+
+
+# -- parallel checking: forked workers inherit the loaded library instead of loading it again
+
+_WORKER: Checker | None = None
+
+
+def _pool(checker: Checker, jobs: int) -> Pool | None:
+    import multiprocessing
+
+    global _WORKER
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: check in one process
+        return None
+    _WORKER = checker
+    return context.Pool(jobs)
+
+
+def _check_chunk(chunk: list[tuple[int, Path, str, bytes | None]]
+                 ) -> list[tuple[int, list[Problem]]]:
+    assert _WORKER is not None
+    return [(i, _WORKER.check(path, shown, data)) for i, path, shown, data in chunk]
+
+
+# -- graph and content checks
 
 
 def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Problem]:
     """Graph and content checks on a scenario that loaded."""
+    from cscoach.analysis import Extremes, extremes
+
     out: list[Problem] = []
 
     def at(line: int, message: str, severity: str = "error") -> None:
@@ -86,34 +196,47 @@ def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Prob
         at(0, "no ending has outcome 'bad': a trainee cannot fail by the outcome", "warning")
 
     if can_end >= {n for n in reachable if n in s.nodes}:
-        scores = path_scores(s, library.steps, matcher)
-        if scores:
-            best, worst = max(scores.values()), min(scores.values())
-            if best < s.pass_mark:
-                at(0, f"the best path scores {best}, below the pass mark {s.pass_mark}: "
-                   "no trainee can pass")
-            if worst >= s.pass_mark:
-                at(0, f"the worst path scores {worst}, at or above the pass mark "
-                   f"{s.pass_mark}: no trainee can fail", "warning")
+        found = extremes(s, library.steps, matcher)
+        if found is not None:
+            best = Extremes.answers_text(found.best_answers)
+            worst = Extremes.answers_text(found.worst_answers)
+            if found.best < s.pass_mark:
+                at(0, f"the best path (answers {best}) scores {found.best}, below the pass mark "
+                   f"{s.pass_mark}: no trainee can pass")
+            if found.worst >= s.pass_mark:
+                at(0, f"the worst path (answers {worst}) scores {found.worst}, at or above the "
+                   f"pass mark {s.pass_mark}: no trainee can fail", "warning")
 
     for node in s.nodes.values():
         for i, choice in enumerate(node.choices, 1):
-            where = f"node '{node.id}' choice {i}"
-            hits = {lang: {h.entry_id for h in matcher.match(choice.says(lang))
-                           if h.kind == "dont_say"} for lang in ("ko", "en")}
-            both = hits["ko"] | hits["en"]
-            if both and choice.steps:
-                tagged = ", ".join(choice.steps)
-                at(choice.line, f"{where} is tagged [{tagged}] but says a \"don't say\" "
-                   f"({', '.join(sorted(both))}); the text contradicts the step", "warning")
-            only_ko, only_en = hits["ko"] - hits["en"], hits["en"] - hits["ko"]
-            for entry_id in sorted(only_ko):
-                at(choice.line, f"{where}: the Korean text says the \"don't say\" '{entry_id}' "
-                   "but the English does not; make the translations agree", "warning")
-            for entry_id in sorted(only_en):
-                at(choice.line, f"{where}: the English text says the \"don't say\" '{entry_id}' "
-                   "but the Korean does not; make the translations agree", "warning")
-    return out
+            _check_choice(choice, f"node '{node.id}' choice {i}", matcher, at)
+    return sorted(out, key=lambda p: p.line)
+
+
+def _check_choice(choice: object, where: str, matcher: Matcher,
+                  at: Callable[..., None]) -> None:
+    from cscoach.model import Choice
+
+    assert isinstance(choice, Choice)
+    hits = {lang: matcher.match(choice.says(lang)) for lang in ("ko", "en")}
+    dont = {lang: {h.entry_id for h in found if h.kind == "dont_say"}
+            for lang, found in hits.items()}
+    both = dont["ko"] | dont["en"]
+    if both and choice.steps:
+        tagged = ", ".join(choice.steps)
+        at(choice.line, f"{where} is tagged [{tagged}] but says a \"don't say\" "
+           f"({', '.join(sorted(both))}); the text contradicts the step", "warning")
+    for entry_id in sorted(dont["ko"] - dont["en"]):
+        at(choice.line, f"{where}: the Korean text says the \"don't say\" '{entry_id}' "
+           "but the English does not; make the translations agree", "warning")
+    for entry_id in sorted(dont["en"] - dont["ko"]):
+        at(choice.line, f"{where}: the English text says the \"don't say\" '{entry_id}' "
+           "but the Korean does not; make the translations agree", "warning")
+    matched = {h.entry_id for found in hits.values() for h in found}
+    for entry_id in choice.phrases:
+        if entry_id not in matched:
+            at(choice.line, f"{where} lists phrase '{entry_id}' but its text says neither that "
+               "\"don't say\" nor its \"say instead\"", "warning")
 
 
 def _reachable(s: Scenario) -> set[str]:
