@@ -230,6 +230,265 @@ def validate(
     return ExitStatus.PROBLEMS_FOUND if errors else ExitStatus.OK
 
 
+class GraphFormat(StrEnum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+RENDERED = (".svg", ".png", ".pdf")
+
+
+@app.command()
+def graph(
+    scenario: Annotated[str, typer.Argument(help="Scenario id or YAML file.", show_default=False)],
+    output: Annotated[GraphFormat, typer.Option("--format", help="mermaid (GitHub, docs) or dot "
+                                                "(Graphviz).")] = GraphFormat.mermaid,
+    lang: LangArg = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write to this file instead of printing; .svg, .png or .pdf is drawn with "
+        "Graphviz 'dot'.", show_default=False)] = None,
+) -> None:
+    """Draw a scenario's branching: choices coloured by step, traps dashed red, endings by
+    outcome."""
+    from cscoach.graph import to_dot, to_mermaid
+    from cscoach.library import load_library
+    from cscoach.phrases import Matcher
+
+    library = load_library()
+    story = library.scenario(scenario)
+    matcher = Matcher(library.phrasebook)
+    chosen = _lang(lang)
+    drawn = out is not None and out.suffix.lower() in RENDERED
+    if output is GraphFormat.dot or drawn:
+        text = to_dot(story, matcher, library.steps, chosen)
+    else:
+        text = to_mermaid(story, matcher, chosen)
+    if out is None:
+        sys.stdout.write(text)
+    elif drawn:
+        _render_dot(text, out)
+    else:
+        _write_file(out, text)
+
+
+def _render_dot(text: str, out: Path) -> None:
+    import shutil
+    import subprocess
+
+    from cscoach.errors import UsageError
+
+    dot = shutil.which("dot")
+    if dot is None:
+        raise UsageError(f"{out}: drawing {out.suffix} needs Graphviz 'dot', which is not "
+                         "installed; use --format dot and render elsewhere, or install graphviz")
+    done = subprocess.run([dot, f"-T{out.suffix[1:].lower()}", "-o", str(out)],
+                          input=text.encode(), capture_output=True, check=False)
+    if done.returncode != 0:
+        raise CscoachError(f"{out}: dot failed: {done.stderr.decode(errors='replace').strip()}")
+
+
+def _write_file(out: Path, text: str) -> None:
+    from cscoach.errors import UsageError
+
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot write: {exc.strerror or exc}") from None
+
+
+class SchemaKind(StrEnum):
+    scenario = "scenario"
+    phrasebook = "phrasebook"
+
+
+@app.command()
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="Which format.")] = SchemaKind.scenario,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write scenario.schema.json and phrasebook.schema.json into this folder.",
+        show_default=False)] = None,
+) -> None:
+    """Print the JSON Schema (2020-12) of a content format, for editors and other tools."""
+    import json
+
+    from cscoach.library import load_library
+    from cscoach.schema import KINDS, file_name, schema_for
+
+    library = load_library()
+
+    def dump(k: str) -> str:
+        return json.dumps(schema_for(k, library), ensure_ascii=False, indent=2) + "\n"
+
+    if out is None:
+        sys.stdout.write(dump(kind.value))
+        return
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from cscoach.errors import UsageError
+
+        raise UsageError(f"{out}: cannot create the folder: {exc.strerror or exc}") from None
+    for k in KINDS:
+        _write_file(out / file_name(k), dump(k))
+        sys.stderr.write(f"wrote {out / file_name(k)}\n")
+
+
+@app.command()
+def stats(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Scenario files or folders (default: the shipped scenarios).", show_default=False)
+    ] = None,
+    lang: LangArg = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> int:
+    """Per scenario: size, words, paths, best and worst reachable score, steps on the best path."""
+    import json
+
+    from cscoach.errors import ContentError
+    from cscoach.library import load_library
+    from cscoach.phrases import Matcher
+    from cscoach.stats import scenario_stats
+    from cscoach.validate import content_files
+
+    library = load_library()
+    matcher = Matcher(library.phrasebook)
+    files, missing = content_files(list(paths)) if paths else (library.scenario_files(), [])
+    problems = list(missing)
+    rows = []
+    for path in files:
+        try:
+            story = library.load_scenario_file(path)
+        except ContentError as exc:
+            problems.append(exc.problems[0])
+            continue
+        rows.append(scenario_stats(story, library.steps, matcher))
+    for p in problems:
+        sys.stderr.write(f"cscoach: {p} (skipped; run 'cscoach validate' for details)\n")
+    if json_out:
+        sys.stdout.write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2)
+                         + "\n")
+    else:
+        from cscoach.ui.authoring import stats_table
+
+        _console().print(stats_table(rows, _lang(lang)))
+    return ExitStatus.PROBLEMS_FOUND if problems else ExitStatus.OK
+
+
+@app.command()
+def autoplay(
+    scenario: Annotated[str, typer.Argument(help="Scenario id or YAML file.", show_default=False)],
+    runs: Annotated[int, typer.Option("--runs", min=1, max=1_000_000,
+                                      help="Random playthroughs.")] = 1000,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed: the same seed, the same "
+                                             "runs.")] = None,
+    exhaustive: Annotated[bool, typer.Option("--exhaustive", help="Walk every path instead of "
+                                             "random runs.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many paths for "
+                                       "--exhaustive.")] = 20_000,
+    lang: LangArg = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Play a scenario many times without a trainee: hit counts, score spread, best and worst."""
+    import json
+
+    from cscoach.autoplay import exhaustive as walk_all
+    from cscoach.autoplay import random_runs
+    from cscoach.library import load_library
+    from cscoach.phrases import Matcher
+
+    library = load_library()
+    story = library.scenario(scenario)
+    matcher = Matcher(library.phrasebook)
+    report = (walk_all(story, library.steps, matcher, limit) if exhaustive
+              else random_runs(story, library.steps, matcher, runs, seed))
+    if json_out:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    from cscoach.ui.authoring import autoplay_report
+
+    autoplay_report(_console(), report, _lang(lang))
+
+
+@app.command()
+def new(
+    scenario_id: Annotated[str | None, typer.Option("--id", help="Scenario id, e.g. "
+                                                    "late-delivery.", show_default=False)] = None,
+    title_en: Annotated[str | None, typer.Option("--title-en", show_default=False)] = None,
+    title_ko: Annotated[str | None, typer.Option("--title-ko", show_default=False)] = None,
+    persona_en: Annotated[str | None, typer.Option(
+        "--persona-en", help="How the trainee addresses the customer (English).",
+        show_default=False)] = None,
+    persona_ko: Annotated[str | None, typer.Option("--persona-ko", show_default=False)] = None,
+    channel: Annotated[str | None, typer.Option(
+        "--channel", help="in_person, phone, email, letter or online.", show_default=False)
+    ] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="File to write (default: scenarios/ID.yaml when ./scenarios exists, "
+        "else ./ID.yaml).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    lang: LangArg = None,
+) -> None:
+    """Start a new scenario: a few questions, then a commented skeleton that validates."""
+    from cscoach.errors import UsageError
+    from cscoach.i18n import tr
+    from cscoach.loader import valid_id
+    from cscoach.model import Channel
+    from cscoach.skeleton import Answers, render
+
+    chosen = _lang(lang)
+    channels = [c.value for c in Channel]
+    if channel is not None and channel not in channels:
+        raise UsageError(f"--channel '{channel}' is not one of: {', '.join(channels)}")
+    if scenario_id is not None and not valid_id(scenario_id):
+        raise UsageError(f"--id '{scenario_id}': {tr(chosen, 'new.bad_id')}")
+    given = {"id": scenario_id, "title_en": title_en, "title_ko": title_ko,
+             "persona_en": persona_en, "persona_ko": persona_ko, "channel": channel}
+    missing = [f"--{k.replace('_', '-')}" for k, v in given.items() if not v]
+    if missing and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise NoTerminalError(tr(chosen, "new.missing", flags=", ".join(missing)))
+    if missing:
+        from cscoach.ui.authoring import ask_new
+
+        def id_problem(value: str) -> str | None:
+            return None if valid_id(value) else tr(chosen, "new.bad_id")
+
+        values = ask_new(chosen, given, id_problem)
+    else:
+        values = {k: v for k, v in given.items() if v}
+    target = out or (Path("scenarios") if Path("scenarios").is_dir() else Path(".")) / \
+        f"{values['id']}.yaml"
+    if target.exists() and not force:
+        raise UsageError(tr(chosen, "new.exists", path=target))
+    answers = Answers(values["id"], values["title_en"], values["title_ko"],
+                      values["persona_en"], values["persona_ko"], Channel(values["channel"]),
+                      _schema_ref(target))
+    _write_file(target, render(answers))
+    from cscoach.validate import validate as run_validate
+
+    report = run_validate([target], use_cache=False, jobs=1)
+    if report.problems:  # a skeleton that does not validate is our bug: say so loudly
+        raise ContentError(report.problems)
+    sys.stdout.write(tr(chosen, "new.written", path=target) + "\n")
+    for command in (f"cscoach validate {target}", f"cscoach graph {target}",
+                    f"cscoach autoplay {target} --exhaustive", f"cscoach play {target}"):
+        sys.stdout.write(f"  {command}\n")
+
+
+def _schema_ref(target: Path) -> str:
+    """Where an editor finds the scenario schema, relative to the new file when possible."""
+    import os
+
+    from cscoach.library import content_root
+
+    schema_file = content_root() / "schema" / "scenario.schema.json"
+    if not schema_file.is_file():
+        return ""
+    try:
+        return Path(os.path.relpath(schema_file.resolve(), target.resolve().parent)).as_posix()
+    except ValueError:  # another drive on Windows
+        return schema_file.resolve().as_uri()
+
+
 def _fail(message_lines: list[str], status: int) -> NoReturn:
     for line in message_lines:
         sys.stderr.write(f"cscoach: {line}\n")

@@ -35,7 +35,8 @@ FORMAT_VERSION = 1
 KINDS = ("scenario", "phrasebook", "steps", "sources")
 MAX_FILE_BYTES = 5 * 1024 * 1024  # content files are hand-written; anything bigger is a mistake
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+_ID = re.compile(ID_PATTERN)
 _SOURCE_ID = re.compile(r"^S\d{3}-[A-Z0-9]+$")
 
 _Y = "tag:yaml.org,2002:"
@@ -362,6 +363,11 @@ class Reader:
                     stack.extend((k, v))
             elif isinstance(n, yaml.SequenceNode):
                 stack.extend(n.value)
+
+
+def valid_id(value: str) -> bool:
+    """Lowercase letters, digits, '-' or '_', starting with a letter or digit."""
+    return bool(_ID.match(value))
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from cscoach.errors import Interrupted
 
@@ -29,3 +29,21 @@ def confirm(message: str, default: bool = False) -> bool:
         return bool(questionary.confirm(message, default=default).unsafe_ask())
     except (KeyboardInterrupt, EOFError):
         raise Interrupted() from None
+
+
+def text(message: str, default: str = "",
+         validate: Callable[[str], str | None] | None = None) -> str:
+    """A line of text; `validate` returns an error message, or None when the text is fine."""
+    import questionary
+
+    def check(value: str) -> bool | str:
+        if validate is None:
+            return True
+        problem = validate(value)
+        return True if problem is None else problem
+
+    try:
+        answer = questionary.text(message, default=default, validate=check).unsafe_ask()
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted() from None
+    return str(answer).strip()

@@ -1,0 +1,141 @@
+"""Play a scenario many times without a trainee: random runs, or every path. Pure.
+
+Random runs show what a trainee who guesses meets: how often each node, reply and ending comes
+up, and the spread of scores. `exhaustive` walks every simple path (up to a bound) and names the
+best and worst with answers that `cscoach play --answers` replays.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+from cscoach.analysis import Analyser
+from cscoach.engine import MAX_TURNS, Session, Transcript, enumerate_paths, play
+from cscoach.model import Scenario, StepCatalog
+from cscoach.phrases import Matcher
+from cscoach.scoring import assess, total
+
+
+@dataclass
+class Distribution:
+    """Scores of many playthroughs."""
+
+    scores: list[int] = field(default_factory=list)
+
+    def add(self, score: int) -> None:
+        self.scores.append(score)
+
+    @property
+    def count(self) -> int:
+        return len(self.scores)
+
+    def mean(self) -> float:
+        return sum(self.scores) / len(self.scores) if self.scores else 0.0
+
+    def percentile(self, p: float) -> int:
+        if not self.scores:
+            return 0
+        ordered = sorted(self.scores)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+    def histogram(self, width: int = 10) -> list[tuple[int, int]]:
+        """(bucket start, count) for 0-9, 10-19, ... 90-100."""
+        counts = Counter(min(score // width, (100 // width) - 1) for score in self.scores)
+        return [(b * width, counts.get(b, 0)) for b in range(100 // width)]
+
+    def pass_rate(self, pass_mark: int) -> float:
+        return sum(1 for s in self.scores if s >= pass_mark) / len(self.scores) \
+            if self.scores else 0.0
+
+    def to_dict(self, pass_mark: int) -> dict[str, object]:
+        return {
+            "count": self.count,
+            "min": min(self.scores, default=0), "max": max(self.scores, default=0),
+            "mean": round(self.mean(), 2), "median": self.percentile(50),
+            "pass_rate": round(self.pass_rate(pass_mark), 4),
+            "histogram": [{"from": start, "to": start + 9 if start < 90 else 100, "count": n}
+                          for start, n in self.histogram()],
+        }
+
+
+@dataclass
+class AutoplayReport:
+    scenario: Scenario
+    mode: str  # "random" or "exhaustive"
+    runs: int
+    seed: int | None
+    scores: Distribution
+    node_hits: Counter[str]
+    choice_hits: Counter[tuple[str, int]]  # (node id, 1-based answer)
+    ending_hits: Counter[str]
+    unfinished: int = 0  # random runs that hit the turn limit in a loop
+    complete: bool = True  # False when the exhaustive walk stopped at its bound
+    best: tuple[int, tuple[int, ...]] | None = None
+    worst: tuple[int, tuple[int, ...]] | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        s = self.scenario
+        out: dict[str, object] = {
+            "scenario": s.id, "mode": self.mode, "runs": self.runs, "seed": self.seed,
+            "complete": self.complete, "unfinished": self.unfinished,
+            "scores": self.scores.to_dict(s.pass_mark),
+            "nodes": {nid: self.node_hits.get(nid, 0) for nid in s.nodes},
+            "choices": [{"node": nid, "choice": i, "hits": self.choice_hits.get((nid, i), 0)}
+                        for nid, node in s.nodes.items()
+                        for i in range(1, len(node.choices) + 1)],
+            "endings": {eid: self.ending_hits.get(eid, 0) for eid in s.endings},
+        }
+        for name, found in (("best", self.best), ("worst", self.worst)):
+            if found is not None:
+                out[name] = {"score": found[0], "answers": ",".join(map(str, found[1]))}
+        return out
+
+
+def _record(report: AutoplayReport, transcript: Transcript, steps: StepCatalog,
+            matcher: Matcher) -> int:
+    for turn in transcript.turns:
+        report.node_hits[turn.node.id] += 1
+        report.choice_hits[(turn.node.id, turn.index + 1)] += 1
+    report.ending_hits[transcript.ending.id] += 1
+    score = total(assess(transcript, steps, matcher)[0])
+    report.scores.add(score)
+    return score
+
+
+def random_runs(s: Scenario, steps: StepCatalog, matcher: Matcher, runs: int,
+                seed: int | None = None) -> AutoplayReport:
+    rng = random.Random(seed)
+    report = AutoplayReport(s, "random", runs, seed, Distribution(), Counter(), Counter(),
+                            Counter())
+    for _ in range(runs):
+        session = Session(s)
+        while not session.over and len(session.turns) < MAX_TURNS:
+            assert session.node is not None
+            session.choose(rng.randrange(len(session.node.choices)))
+        if not session.over:
+            report.unfinished += 1
+            continue
+        score = _record(report, session.transcript(), steps, matcher)
+        answers = tuple(session.transcript().answers)
+        if report.best is None or score > report.best[0]:
+            report.best = (score, answers)
+        if report.worst is None or score < report.worst[0]:
+            report.worst = (score, answers)
+    return report
+
+
+def exhaustive(s: Scenario, steps: StepCatalog, matcher: Matcher,
+               limit: int = 20_000) -> AutoplayReport:
+    """Every simple path up to `limit`; best and worst are exact even past the limit."""
+    walk = enumerate_paths(s, limit)
+    report = AutoplayReport(s, "exhaustive", len(walk.paths), None, Distribution(), Counter(),
+                            Counter(), Counter(), complete=walk.complete)
+    for answers in walk.paths:
+        _record(report, play(s, answers), steps, matcher)
+    found = Analyser(s, steps, matcher).extremes()
+    if found is not None:
+        report.best = (found.best, found.best_answers)
+        report.worst = (found.worst, found.worst_answers)
+    return report

@@ -1,0 +1,77 @@
+"""Figures about a scenario for its author: size, words, paths, best and worst score. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cscoach.analysis import Analyser
+from cscoach.engine import play
+from cscoach.model import LANGS, Lang, Outcome, Scenario, StepCatalog, Text
+from cscoach.phrases import Matcher
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioStats:
+    id: str
+    path: str
+    nodes: int
+    choices: int
+    endings: dict[str, int]  # by outcome
+    words: dict[Lang, int]
+    traps: int  # choices that say a "don't say"
+    paths: int
+    best: int | None
+    best_answers: tuple[int, ...]
+    worst: int | None
+    worst_answers: tuple[int, ...]
+    best_steps: tuple[str, ...]  # steps the best path performs, in the order it first does them
+    pass_mark: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id, "file": self.path, "nodes": self.nodes, "choices": self.choices,
+            "endings": self.endings, "words": self.words, "traps": self.traps,
+            "paths": self.paths, "pass_mark": self.pass_mark,
+            "best": {"score": self.best, "answers": ",".join(map(str, self.best_answers)),
+                     "steps": list(self.best_steps)},
+            "worst": {"score": self.worst, "answers": ",".join(map(str, self.worst_answers))},
+        }
+
+
+def texts(s: Scenario) -> Iterator[Text]:
+    """Every human-readable text of a scenario."""
+    yield from (s.title, s.summary, s.persona.name, s.persona.type, s.persona.description)
+    for node in s.nodes.values():
+        if node.narration:
+            yield node.narration
+        yield node.says
+        for choice in node.choices:
+            yield choice.says
+            yield choice.feedback
+    for ending in s.endings.values():
+        yield from (ending.title, ending.says, ending.summary)
+
+
+def word_count(text: str) -> int:
+    """Words as separated by spaces: English words, Korean 어절 (eojeol)."""
+    return len(text.split())
+
+
+def scenario_stats(s: Scenario, steps: StepCatalog, matcher: Matcher) -> ScenarioStats:
+    words = {lang: sum(word_count(t(lang)) for t in texts(s)) for lang in LANGS}
+    analyser = Analyser(s, steps, matcher)
+    found = analyser.extremes()
+    best_steps: list[str] = []
+    if found is not None:
+        for turn in play(s, found.best_answers).turns:
+            best_steps.extend(sid for sid in turn.choice.steps if sid not in best_steps)
+    traps = sum(1 for node in s.nodes.values() for c in node.choices
+                if any(h.kind == "dont_say" for lang in LANGS for h in matcher.match(c.says(lang))))
+    endings = {o.value: sum(1 for e in s.endings.values() if e.outcome is o) for o in Outcome}
+    return ScenarioStats(
+        s.id, s.path, len(s.nodes), sum(len(n.choices) for n in s.nodes.values()), endings,
+        words, traps, found.paths if found else analyser.count_paths(),
+        found.best if found else None, found.best_answers if found else (),
+        found.worst if found else None, found.worst_answers if found else (),
+        tuple(best_steps), s.pass_mark)
