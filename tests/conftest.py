@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -13,6 +15,16 @@ from cscoach.library import Library, load_library
 from cscoach.phrases import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def bench_generator() -> ModuleType:
+    """benchmarks/gen_scenarios.py, which writes valid scenarios in bulk."""
+    spec = importlib.util.spec_from_file_location("gen_scenarios",
+                                                  ROOT / "benchmarks" / "gen_scenarios.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(autouse=True)

@@ -155,7 +155,8 @@ def compose(text: str, shown: str) -> yaml.Node | None:
 
 def _explain_yaml_error(message: str, text: str, line: int) -> str:
     lines = text.splitlines()
-    if 0 <= line < len(lines) and "\t" in lines[line] and "found character" in message:
+    if 0 <= line < len(lines) and "\t" in lines[line] and (
+            "found character" in message or "tab character" in message):
         return "a tab character; indent with spaces"
     if "mapping values are not allowed" in message:
         return "a ': ' inside unquoted text; put the whole text in quotes"
@@ -190,10 +191,14 @@ class Reader:
 
     # -- reporting
     def error(self, node: yaml.Node | None, message: str, code: str = "") -> None:
-        self.problems.append(self._problem(node, message, "error", code))
+        self._add(self._problem(node, message, "error", code))
 
     def warn(self, node: yaml.Node | None, message: str, code: str = "") -> None:
-        self.problems.append(self._problem(node, message, "warning", code))
+        self._add(self._problem(node, message, "warning", code))
+
+    def _add(self, problem: Problem) -> None:
+        if problem not in self.problems[-8:]:  # the same node read twice says it once
+            self.problems.append(problem)
 
     def _problem(self, node: yaml.Node | None, message: str, severity: str,
                  code: str) -> Problem:

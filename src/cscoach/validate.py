@@ -76,7 +76,7 @@ class Checker:
                 doc.finish()  # reports the missing or unknown kind
             return list(doc.reader.problems)  # warnings only, if it got here
         except ContentError as exc:
-            return sorted(exc.problems, key=lambda p: (p.line, p.col))
+            return list(exc.problems)  # in reading order: the header's problems come first
 
 
 def validate(paths: list[Path], *, root: Path | None = None, use_cache: bool = True,

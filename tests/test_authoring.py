@@ -1,0 +1,256 @@
+"""The authoring toolkit: schema, graph, stats, autoplay, new — through the CLI, as a trainer."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from cscoach.engine import enumerate_paths
+from cscoach.library import Library
+from cscoach.schema import KINDS, file_name
+
+jsonschema = pytest.importorskip("jsonschema")
+
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+PHRASEBOOKS = [p for p in sorted((ROOT / "phrasebook").glob("*.yaml"))
+               if yaml.safe_load(p.read_text(encoding="utf-8"))["kind"] == "phrasebook"]
+
+
+# -- schema
+
+
+@pytest.fixture(scope="module")
+def schemas() -> dict[str, dict]:
+    return {k: json.loads((ROOT / "schema" / file_name(k)).read_text(encoding="utf-8"))
+            for k in KINDS}
+
+
+def test_committed_schemas_match_the_command(cli, schemas) -> None:
+    for kind in KINDS:
+        r = cli("schema", kind)
+        assert r.code == 0
+        assert json.loads(r.out) == schemas[kind], \
+            f"schema/{file_name(kind)} is stale: run 'cscoach schema --out schema'"
+
+
+def test_schemas_are_valid_2020_12(schemas) -> None:
+    for schema in schemas.values():
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        jsonschema.Draft202012Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize("path", SCENARIOS + PHRASEBOOKS, ids=lambda p: p.name)
+def test_every_shipped_file_validates_against_the_schema(path: Path, schemas) -> None:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schemas[document["kind"]])
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+    assert errors == []
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == f"# yaml-language-server: $schema=../schema/{file_name(document['kind'])}"
+
+
+@pytest.mark.parametrize(("edit", "where"), [
+    (lambda d: d.update(colour="red"), []),
+    (lambda d: d["title"].pop("en"), ["title"]),
+    (lambda d: d["nodes"]["counter"]["choices"][0].update(steps=["greeting"]),
+     ["nodes", "counter", "choices", 0, "steps", 0]),
+    (lambda d: d.update(channel="fax"), ["channel"]),
+    (lambda d: d["nodes"]["counter"].update(choices=[]), ["nodes", "counter", "choices"]),
+    (lambda d: d.update(sources=["S999-X"]), ["sources", 0]),
+])
+def test_schema_flags_mistakes(schemas, edit, where) -> None:
+    document = yaml.safe_load((ROOT / "scenarios" / "angry-shopper.yaml").read_text("utf-8"))
+    edit(document)
+    errors = list(jsonschema.Draft202012Validator(schemas["scenario"]).iter_errors(document))
+    assert [list(e.absolute_path) for e in errors] == [where]
+
+
+def test_schema_out_writes_both(cli, tmp_path) -> None:
+    r = cli("schema", "--out", str(tmp_path / "s"))
+    assert r.code == 0
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(map(file_name, KINDS))
+
+
+# -- graph
+
+
+def test_mermaid_graph(cli, library: Library) -> None:
+    r = cli("graph", "angry-shopper")
+    assert r.code == 0
+    text = r.out
+    story = library.scenario("angry-shopper")
+    edges = sum(len(n.choices) for n in story.nodes.values())
+    assert text.startswith("flowchart TD\n")
+    assert text.count(" linkStyle ") == edges
+    for nid in story.nodes:
+        assert f"<b>{nid}</b>" in text
+    assert "classDef good" in text and "classDef bad" in text
+    # a trap: dashed, red, marked, naming the phrasebook entry
+    assert '-.->|"2 · ⚠ cant-be-bothered, hurry-wait"|' in text
+    assert "stroke:#d62728" in text
+    # node ids are safe words (Mermaid breaks on `end` and some punctuation)
+    boxes = re.findall(r"^    (\S+?)[\[(]", text, re.MULTILINE)
+    assert len(boxes) == len(story.nodes) + len(story.endings)
+    assert all(re.fullmatch(r"[ne]\d+", b) for b in boxes), boxes
+    ko = cli("graph", "angry-shopper", "--lang", "ko").out
+    assert "계산대" not in text and "고장" in ko
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
+def test_dot_output_renders_with_graphviz(cli, tmp_path) -> None:
+    for scenario in ("angry-shopper", "pr-no-show", "media-training-refusal"):
+        r = cli("graph", scenario, "--format", "dot")
+        assert r.code == 0
+        done = subprocess.run(["dot", "-Tsvg"], input=r.out.encode(), capture_output=True,
+                              check=False)
+        assert done.returncode == 0, done.stderr.decode()
+        assert done.stderr == b"", done.stderr.decode()  # no warnings either
+        assert b"<svg" in done.stdout
+    out = tmp_path / "g.svg"
+    assert cli("graph", "angry-shopper", "--out", str(out)).code == 0
+    assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_dot_output_is_well_formed(cli) -> None:
+    text = cli("graph", "pr-no-show", "--format", "dot").out
+    assert text.startswith('digraph "pr-no-show" {') and text.rstrip().endswith("}")
+    assert text.count("{") == text.count("}")
+    assert "style=dashed" in text  # the traps
+
+
+def test_graph_of_a_missing_scenario(cli) -> None:
+    r = cli("graph", "no-such-thing")
+    assert r.code == 2 and "unknown scenario 'no-such-thing'" in r.err
+
+
+# -- stats
+
+
+def test_stats_json(cli, library: Library) -> None:
+    r = cli("stats", "--json")
+    assert r.code == 0
+    rows = {row["id"]: row for row in json.loads(r.out)}
+    assert set(rows) == {s.id for s in library.all_scenarios()}
+    for sid, row in rows.items():
+        story = library.scenario(sid)
+        assert row["paths"] == len(enumerate_paths(story).paths)
+        assert row["nodes"] == len(story.nodes)
+        assert row["best"]["score"] == 100
+        assert row["best"]["steps"] == list(library.steps.ids())
+        assert row["worst"]["score"] < story.pass_mark
+        assert row["traps"] >= 2
+        assert row["words"]["ko"] > 100 and row["words"]["en"] > 100
+        replay = json.loads(cli("play", sid, "--answers", row["worst"]["answers"],
+                                "--json").out)
+        assert replay["score"] == row["worst"]["score"]
+
+
+def test_stats_table_and_a_broken_file(cli, write, tmp_path) -> None:
+    write("broken.yaml", "format_version: 1\nkind: scenario\n")
+    shutil.copy(ROOT / "scenarios" / "pr-no-show.yaml", tmp_path)
+    r = cli("stats", str(tmp_path), "--lang", "ko")
+    assert r.code == 1
+    assert "pr-no-show" in r.out and "시나리오 통계" in r.out
+    assert "broken.yaml" in r.err and "skipped" in r.err
+
+
+# -- autoplay
+
+
+def test_autoplay_is_repeatable_with_a_seed(cli) -> None:
+    first = cli("autoplay", "angry-shopper", "--runs", "300", "--seed", "7", "--json")
+    again = cli("autoplay", "angry-shopper", "--runs", "300", "--seed", "7", "--json")
+    other = cli("autoplay", "angry-shopper", "--runs", "300", "--seed", "8", "--json")
+    assert first.code == 0
+    assert first.out == again.out
+    assert first.out != other.out
+    data = json.loads(first.out)
+    assert data["runs"] == 300 and data["mode"] == "random"
+    assert sum(data["endings"].values()) == 300
+    assert data["nodes"]["counter"] == 300  # the start is met on every run
+    by_node: dict[str, int] = {}
+    for c in data["choices"]:
+        by_node[c["node"]] = by_node.get(c["node"], 0) + c["hits"]
+    assert by_node == data["nodes"]
+
+
+def test_autoplay_exhaustive_names_replayable_best_and_worst(cli, library: Library) -> None:
+    r = cli("autoplay", "pr-no-show", "--exhaustive", "--json")
+    data = json.loads(r.out)
+    story = library.scenario("pr-no-show")
+    assert data["runs"] == len(enumerate_paths(story).paths) and data["complete"]
+    assert data["scores"]["max"] == data["best"]["score"] == 100
+    assert data["scores"]["min"] == data["worst"]["score"]
+    for key in ("best", "worst"):
+        played = json.loads(cli("play", "pr-no-show", "--answers", data[key]["answers"],
+                                "--json").out)
+        assert played["score"] == data[key]["score"]
+
+
+def test_autoplay_bound_and_text_report(cli) -> None:
+    r = cli("autoplay", "angry-shopper", "--exhaustive", "--limit", "10")
+    assert r.code == 0
+    assert "the walk stopped at 10 paths" in r.out
+    assert "best path: 100 points, replay with --answers 1,1,1,1,1,1,1" in r.out
+    text = cli("autoplay", "angry-shopper", "--runs", "50", "--seed", "1", "--lang", "ko").out
+    assert "무작위 플레이 50회 (시드 1)" in text and "도달한 결말" in text
+
+
+# -- new
+
+
+def _new(cli, tmp_path: Path, *extra: str):
+    return cli("new", "--id", "late-delivery", "--title-en", "Late delivery", "--title-ko",
+               "늦은 배송", "--persona-en", "Mr Lee", "--persona-ko", "이 고객님", "--channel",
+               "email", "--out", str(tmp_path / "late-delivery.yaml"), *extra)
+
+
+def test_new_writes_a_skeleton_that_validates(cli, tmp_path) -> None:
+    r = _new(cli, tmp_path)
+    assert r.code == 0, r.err
+    path = tmp_path / "late-delivery.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=")
+    schema_ref = text.splitlines()[0].split("$schema=", 1)[1]
+    assert (path.parent / schema_ref).resolve() == (ROOT / "schema" /
+                                                     "scenario.schema.json").resolve()
+    assert cli("validate", str(path), "--strict").code == 0
+    data = yaml.safe_load(text)
+    assert data["title"] == {"ko": "늦은 배송", "en": "Late delivery"}
+    assert data["channel"] == "email" and data["persona"]["sources"] == ["S001-CH3"]
+    played = json.loads(cli("play", str(path), "--answers", "1,1,1,1", "--json").out)
+    assert played["passed"]
+
+
+def test_new_refuses_to_overwrite_and_checks_its_input(cli, tmp_path) -> None:
+    assert _new(cli, tmp_path).code == 0
+    again = _new(cli, tmp_path)
+    assert again.code == 2 and "already exists; pass --force" in again.err
+    assert _new(cli, tmp_path, "--force").code == 0
+    bad = cli("new", "--id", "Late Delivery!")
+    assert bad.code == 2 and "--id 'Late Delivery!'" in bad.err
+    fax = cli("new", "--channel", "fax")
+    assert fax.code == 2 and "is not one of: in_person, phone, email, letter, online" in fax.err
+
+
+def test_new_without_a_terminal_names_the_missing_flags(cli) -> None:
+    r = cli("new", "--id", "x")
+    assert r.code == 2
+    assert "--title-en, --title-ko, --persona-en, --persona-ko, --channel" in r.err
+
+
+def test_titles_with_quotes_and_colons_survive(cli, tmp_path) -> None:
+    r = cli("new", "--id", "q", "--title-en", 'The "VIP": part 2', "--title-ko", "'VIP': 2부",
+            "--persona-en", "Dr O'Neil", "--persona-ko", "오닐 박사님", "--channel", "letter",
+            "--out", str(tmp_path / "q.yaml"))
+    assert r.code == 0, r.err
+    data = yaml.safe_load((tmp_path / "q.yaml").read_text(encoding="utf-8"))
+    assert data["title"]["en"] == 'The "VIP": part 2'
+    assert data["persona"]["sources"] == ["S001-CH1"]
