@@ -368,9 +368,10 @@ def stats(
         sys.stdout.write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2)
                          + "\n")
     else:
-        from cscoach.ui.authoring import stats_table
+        from cscoach.ui.authoring import stats_view
 
-        _console().print(stats_table(rows, _lang(lang)))
+        console = _console()
+        console.print(stats_view(rows, _lang(lang), library.steps, console.width))
     return ExitStatus.PROBLEMS_FOUND if problems else ExitStatus.OK
 
 

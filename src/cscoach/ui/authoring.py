@@ -11,37 +11,65 @@ from rich.text import Text as RichText
 
 from cscoach.autoplay import AutoplayReport
 from cscoach.i18n import tr
-from cscoach.model import Channel, Lang, Scenario
+from cscoach.model import Channel, Lang, Scenario, StepCatalog
 from cscoach.stats import ScenarioStats
 
 BAR = "█"
 
 
-def stats_table(rows: list[ScenarioStats], lang: Lang) -> Table:
-    table = Table(title=tr(lang, "stats.title"), box=box.SIMPLE_HEAVY, title_justify="left")
-    table.add_column(tr(lang, "label.id"), style="bold cyan", no_wrap=True)
-    for key in ("label.nodes", "stats.choices"):
-        table.add_column(tr(lang, key), justify="right")
-    table.add_column(f"{tr(lang, 'label.endings')}\n{tr(lang, 'stats.endings_split')}",
-                     justify="right")
-    table.add_column(tr(lang, "stats.words"), justify="right")
-    table.add_column(tr(lang, "stats.traps"), justify="right")
-    table.add_column(tr(lang, "stats.paths"), justify="right")
-    table.add_column(tr(lang, "stats.best"), justify="right")
-    table.add_column(tr(lang, "stats.worst"), justify="right")
-    table.add_column(tr(lang, "stats.best_steps"), ratio=1)
+TABLE_FROM = 120  # columns; narrower terminals get one card per scenario
+
+
+def stats_view(rows: list[ScenarioStats], lang: Lang, steps: StepCatalog,
+               width: int) -> Table | Group:
+    order = {sid: str(steps.get(sid).order) for sid in steps.ids()}
+    legend = "  ".join(f"{order[sid]} {steps.get(sid).name(lang)}" for sid in steps.ids())
+    caption = f"{tr(lang, 'stats.best_steps')}: {legend}"
+    if width < TABLE_FROM:
+        return _stats_cards(rows, lang, order, caption)
+    table = Table(title=tr(lang, "stats.title"), box=box.SIMPLE_HEAVY, title_justify="left",
+                  caption=caption, caption_justify="left", padding=(0, 1))
+    table.add_column(tr(lang, "label.id"), style="bold cyan", overflow="fold",
+                     min_width=min(24, max((len(s.id) for s in rows), default=2)))
+    for key in ("stats.nodes", "stats.choices", "stats.endings", "stats.words", "stats.traps",
+                "stats.paths", "stats.best", "stats.worst", "stats.best_steps_short"):
+        table.add_column(tr(lang, key), justify="right", no_wrap=True)
     for s in rows:
         e = s.endings
-        best = "—" if s.best is None else _score(s.best, s.pass_mark)
-        worst = "—" if s.worst is None else _score(s.worst, s.pass_mark)
         table.add_row(s.id, str(s.nodes), str(s.choices),
                       f"{e['good']}/{e['partial']}/{e['bad']}",
                       f"{s.words['ko']:,}/{s.words['en']:,}", str(s.traps), f"{s.paths:,}",
-                      best, worst, " → ".join(s.best_steps))
+                      _score(s.best, s.pass_mark), _score(s.worst, s.pass_mark),
+                      "→".join(order[sid] for sid in s.best_steps))
     return table
 
 
-def _score(score: int, pass_mark: int) -> RichText:
+def _stats_cards(rows: list[ScenarioStats], lang: Lang, order: dict[str, str],
+                 caption: str) -> Group:
+    from rich.padding import Padding
+
+    parts: list[RichText | Padding] = [RichText(tr(lang, "stats.title"), style="bold")]
+    for s in rows:
+        e = s.endings
+        parts.append(RichText("\n" + s.id, style="bold cyan"))
+        body = RichText(tr(lang, "stats.card_size", nodes=s.nodes, choices=s.choices,
+                           good=e["good"], partial=e["partial"], bad=e["bad"], traps=s.traps))
+        body.append("\n" + tr(lang, "stats.card_words", ko=s.words["ko"], en=s.words["en"],
+                               paths=s.paths))
+        body.append("\n" + tr(lang, "stats.best") + " ")
+        body.append_text(_score(s.best, s.pass_mark))
+        body.append(" (" + "→".join(order[sid] for sid in s.best_steps) + ") · "
+                    + tr(lang, "stats.worst") + " ")
+        body.append_text(_score(s.worst, s.pass_mark))
+        body.append(" · " + tr(lang, "label.pass_mark") + f" {s.pass_mark}")
+        parts.append(Padding(body, (0, 0, 0, 2)))
+    parts.append(RichText("\n" + caption, style="dim"))
+    return Group(*parts)
+
+
+def _score(score: int | None, pass_mark: int) -> RichText:
+    if score is None:
+        return RichText("—")
     return RichText(str(score), style="green" if score >= pass_mark else "red")
 
 
