@@ -59,3 +59,41 @@ def test_ctrl_c_exits_130_without_traceback() -> None:
     child.close()
     assert child.exitstatus == 130
     assert "interrupted" in output and "Traceback" not in output
+
+
+def test_new_asks_and_writes_a_valid_scenario(tmp_path) -> None:
+    out = tmp_path / "late.yaml"
+    child = spawn("new", "--out", str(out))
+    child.expect("Scenario id")
+    child.sendline("Bad Id")
+    child.expect("use lowercase letters")  # refused at once, asked again
+    child.send("\x15")  # Ctrl-U clears the line
+    child.sendline("late-parcel")
+    for prompt, answer in (("Title in English", "The late parcel"),
+                           ("Title in Korean", "늦은 택배"),
+                           ("in English", "Ms Choi"), ("in Korean", "최 고객님")):
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect("Channel of the complaint")
+    child.send("3")  # email
+    child.send("\r")
+    child.expect("it validates")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    text = out.read_text(encoding="utf-8")
+    assert "id: late-parcel" in text and "channel: email" in text and "늦은 택배" in text
+
+
+def test_ctrl_c_in_new_writes_nothing(tmp_path) -> None:
+    out = tmp_path / "late.yaml"
+    child = spawn("new", "--out", str(out))
+    child.expect("Scenario id")
+    child.sendline("late-parcel")
+    child.expect("Title in English")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "interrupted" in child.before and "Traceback" not in child.before
+    assert not out.exists()

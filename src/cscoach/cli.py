@@ -462,7 +462,7 @@ def new(
         raise UsageError(tr(chosen, "new.exists", path=target))
     answers = Answers(values["id"], values["title_en"], values["title_ko"],
                       values["persona_en"], values["persona_ko"], Channel(values["channel"]),
-                      _schema_ref(target))
+                      _schema_ref(target), target.as_posix())
     _write_file(target, render(answers))
     from cscoach.validate import validate as run_validate
 

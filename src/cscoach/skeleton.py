@@ -33,6 +33,7 @@ class Answers:
     persona_ko: str
     channel: Channel
     schema_ref: str = ""  # where editors find the JSON Schema; no line when empty
+    path: str = ""  # where the file is written, as the trainer will type it
 
 
 def _q(text: str) -> str:
@@ -48,11 +49,12 @@ def render(a: Answers) -> str:
     src = CHANNEL_SOURCE[a.channel]
     name_ko, name_en = a.persona_ko, a.persona_en
     head = f"# yaml-language-server: $schema={a.schema_ref}\n" if a.schema_ref else ""
+    path = a.path or f"{a.id}.yaml"
     return head + f"""\
 # A cscoach scenario. Replace the example lines with your own, then run:
-#   cscoach validate {a.id}.yaml      (errors and warnings with file:line)
-#   cscoach graph {a.id}.yaml         (the branching as a picture)
-#   cscoach autoplay {a.id}.yaml --exhaustive   (best and worst path)
+#   cscoach validate {path}      (errors and warnings with file:line)
+#   cscoach graph {path}         (the branching as a picture)
+#   cscoach autoplay {path} --exhaustive   (best and worst path)
 # The format is described in docs/scenario-format.md and docs/authoring.md.
 format_version: 1
 kind: scenario

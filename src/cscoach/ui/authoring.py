@@ -164,6 +164,7 @@ def ask_new(lang: Lang, given: dict[str, str | None],
     else:
         channels = list(Channel)
         picked = prompt.select(tr(lang, "new.channel"),
-                               [tr(lang, f"channel.{c.value}") for c in channels])
+                               [tr(lang, f"channel.{c.value}") for c in channels],
+                               instruction=tr(lang, "prompt.hint"))
         out["channel"] = channels[picked].value
     return out
