@@ -103,6 +103,29 @@ def test_mermaid_graph(cli, library: Library) -> None:
     assert "계산대" not in text and "고장" in ko
 
 
+MERMAID = ROOT / "tests" / "mermaid"
+
+
+@pytest.mark.skipif(shutil.which("node") is None or not (MERMAID / "node_modules" / "mermaid")
+                    .is_dir(), reason="needs node and 'npm ci' in tests/mermaid (.ci/run does it)")
+def test_mermaid_output_parses_with_mermaid_itself(cli, tmp_path, library: Library) -> None:
+    files = []
+    for story in library.all_scenarios():
+        for lang in ("en", "ko"):
+            path = tmp_path / f"{story.id}-{lang}.mmd"
+            path.write_text(cli("graph", story.id, "--lang", lang).out, encoding="utf-8")
+            files.append(str(path))
+    broken = tmp_path / "broken.mmd"  # the check itself can fail
+    broken.write_text('flowchart TD\n  a --> |"a " quote"| b\n', encoding="utf-8")
+    done = subprocess.run(["node", str(MERMAID / "check.mjs"), *files], capture_output=True,
+                          text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("ok ") == len(files)
+    failed = subprocess.run(["node", str(MERMAID / "check.mjs"), str(broken)],
+                            capture_output=True, text=True, check=False, timeout=120)
+    assert failed.returncode == 1 and "FAIL" in failed.stdout
+
+
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
 def test_dot_output_renders_with_graphviz(cli, tmp_path) -> None:
     for scenario in ("angry-shopper", "pr-no-show", "media-training-refusal"):
@@ -254,3 +277,11 @@ def test_titles_with_quotes_and_colons_survive(cli, tmp_path) -> None:
     data = yaml.safe_load((tmp_path / "q.yaml").read_text(encoding="utf-8"))
     assert data["title"]["en"] == 'The "VIP": part 2'
     assert data["persona"]["sources"] == ["S001-CH1"]
+
+
+def test_stats_on_a_narrow_terminal_uses_cards(cli, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    out = cli("stats").out
+    assert "angry-shopper\n" in out
+    assert "decision points" in out and "Best 100 (1→2→3→4→5→6→7)" in out
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= 60

@@ -113,6 +113,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "선택 지점과 선택지가 나온 횟수"),
     "autoplay.node": ("Point", "선택 지점"),
     "autoplay.hits": ("Visits", "방문"),
+    "autoplay.reached": ("Reached", "도달"),
     "autoplay.replies": ("Replies picked (1, 2, 3 ...)", "고른 답 (1, 2, 3 ...)"),
     "autoplay.endings": ("Endings reached", "도달한 결말"),
     "autoplay.best_path": ("best path: {score} points, replay with --answers {answers}",

@@ -134,7 +134,7 @@ def _node_table(r: AutoplayReport, s: Scenario, lang: Lang) -> Table:
 def _ending_table(r: AutoplayReport, s: Scenario, lang: Lang) -> Table:
     table = Table(title=tr(lang, "autoplay.endings"), box=box.SIMPLE, title_justify="left")
     table.add_column(tr(lang, "label.endings"), style="cyan", no_wrap=True)
-    table.add_column(tr(lang, "autoplay.hits"), justify="right")
+    table.add_column(tr(lang, "autoplay.reached"), justify="right")
     table.add_column("%", justify="right")
     finished = max(1, sum(r.ending_hits.values()))
     for eid, ending in s.endings.items():
