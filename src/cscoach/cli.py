@@ -353,17 +353,22 @@ def stats(
     library = load_library()
     matcher = Matcher(library.phrasebook)
     files, missing = content_files(list(paths)) if paths else (library.scenario_files(), [])
-    problems = list(missing)
+    for p in missing:
+        sys.stderr.write(f"cscoach: {p}\n")
+    broken = 0
     rows = []
     for path in files:
         try:
             story = library.load_scenario_file(path)
         except ContentError as exc:
-            problems.append(exc.problems[0])
+            broken += 1
+            sys.stderr.write(f"cscoach: {exc.problems[0]} (skipped; run 'cscoach validate "
+                             f"{exc.problems[0].path}' for details)\n")
             continue
         rows.append(scenario_stats(story, library.steps, matcher))
-    for p in problems:
-        sys.stderr.write(f"cscoach: {p} (skipped; run 'cscoach validate' for details)\n")
+    failed = ExitStatus.PROBLEMS_FOUND if missing or broken else ExitStatus.OK
+    if not rows and not json_out:
+        return failed
     if json_out:
         sys.stdout.write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2)
                          + "\n")
@@ -372,7 +377,7 @@ def stats(
 
         console = _console()
         console.print(stats_view(rows, _lang(lang), library.steps, console.width))
-    return ExitStatus.PROBLEMS_FOUND if problems else ExitStatus.OK
+    return failed
 
 
 @app.command()
