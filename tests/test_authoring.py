@@ -21,6 +21,7 @@ jsonschema = pytest.importorskip("jsonschema")
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 PHRASEBOOKS = [p for p in sorted((ROOT / "phrasebook").glob("*.yaml"))
                if yaml.safe_load(p.read_text(encoding="utf-8"))["kind"] == "phrasebook"]
+BANKS = sorted((ROOT / "quiz").glob("*.yaml"))
 
 
 # -- schema
@@ -46,7 +47,7 @@ def test_schemas_are_valid_2020_12(schemas) -> None:
         jsonschema.Draft202012Validator.check_schema(schema)
 
 
-@pytest.mark.parametrize("path", SCENARIOS + PHRASEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SCENARIOS + PHRASEBOOKS + BANKS, ids=lambda p: p.name)
 def test_every_shipped_file_validates_against_the_schema(path: Path, schemas) -> None:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schemas[document["kind"]])

@@ -299,13 +299,14 @@ def _write_file(out: Path, text: str) -> None:
 class SchemaKind(StrEnum):
     scenario = "scenario"
     phrasebook = "phrasebook"
+    quiz = "quiz"
 
 
 @app.command()
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(help="Which format.")] = SchemaKind.scenario,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Write scenario.schema.json and phrasebook.schema.json into this folder.",
+        "--out", help="Write every format's schema (scenario, phrasebook, quiz) into this folder.",
         show_default=False)] = None,
 ) -> None:
     """Print the JSON Schema (2020-12) of a content format, for editors and other tools."""

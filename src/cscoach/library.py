@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cscoach.errors import ContentError, NotFoundError, Problem
 from cscoach.loader import (
@@ -15,6 +16,9 @@ from cscoach.loader import (
     load_steps,
 )
 from cscoach.model import Phrasebook, PhraseEntry, Scenario, Source, StepCatalog
+
+if TYPE_CHECKING:
+    from cscoach.quiz.model import Question
 
 STEPS_FILE = "steps.yaml"
 SOURCES_FILE = "sources.yaml"
@@ -58,6 +62,28 @@ class Library:
     def load_scenario_file(self, path: Path) -> Scenario:
         return load_scenario(path, self.steps, display_path(path), self.sources,
                              phrase_ids=self.phrase_ids)
+
+    def quiz_files(self) -> list[Path]:
+        folder = self.root / "quiz"
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+
+    def questions(self) -> list[Question]:
+        """Every quiz question: made from the content, then the trainer-written banks."""
+        from cscoach.quiz.bank import load_bank
+        from cscoach.quiz.generate import generated
+
+        out = generated(self.steps, self.phrasebook, self.sources)
+        problems: list[Problem] = []
+        for path in self.quiz_files():
+            try:
+                out.extend(load_bank(path, display_path(path), self.sources))
+            except ContentError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise ContentError(problems)
+        return out
 
     @property
     def phrase_ids(self) -> frozenset[str]:

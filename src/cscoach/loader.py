@@ -32,7 +32,7 @@ from cscoach.model import (
 )
 
 FORMAT_VERSION = 1
-KINDS = ("scenario", "phrasebook", "steps", "sources")
+KINDS = ("scenario", "phrasebook", "steps", "sources", "quiz")
 MAX_FILE_BYTES = 5 * 1024 * 1024  # content files are hand-written; anything bigger is a mistake
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -302,6 +302,12 @@ class Reader:
             return None
         return value
 
+    def boolean(self, node: yaml.Node, what: str) -> bool | None:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _BOOL:
+            self.error(node, f"{what} must be true or false, not {_kind_of(node)}")
+            return None
+        return str(node.value).lower() in ("true", "yes", "on", "y")
+
     def choice_of(self, node: yaml.Node, what: str, options: Iterable[str]) -> str | None:
         options = tuple(options)
         value = self.string(node, what)
@@ -486,16 +492,17 @@ def load_sources(path: Path, display: str | None = None,
     for i, n in enumerate((r.sequence(top["sources"], "sources", 1) if "sources" in top
                            else None) or [], 1):
         what = f"source {i}"
-        f = r.mapping(n, what, ["id", "document", "title"])
+        f = r.mapping(n, what, ["id", "document", "title"], ["advice"])
         if f is None:
             continue
         sid = _source_id(r, f["id"], f"{what} id") if "id" in f else None
         docname = r.string(f["document"], f"{what} document") if "document" in f else None
         title = r.text(f["title"], f"{what} title") if "title" in f else None
+        advice = r.text(f["advice"], f"{what} advice") if "advice" in f else None
         if sid and sid in out:
             r.error(f["id"], f"source id '{sid}' is listed twice")
-        elif sid and docname and title:
-            out[sid] = Source(sid, docname, title)
+        elif sid and docname and title and ("advice" not in f or advice):
+            out[sid] = Source(sid, docname, title, advice)
     doc.finish()
     return out
 

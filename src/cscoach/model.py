@@ -81,6 +81,8 @@ class Source:
     id: str
     document: str
     title: Text
+    # What the item teaches a trainee to do, in a sentence (quiz questions are made from it).
+    advice: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)

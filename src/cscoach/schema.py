@@ -15,7 +15,7 @@ from cscoach.loader import FORMAT_VERSION, ID_PATTERN
 from cscoach.model import MOOD_MAX, MOOD_MIN, Channel, Outcome
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-KINDS = ("scenario", "phrasebook")
+KINDS = ("scenario", "phrasebook", "quiz")
 
 Schema = dict[str, Any]
 
@@ -200,5 +200,55 @@ def phrasebook_schema(library: Library) -> Schema:
     return schema
 
 
+def quiz_schema(library: Library) -> Schema:
+    from cscoach.quiz.model import TOPICS, QType
+
+    defs = _common_defs(library)
+    common = {
+        "id": {"$ref": "#/$defs/id"},
+        "topic": {"enum": list(TOPICS)},
+        "source": {"$ref": "#/$defs/sourceId"},
+        "prompt": _text("The question."),
+        "explanation": _text("Shown after the answer: why it is right."),
+    }
+    required = ["id", "topic", "type", "source", "prompt", "explanation"]
+
+    def variant(kind: QType, extra: Schema, description: str) -> Schema:
+        return {"description": description, "type": "object",
+                "required": [*required, *extra], "additionalProperties": False,
+                "properties": {**common, "type": {"const": kind.value}, **extra}}
+
+    defs["option"] = {"type": "object", "required": ["text"], "additionalProperties": False,
+                      "properties": {"text": _text("An answer to pick."),
+                                     "correct": {"type": "boolean"}}}
+    schema = _header("quiz", "cscoach quiz bank",
+                     "Trainer-written quiz questions: single choice, true/false, ordering.")
+    schema.update({
+        "required": ["format_version", "kind", "questions"],
+        "additionalProperties": False,
+        "properties": {
+            "format_version": {"const": FORMAT_VERSION},
+            "kind": {"const": "quiz"},
+            "title": _text("The bank's title."),
+            "questions": {"type": "array", "minItems": 1, "items": {"oneOf": [
+                variant(QType.SINGLE, {"options": {
+                    "type": "array", "minItems": 2, "items": {"$ref": "#/$defs/option"},
+                    "contains": {"required": ["correct"],
+                                 "properties": {"correct": {"const": True}}},
+                    "minContains": 1, "maxContains": 1}},
+                    "One right option among several (exactly one has correct: true)."),
+                variant(QType.TRUEFALSE, {"answer": {"type": "boolean"}}, "True or false."),
+                variant(QType.ORDER, {"items": {"type": "array", "minItems": 2,
+                                                "items": {"$ref": "#/$defs/text"}}},
+                        "Items to put in order, written in the right order."),
+            ]}},
+        },
+        "$defs": defs,
+    })
+    return schema
+
+
 def schema_for(kind: str, library: Library) -> Schema:
+    if kind == "quiz":
+        return quiz_schema(library)
     return scenario_schema(library) if kind == "scenario" else phrasebook_schema(library)

@@ -68,6 +68,10 @@ class Checker:
                 return list(doc.reader.problems) + check_scenario(scenario, lib, self.matcher)
             if doc.kind == "phrasebook":
                 load_phrasebook(path, shown, lib.sources, doc)
+            elif doc.kind == "quiz":
+                from cscoach.quiz.bank import load_bank
+
+                load_bank(path, shown, lib.sources, doc)
             elif doc.kind == "steps":
                 load_steps(path, shown, doc)
             elif doc.kind == "sources":

@@ -1,0 +1,1 @@
+"""`cscoach quiz`: questions made from the content plus a trainer-authored bank, solo or teams."""
