@@ -9,9 +9,9 @@ import yaml
 
 from cscoach.loader import Document, Reader, _bad_kind, _known_source
 from cscoach.model import Source, Text
-from cscoach.quiz.model import TOPICS, Question, QType
+from cscoach.quiz.model import TOPICS, QType, Question
 
-_KEYS = {
+_KEYS: dict[QType, tuple[list[str], list[str]]] = {
     QType.SINGLE: (["options"], []),
     QType.TRUEFALSE: (["answer"], []),
     QType.ORDER: (["items"], []),

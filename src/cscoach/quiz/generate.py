@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from cscoach.model import Lang, Phrasebook, Source, StepCatalog, Text
-from cscoach.quiz.model import Question, QType
+from cscoach.quiz.model import QType, Question
 
 DISTRACTORS = 3
 
