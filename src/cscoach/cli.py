@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from cscoach.library import Library
     from cscoach.model import Lang, Scenario
     from cscoach.phrases import Matcher
+    from cscoach.quiz.play import Asked
 
 app = typer.Typer(
     name="cscoach",
@@ -494,6 +495,225 @@ def _schema_ref(target: Path) -> str:
         return Path(os.path.relpath(schema_file.resolve(), target.resolve().parent)).as_posix()
     except ValueError:  # another drive on Windows
         return schema_file.resolve().as_uri()
+
+
+quiz_app = typer.Typer(
+    help="Quiz for onboarding sessions: solo or 2-8 teams on one screen, with a timer and a "
+    "leaderboard. 'cscoach quiz export' writes the question bank for Moodle.",
+    invoke_without_command=True, no_args_is_help=False, rich_markup_mode=None)
+app.add_typer(quiz_app, name="quiz")
+
+
+@quiz_app.callback()
+def quiz(
+    ctx: typer.Context,
+    count: Annotated[int, typer.Option("--count", "-n", min=1, max=500,
+                                       help="How many questions.")] = 10,
+    topic: Annotated[list[str] | None, typer.Option(
+        "--topic", help="Only these topics (repeatable): steps, phrasebook, customer-types, "
+        "channels, pr-clients, principles, facts.", show_default=False)] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="The same seed, the same quiz.")
+                    ] = None,
+    team: Annotated[list[str] | None, typer.Option(
+        "--team", help="A team (repeat for 2-8 teams taking turns on one screen).",
+        show_default=False)] = None,
+    timer: Annotated[float | None, typer.Option(
+        "--timer", min=1, max=600, help="Seconds per answer; faster right answers score more.",
+        show_default=False)] = None,
+    answers: Annotated[list[str] | None, typer.Option(
+        "--answers", help="Play without prompts: 2,t,3-1-2 (solo) or TEAM=2,t,3-1-2 per team.",
+        show_default=False)] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON (needs "
+                                           "--answers).")] = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write every answer to results.csv or results.json (also when "
+        "interrupted).", show_default=False)] = None,
+    lang: LangArg = None,
+) -> None:
+    """Run a quiz (see 'cscoach quiz --help'); 'cscoach quiz export' writes the bank."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from cscoach.errors import UsageError
+    from cscoach.i18n import tr
+    from cscoach.library import load_library
+    from cscoach.loader import did_you_mean
+    from cscoach.quiz import results
+    from cscoach.quiz.model import TOPICS
+    from cscoach.quiz.play import Game, check_teams, choose, parse_answer
+
+    chosen = _lang(lang)
+    teams = check_teams(list(team)) if team else []
+    for t in topic or []:
+        if t not in TOPICS:
+            raise UsageError(f"unknown topic '{t}'{did_you_mean(t, TOPICS)} (topics: "
+                             f"{', '.join(TOPICS)})")
+    if out is not None:
+        results.check_out(out)
+    if json_out and not answers:
+        raise NoTerminalError("--json needs --answers (e.g. --answers 2,t,1)")
+    if not answers and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise NoTerminalError("no terminal to ask in; give the answers with --answers "
+                              "(e.g. --answers 2,t,1, or --answers Red=2,t,1 per team)")
+    asked = choose(load_library().questions(), count, topic or (), seed)
+    if not asked:
+        raise UsageError(tr(chosen, "quiz.no_questions", topics=", ".join(topic or [])))
+    game = Game(teams or ["solo"], timer)
+
+    if answers:
+        scripted = _scripted_answers(answers, game.teams, len(asked))
+        for a in asked:
+            for name in game.teams:
+                game.record(name, a, parse_answer(a, scripted[name][a.number - 1]), 0.0)
+        if out is not None:
+            results.write(out, game, asked, chosen, True)
+        if json_out:
+            import json
+
+            sys.stdout.write(json.dumps(results.summary(game, asked, chosen, True),
+                                        ensure_ascii=False, indent=2) + "\n")
+        else:
+            _quiz_text(game, asked, chosen)
+        return
+
+    try:
+        _quiz_live(game, asked, chosen)
+    except Interrupted:
+        if out is not None:
+            results.write(out, game, asked, chosen, False)
+        raise
+    if out is not None:
+        results.write(out, game, asked, chosen, True)
+        sys.stdout.write(tr(chosen, "quiz.saved", path=out) + "\n")
+
+
+def _scripted_answers(specs: list[str], teams: list[str], count: int) -> dict[str, list[str]]:
+    from cscoach.errors import UsageError
+
+    out: dict[str, list[str]] = {}
+    for spec in specs:
+        name, sep, rest = spec.partition("=")
+        if not sep:
+            name, rest = teams[0], spec
+            if len(teams) > 1:
+                raise UsageError(f"--answers '{spec}': with teams, write TEAM=answers "
+                                 f"(e.g. {teams[0]}=2,t,1)")
+        name = name.strip()
+        if name not in teams:
+            raise UsageError(f"--answers for '{name}': no such team (teams: "
+                             f"{', '.join(teams)})")
+        if name in out:
+            raise UsageError(f"--answers for '{name}' given twice")
+        tokens = [t.strip() for t in rest.split(",") if t.strip()]
+        if len(tokens) != count:
+            raise UsageError(f"--answers for '{name}' has {len(tokens)} answer(s) for "
+                             f"{count} question(s)")
+        out[name] = tokens
+    missing = [t for t in teams if t not in out]
+    if missing:
+        raise UsageError(f"no --answers for team(s): {', '.join(missing)}")
+    return out
+
+
+def _quiz_text(game: object, asked: list[Asked], lang: Lang) -> None:
+    from cscoach.quiz.play import Game
+    from cscoach.ui import quiz as ui
+
+    assert isinstance(game, Game)
+    console = _console()
+    solo = len(game.teams) == 1
+    ui.header(console, asked, game, lang)
+    for a in asked:
+        ui.question_panel(console, a, len(asked), lang)
+        mine = [r for r in game.responses if r.asked is a]
+        if solo:
+            ui.verdict(console, mine[0], lang, True)
+        ui.reveal(console, a, mine, lang, solo)
+    _quiz_end(console, game, len(asked), lang)
+
+
+def _quiz_end(console: Console, game: object, count: int, lang: Lang) -> None:
+    from cscoach.quiz.play import Game
+    from cscoach.ui import quiz as ui
+
+    assert isinstance(game, Game)
+    if len(game.teams) == 1:
+        ui.solo_final(console, game, count, lang)
+    else:
+        ui.leaderboard(console, game, lang)
+        ui.podium(console, game, lang)
+
+
+def _quiz_live(game: object, asked: list[Asked], lang: Lang) -> None:
+    from cscoach.i18n import tr
+    from cscoach.quiz.play import Game
+    from cscoach.ui import prompt
+    from cscoach.ui import quiz as ui
+
+    assert isinstance(game, Game)
+    console = _console()
+    solo = len(game.teams) == 1
+    clock = tr(lang, "quiz.clock", left="{left}")
+
+    width = max(20, console.width - 8)
+
+    def pick(message: str, options: list[str], seconds: float | None
+             ) -> tuple[int | None, float]:
+        shown = [o if len(o) <= width else o[: width - 1] + "…" for o in options]  # in full above
+        return prompt.timed_select(message, shown, tr(lang, "prompt.hint"), seconds, clock,
+                                   erase=not solo)
+
+    ui.header(console, asked, game, lang)
+    for a in asked:
+        ui.question_panel(console, a, len(asked), lang)
+        mine = []
+        for name in game.teams:
+            message = tr(lang, "quiz.your_answer") if solo else tr(lang, "quiz.team_answer",
+                                                                  team=name)
+            answer, taken = ui.ask(a, message, lang, game.timer, pick)
+            response = game.record(name, a, answer, taken)
+            mine.append(response)
+            ui.verdict(console, response, lang, solo)
+        ui.reveal(console, a, mine, lang, solo)
+        if not solo and a.number < len(asked):
+            ui.leaderboard(console, game, lang)
+    _quiz_end(console, game, len(asked), lang)
+
+
+class ExportFormat(StrEnum):
+    gift = "gift"
+    aiken = "aiken"
+    json = "json"
+
+
+@quiz_app.command("export")
+def quiz_export(
+    output: Annotated[ExportFormat, typer.Option("--format", help="gift or aiken (Moodle), or "
+                                                 "json.")] = ExportFormat.gift,
+    lang: LangArg = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of "
+                                             "printing.", show_default=False)] = None,
+) -> None:
+    """Write the whole question bank for an LMS: Moodle GIFT or Aiken, or JSON (both languages).
+    """
+    from cscoach.library import load_library
+    from cscoach.quiz.export import to_aiken, to_gift, to_json
+
+    questions = load_library().questions()
+    chosen = _lang(lang)
+    if output is ExportFormat.gift:
+        text = to_gift(questions, chosen)
+    elif output is ExportFormat.aiken:
+        text, skipped = to_aiken(questions, chosen)
+        if skipped:
+            sys.stderr.write(f"cscoach: {skipped} ordering question(s) left out: Aiken has no "
+                             "ordering type (GIFT keeps them as matching questions)\n")
+    else:
+        text = to_json(questions)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        _write_file(out, text)
+        sys.stderr.write(f"wrote {len(questions)} questions to {out}\n")
 
 
 def _fail(message_lines: list[str], status: int) -> NoReturn:

@@ -41,8 +41,17 @@ def _pick(pool: list[Text], correct: Text, key: str) -> tuple[tuple[Text, ...], 
     return tuple(options), options.index(correct)
 
 
+def _natural(phrasings: tuple[str, ...], lang: Lang) -> str:
+    """The phrasing that reads most like a whole sentence. Korean phrasings are often stems
+    (matching 귀찮게 할 수 없 catches 없어요 and 없습니다), so prefer one with a sentence ending."""
+    if lang == "ko":
+        whole = [p for p in phrasings if p.endswith(("요", "다", "까", "죠", "네"))]
+        phrasings = tuple(whole) or phrasings
+    return max(phrasings, key=len)
+
+
 def _quote(phrase: dict[Lang, tuple[str, ...]]) -> Text:
-    return Text(phrase["ko"][0], phrase["en"][0])
+    return Text(_natural(phrase["ko"], "ko"), _natural(phrase["en"], "en"))
 
 
 def from_phrasebook(book: Phrasebook) -> list[Question]:

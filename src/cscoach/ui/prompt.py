@@ -47,3 +47,58 @@ def text(message: str, default: str = "",
     except (KeyboardInterrupt, EOFError):
         raise Interrupted() from None
     return str(answer).strip()
+
+
+def timed_select(message: str, options: Sequence[str], instruction: str = "",
+                 seconds: float | None = None, clock: str = "⏱ {left}s", erase: bool = False
+                 ) -> tuple[int | None, float]:
+    """`select` with an optional countdown under the list. Returns (position or None when the
+    time ran out, seconds taken). `erase` wipes the prompt and the answer off the screen when
+    done (so the next team on a shared screen does not see it)."""
+    import asyncio
+    import time
+
+    import questionary
+    from prompt_toolkit.formatted_text import FormattedText
+    from prompt_toolkit.layout import HSplit, Layout, Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+
+    choices = [questionary.Choice(title=text, value=i) for i, text in enumerate(options)]
+    question = questionary.select(message, choices=choices, use_shortcuts=len(options) <= 36,
+                                  instruction=instruction or None)
+    app = question.application
+    app.erase_when_done = erase
+    start = time.monotonic()
+    if seconds is None:
+        try:
+            answer = question.unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted() from None
+        return int(answer), time.monotonic() - start
+    deadline = start + seconds
+
+    def left() -> FormattedText:
+        remaining = max(0, int(deadline - time.monotonic() + 0.999))
+        style = "fg:ansired bold" if remaining <= 5 else "fg:ansiyellow"
+        return FormattedText([(style, " " + clock.format(left=remaining))])
+
+    old = app.layout
+    app.layout = Layout(HSplit([old.container, Window(FormattedTextControl(left), height=1)]),
+                        focused_element=old.current_window)
+    app.refresh_interval = 0.25
+
+    async def run() -> object:
+        task = asyncio.ensure_future(app.run_async())
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), seconds)
+        except TimeoutError:
+            app.exit(result=None)
+            await task
+            return None
+
+    try:
+        answer = asyncio.run(run())
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted() from None
+    taken = min(seconds, time.monotonic() - start)
+    return (None if answer is None else int(str(answer))), taken

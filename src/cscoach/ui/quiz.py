@@ -1,0 +1,135 @@
+"""The quiz on screen: a question at a time, each team in turn, a leaderboard, a podium."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text as RichText
+
+from cscoach.i18n import tr
+from cscoach.model import Lang
+from cscoach.quiz.model import QType
+from cscoach.quiz.play import Answer, Asked, Game, Response
+
+MEDALS = ("🥇", "🥈", "🥉")
+
+
+def header(console: Console, asked: list[Asked], game: Game, lang: Lang) -> None:
+    lines = [RichText(tr(lang, "quiz.title", count=len(asked)), style="bold")]
+    if len(game.teams) > 1:
+        lines.append(RichText(tr(lang, "quiz.teams", teams=", ".join(game.teams))))
+    if game.timer:
+        lines.append(RichText(tr(lang, "quiz.timer", seconds=f"{game.timer:g}")))
+    console.print(Panel(Group(*lines), border_style="magenta", expand=False))
+
+
+def question_panel(console: Console, a: Asked, count: int, lang: Lang) -> None:
+    q = a.question
+    title = (f"{tr(lang, 'quiz.question', number=a.number, count=count)} · "
+             f"{tr(lang, 'quiz.topic.' + q.topic)}")
+    body = RichText(q.prompt(lang), style="bold")
+    if q.type is not QType.TRUEFALSE:
+        body.append("\n")
+        for i, option in enumerate(a.shown(), 1):
+            body.append(f"\n{i}) ", style="cyan")
+            body.append(option(lang))
+    console.print()
+    console.print(Panel(body, title=title, title_align="left", border_style="cyan",
+                        subtitle=f"{tr(lang, 'quiz.source')} {q.source}",
+                        subtitle_align="right"))
+
+
+Ask = Callable[[str, list[str], float | None], tuple[int | None, float]]
+
+
+def ask(a: Asked, message: str, lang: Lang, timer: float | None, pick: Ask
+        ) -> tuple[Answer | None, float]:
+    """One team's answer through `pick` (a timed select); ordering is asked item by item."""
+    q = a.question
+    labels = [t(lang) for t in a.shown()]
+    if q.type is QType.SINGLE:
+        return pick(message, labels, timer)
+    if q.type is QType.TRUEFALSE:
+        index, taken = pick(message, labels, timer)
+        return (None if index is None else index == 0), taken
+    chosen: list[int] = []
+    spent = 0.0
+    while len(chosen) < len(labels):
+        left = [i for i in range(len(labels)) if i not in chosen]
+        prompt = f"{message} {tr(lang, 'quiz.order_pick', n=len(chosen) + 1, total=len(labels))}"
+        budget = None if timer is None else max(0.1, timer - spent)
+        index, taken = pick(prompt, [labels[i] for i in left], budget)
+        spent += taken
+        if index is None:
+            return None, spent
+        chosen.append(left[index])
+    return tuple(chosen), spent
+
+
+def verdict(console: Console, r: Response, lang: Lang, solo: bool) -> None:
+    if not solo:
+        console.print(RichText(f"  {r.team}: {tr(lang, 'quiz.locked')}", style="dim"))
+        return
+    _verdict_line(console, r, lang)
+
+
+def _verdict_line(console: Console, r: Response, lang: Lang) -> None:
+    if r.answer is None:
+        line = RichText(f"⌛ {tr(lang, 'quiz.timeout')}", style="bold yellow")
+    elif r.correct:
+        line = RichText(f"✓ {tr(lang, 'quiz.right')}", style="bold green")
+    else:
+        line = RichText(f"✗ {tr(lang, 'quiz.wrong')}", style="bold red")
+    if r.points:
+        line.append(f"  {tr(lang, 'quiz.points', points=r.points)}", style="green")
+    if r.streak > 1:
+        line.append(f"  🔥 {tr(lang, 'quiz.streak', streak=r.streak)}", style="yellow")
+    console.print(line)
+
+
+def reveal(console: Console, a: Asked, responses: list[Response], lang: Lang,
+           solo: bool) -> None:
+    if not solo:
+        for r in responses:
+            team = RichText(f"  {r.team}: ", style="bold")
+            console.print(team, end="")
+            _verdict_line(console, r, lang)
+    body = RichText(tr(lang, "quiz.answer_is", answer=a.right_answer(lang)), style="bold green")
+    body.append("\n" + a.question.explanation(lang), style="default")
+    console.print(Panel(body, border_style="green"))
+
+
+def leaderboard(console: Console, game: Game, lang: Lang, title_key: str = "quiz.leaderboard"
+                ) -> None:
+    table = Table(title=tr(lang, title_key), box=box.SIMPLE_HEAVY, title_justify="left")
+    table.add_column(tr(lang, "quiz.rank"), justify="right")
+    table.add_column(tr(lang, "quiz.team"), style="bold")
+    table.add_column(tr(lang, "quiz.correct"), justify="right")
+    table.add_column(tr(lang, "quiz.score"), justify="right", style="bold cyan")
+    top = max((s.points for s in game.standings.values()), default=0) or 1
+    table.add_column("", no_wrap=True)
+    for rank, s in game.ranking():
+        bar = "█" * round(20 * s.points / top)
+        table.add_row(str(rank), s.team, str(s.correct), str(s.points),
+                      RichText(bar, style="magenta"))
+    console.print(table)
+
+
+def podium(console: Console, game: Game, lang: Lang) -> None:
+    lines = []
+    for rank, s in game.ranking()[:3]:
+        medal = MEDALS[rank - 1] if rank <= 3 else ""
+        lines.append(RichText(f"{medal} {s.team}  {s.points}", style="bold"))
+    console.print(Panel(Group(*lines), title=tr(lang, "quiz.podium"), border_style="yellow",
+                        expand=False))
+
+
+def solo_final(console: Console, game: Game, count: int, lang: Lang) -> None:
+    s = next(iter(game.standings.values()))
+    console.print(Panel(RichText(tr(lang, "quiz.solo_final", correct=s.correct, count=count,
+                                    points=s.points), style="bold"),
+                        border_style="yellow", expand=False))
