@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -97,3 +98,27 @@ def test_ctrl_c_in_new_writes_nothing(tmp_path) -> None:
     assert child.exitstatus == 130
     assert "interrupted" in child.before and "Traceback" not in child.before
     assert not out.exists()
+
+
+def test_quiz_timer_runs_out_and_ctrl_c_keeps_the_results(tmp_path) -> None:
+    out = tmp_path / "results.json"
+    child = spawn("quiz", "--count", "3", "--seed", "3", "--team", "Red", "--team", "Blue",
+                  "--timer", "2", "--out", str(out))
+    child.expect("Team Red, your answer")
+    child.expect("left")  # the countdown is shown
+    child.expect("Team Blue, your answer", timeout=10)  # Red's time ran out on its own
+    child.send("1")
+    child.send("\r")
+    child.expect("Time's up")
+    child.expect("Leaderboard")
+    child.expect("Question 2/3")
+    child.expect("Team Red, your answer")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "interrupted" in child.before and "Traceback" not in child.before
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["finished"] is False
+    assert [(r["team"], r["number"], r["timed_out"]) for r in data["responses"]] == [
+        ("Red", 1, True), ("Blue", 1, False)]

@@ -19,11 +19,14 @@ def to_gift(questions: list[Question], lang: Lang) -> str:
     """GIFT (Moodle): single choice, true/false, and ordering as matching (item -> position).
     Each option carries the explanation as feedback, and the question as general feedback."""
     out = [f"// cscoach quiz bank ({lang}); import in Moodle: Question bank > Import > GIFT", ""]
+    topic = None
     for q in questions:
         e = gift_escape
         why = e(q.explanation(lang))
+        if q.topic != topic:  # Moodle files the questions that follow under this category
+            topic = q.topic
+            out += [f"$CATEGORY: $course$/cscoach/{topic}", ""]
         out.append(f"// {q.id} · topic: {q.topic} · source: {q.source}")
-        out.append(f"$CATEGORY: cscoach/{q.topic}")
         head = f"::{e(q.id)}::[plain]{e(q.prompt(lang))} {{"
         if q.type is QType.TRUEFALSE:
             out.append(f"{head}{'TRUE' if q.correct else 'FALSE'}####{why}}}")

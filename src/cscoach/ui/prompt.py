@@ -87,18 +87,30 @@ def timed_select(message: str, options: Sequence[str], instruction: str = "",
                         focused_element=old.current_window)
     app.refresh_interval = 0.25
 
-    async def run() -> object:
-        task = asyncio.ensure_future(app.run_async())
+    stopped = object()
+
+    async def guarded() -> object:
+        # Ctrl-C reaches us as an exception set on the prompt's future; caught here it ends
+        # the task normally (a KeyboardInterrupt escaping a task is logged as never retrieved)
         try:
-            return await asyncio.wait_for(asyncio.shield(task), seconds)
-        except TimeoutError:
-            app.exit(result=None)
-            await task
-            return None
+            return await app.run_async()
+        except (KeyboardInterrupt, EOFError):
+            return stopped
+
+    async def run() -> object:
+        task = asyncio.ensure_future(guarded())
+        done, _ = await asyncio.wait({task}, timeout=seconds)
+        if task in done:
+            return task.result()
+        app.exit(result=None)  # the time ran out: close the prompt cleanly
+        await task
+        return None
 
     try:
         answer = asyncio.run(run())
-    except (KeyboardInterrupt, EOFError):
+    except (KeyboardInterrupt, EOFError):  # a signal between prompts
         raise Interrupted() from None
+    if answer is stopped:
+        raise Interrupted()
     taken = min(seconds, time.monotonic() - start)
     return (None if answer is None else int(str(answer))), taken
