@@ -81,6 +81,14 @@ class Library:
                 out.extend(load_bank(path, display_path(path), self.sources))
             except ContentError as exc:
                 problems.extend(exc.problems)
+        seen: set[str] = set()
+        for q in out:
+            if q.id in seen:
+                problems.append(Problem(q.origin if q.origin != "generated" else "quiz",
+                                        q.line, 1 if q.line else 0,
+                                        f"question id '{q.id}' is already used by a question "
+                                        "made from the content; choose another id"))
+            seen.add(q.id)
         if problems:
             raise ContentError(problems)
         return out

@@ -111,7 +111,8 @@ def from_sources(sources: dict[str, Source]) -> list[Question]:
                 f"advice-{s.id.lower()}", topic, QType.SINGLE, s.id,
                 Text(template.ko.format(title=s.title.ko), template.en.format(title=s.title.en)),
                 options, correct,
-                Text(f"{s.title.ko}: {s.advice.ko}", f"{s.title.en}: {s.advice.en}")))
+                Text(f"'{s.title.ko}'에 대한 원칙입니다 ({s.id}).",
+                     f"That is what the source teaches for '{s.title.en}' ({s.id}).")))
     return out
 
 
