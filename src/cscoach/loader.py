@@ -443,6 +443,14 @@ class Document:
             raise ContentError(self.reader.problems)
 
 
+def begin(path: Path, display: str | None, doc: Document | None, kind: str) -> Document:
+    """The file read up to its header (or `doc`, already read), refusing another kind."""
+    doc = doc or Document(path, display)
+    if doc.kind not in (None, kind) and not doc.reader.problems:
+        raise _bad_kind(doc, kind)
+    return doc
+
+
 def _bad_kind(doc: Document, expected: str) -> ContentError:
     where = doc.top.get("kind")
     return ContentError([doc.reader._problem(where, f"expected kind '{expected}', "
@@ -453,9 +461,7 @@ def _bad_kind(doc: Document, expected: str) -> ContentError:
 
 
 def load_steps(path: Path, display: str | None = None, doc: Document | None = None) -> StepCatalog:
-    doc = doc or Document(path, display)
-    if doc.kind not in (None, "steps") and not doc.reader.problems:
-        raise _bad_kind(doc, "steps")
+    doc = begin(path, display, doc, "steps")
     r = doc.reader
     top = doc.fields(["steps"], [])
     steps: list[Step] = []
@@ -483,9 +489,7 @@ def load_steps(path: Path, display: str | None = None, doc: Document | None = No
 
 def load_sources(path: Path, display: str | None = None,
                  doc: Document | None = None) -> dict[str, Source]:
-    doc = doc or Document(path, display)
-    if doc.kind not in (None, "sources") and not doc.reader.problems:
-        raise _bad_kind(doc, "sources")
+    doc = begin(path, display, doc, "sources")
     r = doc.reader
     top = doc.fields(["sources"], [])
     out: dict[str, Source] = {}
@@ -530,9 +534,7 @@ def _known_source(r: Reader, node: yaml.Node, what: str,
 def load_phrasebook(path: Path, display: str | None = None,
                     sources: dict[str, Source] | None = None,
                     doc: Document | None = None) -> Phrasebook:
-    doc = doc or Document(path, display)
-    if doc.kind not in (None, "phrasebook") and not doc.reader.problems:
-        raise _bad_kind(doc, "phrasebook")
+    doc = begin(path, display, doc, "phrasebook")
     r = doc.reader
     top = doc.fields(["entries"], ["title"])
     if "title" in top:
@@ -581,9 +583,7 @@ def load_scenario(path: Path, steps: StepCatalog, display: str | None = None,
     """A scenario; `doc` is the file already read (by `validate`, which sniffs the kind first).
 
     `sources` and `phrase_ids`, when given, are what source and phrasebook ids may name."""
-    doc = doc or Document(path, display)
-    if doc.kind not in (None, "scenario") and not doc.reader.problems:
-        raise _bad_kind(doc, "scenario")
+    doc = begin(path, display, doc, "scenario")
     r = doc.reader
     top = doc.fields(_SCENARIO_REQUIRED, _SCENARIO_OPTIONAL)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from cscoach.loader import Document, Reader, _bad_kind, _known_source
+from cscoach.loader import Document, Reader, _known_source, begin
 from cscoach.model import Source, Text
 from cscoach.quiz.model import TOPICS, QType, Question
 
@@ -21,9 +21,7 @@ _KEYS: dict[QType, tuple[list[str], list[str]]] = {
 def load_bank(path: Path, display: str | None = None,
               sources: dict[str, Source] | None = None,
               doc: Document | None = None) -> list[Question]:
-    doc = doc or Document(path, display)
-    if doc.kind not in (None, "quiz") and not doc.reader.problems:
-        raise _bad_kind(doc, "quiz")
+    doc = begin(path, display, doc, "quiz")
     r = doc.reader
     top = doc.fields(["questions"], ["title"])
     if "title" in top:
