@@ -8,7 +8,6 @@ import re
 from io import StringIO
 
 import pytest
-import yaml
 
 from conftest import ROOT
 from cscoach.library import Library
@@ -169,8 +168,12 @@ def test_team_quiz_with_results_files(cli, tmp_path) -> None:
     assert _quiz(cli, *args, "--out", str(out_json)).code == 0
     data = json.loads(out_json.read_text(encoding="utf-8"))
     assert data["finished"] and [t["team"] for t in data["teams"]] == ["Red", "Blue"]
-    # scripted answers are instant: the full speed bonus with a timer
-    assert data["responses"][0]["points"] >= 150 if data["responses"][0]["correct"] else True
+    # scripted answers are instant: the full speed bonus with a timer, plus the streak
+    red = [row["points"] for row in data["responses"] if row["team"] == "Red"]
+    assert red == [150, 170, 190, 210, 210]
+    assert data["teams"][0]["points"] == sum(red)
+    blue_right = [row["correct"] for row in data["responses"] if row["team"] == "Blue"]
+    assert blue_right == [c not in ("t", "f") for c in right.split(",")]
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -287,6 +290,12 @@ def test_aiken_and_json_exports(cli, library: Library, tmp_path) -> None:
     out = tmp_path / "bank.json"
     assert cli("quiz", "export", "--format", "json", "--out", str(out)).code == 0
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert len(data["questions"]) == len(library.questions())
-    assert yaml.safe_load  # the JSON keeps both languages
-    assert all({"ko", "en"} == set(q["prompt"]) for q in data["questions"])
+    assert [q["id"] for q in data["questions"]] == [q.id for q in library.questions()]
+    by_id = {q.id: q for q in library.questions()}
+    for row in data["questions"]:  # both languages, and the answer, survive
+        q = by_id[row["id"]]
+        assert row["prompt"] == {"ko": q.prompt.ko, "en": q.prompt.en}
+        if q.type is QType.SINGLE:
+            assert row["options"][row["correct"]]["en"] == q.options[q.correct].en
+        elif q.type is QType.TRUEFALSE:
+            assert row["answer"] is q.correct

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from cscoach.library import Library
     from cscoach.model import Lang, Scenario
     from cscoach.phrases import Matcher
-    from cscoach.quiz.play import Asked
 
 app = typer.Typer(
     name="cscoach",
@@ -539,7 +538,7 @@ def quiz(
     from cscoach.loader import did_you_mean
     from cscoach.quiz import results
     from cscoach.quiz.model import TOPICS
-    from cscoach.quiz.play import Game, check_teams, choose, parse_answer
+    from cscoach.quiz.play import Game, check_teams, choose, scripted_answers
 
     chosen = _lang(lang)
     teams = check_teams(list(team)) if team else []
@@ -559,11 +558,10 @@ def quiz(
         raise UsageError(tr(chosen, "quiz.no_questions", topics=", ".join(topic or [])))
     game = Game(teams or ["solo"], timer)
 
+    from cscoach.ui import quiz as ui
+
     if answers:
-        scripted = _scripted_answers(answers, game.teams, len(asked))
-        for a in asked:
-            for name in game.teams:
-                game.record(name, a, parse_answer(a, scripted[name][a.number - 1]), 0.0)
+        game.play_scripted(asked, scripted_answers(answers, game.teams, len(asked)))
         if out is not None:
             results.write(out, game, asked, chosen, True)
         if json_out:
@@ -572,11 +570,11 @@ def quiz(
             sys.stdout.write(json.dumps(results.summary(game, asked, chosen, True),
                                         ensure_ascii=False, indent=2) + "\n")
         else:
-            _quiz_text(game, asked, chosen)
+            ui.show_scripted(_console(), game, asked, chosen)
         return
 
     try:
-        _quiz_live(game, asked, chosen)
+        ui.run_live(_console(), game, asked, chosen)
     except Interrupted:
         if out is not None:
             results.write(out, game, asked, chosen, False)
@@ -584,99 +582,6 @@ def quiz(
     if out is not None:
         results.write(out, game, asked, chosen, True)
         sys.stdout.write(tr(chosen, "quiz.saved", path=out) + "\n")
-
-
-def _scripted_answers(specs: list[str], teams: list[str], count: int) -> dict[str, list[str]]:
-    from cscoach.errors import UsageError
-
-    out: dict[str, list[str]] = {}
-    for spec in specs:
-        name, sep, rest = spec.partition("=")
-        if not sep:
-            name, rest = teams[0], spec
-            if len(teams) > 1:
-                raise UsageError(f"--answers '{spec}': with teams, write TEAM=answers "
-                                 f"(e.g. {teams[0]}=2,t,1)")
-        name = name.strip()
-        if name not in teams:
-            raise UsageError(f"--answers for '{name}': no such team (teams: "
-                             f"{', '.join(teams)})")
-        if name in out:
-            raise UsageError(f"--answers for '{name}' given twice")
-        tokens = [t.strip() for t in rest.split(",") if t.strip()]
-        if len(tokens) != count:
-            raise UsageError(f"--answers for '{name}' has {len(tokens)} answer(s) for "
-                             f"{count} question(s)")
-        out[name] = tokens
-    missing = [t for t in teams if t not in out]
-    if missing:
-        raise UsageError(f"no --answers for team(s): {', '.join(missing)}")
-    return out
-
-
-def _quiz_text(game: object, asked: list[Asked], lang: Lang) -> None:
-    from cscoach.quiz.play import Game
-    from cscoach.ui import quiz as ui
-
-    assert isinstance(game, Game)
-    console = _console()
-    solo = len(game.teams) == 1
-    ui.header(console, asked, game, lang)
-    for a in asked:
-        ui.question_panel(console, a, len(asked), lang)
-        mine = [r for r in game.responses if r.asked is a]
-        if solo:
-            ui.verdict(console, mine[0], lang, True)
-        ui.reveal(console, a, mine, lang, solo)
-    _quiz_end(console, game, len(asked), lang)
-
-
-def _quiz_end(console: Console, game: object, count: int, lang: Lang) -> None:
-    from cscoach.quiz.play import Game
-    from cscoach.ui import quiz as ui
-
-    assert isinstance(game, Game)
-    if len(game.teams) == 1:
-        ui.solo_final(console, game, count, lang)
-    else:
-        ui.leaderboard(console, game, lang)
-        ui.podium(console, game, lang)
-
-
-def _quiz_live(game: object, asked: list[Asked], lang: Lang) -> None:
-    from cscoach.i18n import tr
-    from cscoach.quiz.play import Game
-    from cscoach.ui import prompt
-    from cscoach.ui import quiz as ui
-
-    assert isinstance(game, Game)
-    console = _console()
-    solo = len(game.teams) == 1
-    clock = tr(lang, "quiz.clock", left="{left}")
-
-    width = max(20, console.width - 8)
-
-    def pick(message: str, options: list[str], seconds: float | None
-             ) -> tuple[int | None, float]:
-        shown = [o if len(o) <= width else o[: width - 1] + "…" for o in options]  # in full above
-        return prompt.timed_select(message, shown, tr(lang, "prompt.hint"), seconds, clock,
-                                   erase=not solo)
-
-    ui.header(console, asked, game, lang)
-    for a in asked:
-        ui.question_panel(console, a, len(asked), lang)
-        mine = []
-        for name in game.teams:
-            message = tr(lang, "quiz.your_answer") if solo else tr(lang, "quiz.team_answer",
-                                                                  team=name)
-            answer, taken = ui.ask(a, message, lang, game.timer, pick)
-            response = game.record(name, a, answer, taken)
-            mine.append(response)
-            ui.verdict(console, response, lang, solo)
-        ui.reveal(console, a, mine, lang, solo)
-        if not solo and a.number < len(asked):
-            ui.leaderboard(console, game, lang)
-    _quiz_end(console, game, len(asked), lang)
 
 
 class ExportFormat(StrEnum):

@@ -176,6 +176,12 @@ class Game:
         self.responses.append(response)
         return response
 
+    def play_scripted(self, asked: list[Asked], answers: dict[str, list[str]]) -> None:
+        """Every team's answers from `scripted_answers`, taken as instant."""
+        for a in asked:
+            for team in self.teams:
+                self.record(team, a, parse_answer(a, answers[team][a.number - 1]), 0.0)
+
     def ranking(self) -> list[tuple[int, Standing]]:
         """(rank, standing), best first; equal points share a rank."""
         ordered = sorted(self.standings.values(), key=lambda s: (-s.points, -s.correct,
@@ -202,3 +208,30 @@ def check_teams(teams: list[str]) -> list[str]:
     if len(cleaned) > MAX_TEAMS:
         raise UsageError(f"{len(cleaned)} teams: at most {MAX_TEAMS} can play on one screen")
     return cleaned
+
+
+def scripted_answers(specs: list[str], teams: list[str], count: int) -> dict[str, list[str]]:
+    """`--answers` values (`2,t,3-1-2`, or `TEAM=2,t,3-1-2` per team) -> answers per team."""
+    out: dict[str, list[str]] = {}
+    for spec in specs:
+        name, sep, rest = spec.partition("=")
+        if not sep:
+            name, rest = teams[0], spec
+            if len(teams) > 1:
+                raise UsageError(f"--answers '{spec}': with teams, write TEAM=answers "
+                                 f"(e.g. {teams[0]}=2,t,1)")
+        name = name.strip()
+        if name not in teams:
+            raise UsageError(f"--answers for '{name}': no such team (teams: "
+                             f"{', '.join(teams)})")
+        if name in out:
+            raise UsageError(f"--answers for '{name}' given twice")
+        tokens = [t.strip() for t in rest.split(",") if t.strip()]
+        if len(tokens) != count:
+            raise UsageError(f"--answers for '{name}' has {len(tokens)} answer(s) for "
+                             f"{count} question(s)")
+        out[name] = tokens
+    missing = [t for t in teams if t not in out]
+    if missing:
+        raise UsageError(f"no --answers for team(s): {', '.join(missing)}")
+    return out

@@ -9,17 +9,9 @@ from cscoach.errors import Interrupted
 
 def select(message: str, options: Sequence[str], instruction: str = "") -> int:
     """The 0-based position of the option picked."""
-    import questionary
-
-    choices = [questionary.Choice(title=text, value=i) for i, text in enumerate(options)]
-    try:
-        answer = questionary.select(message, choices=choices, use_shortcuts=len(options) <= 36,
-                                    instruction=instruction or None).unsafe_ask()
-    except (KeyboardInterrupt, EOFError):
-        raise Interrupted() from None
-    if answer is None:  # pragma: no cover - unsafe_ask raises instead
-        raise Interrupted()
-    return int(answer)
+    picked, _ = timed_select(message, options, instruction)
+    assert picked is not None  # only a timer can leave it unanswered
+    return picked
 
 
 def confirm(message: str, default: bool = False) -> bool:
@@ -74,6 +66,8 @@ def timed_select(message: str, options: Sequence[str], instruction: str = "",
             answer = question.unsafe_ask()
         except (KeyboardInterrupt, EOFError):
             raise Interrupted() from None
+        if answer is None:  # pragma: no cover - unsafe_ask raises instead
+            raise Interrupted()
         return int(answer), time.monotonic() - start
     deadline = start + seconds
 

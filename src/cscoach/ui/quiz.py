@@ -14,6 +14,7 @@ from cscoach.i18n import tr
 from cscoach.model import Lang
 from cscoach.quiz.model import QType
 from cscoach.quiz.play import Answer, Asked, Game, Response
+from cscoach.ui.render import PROMPT_MARGIN, shorten
 
 MEDALS = ("🥇", "🥈", "🥉")
 
@@ -133,3 +134,56 @@ def solo_final(console: Console, game: Game, count: int, lang: Lang) -> None:
     console.print(Panel(RichText(tr(lang, "quiz.solo_final", correct=s.correct, count=count,
                                     points=s.points), style="bold"),
                         border_style="yellow", expand=False))
+
+
+def show_scripted(console: Console, game: Game, asked: list[Asked], lang: Lang) -> None:
+    """A quiz played from `--answers`, shown as it would have gone."""
+    solo = len(game.teams) == 1
+    header(console, asked, game, lang)
+    for a in asked:
+        question_panel(console, a, len(asked), lang)
+        mine = [r for r in game.responses if r.asked is a]
+        if solo:
+            verdict(console, mine[0], lang, True)
+        reveal(console, a, mine, lang, solo)
+    finish(console, game, len(asked), lang)
+
+
+def run_live(console: Console, game: Game, asked: list[Asked], lang: Lang) -> None:
+    """The quiz at the keyboard: every team in turn on each question, a timer if set."""
+    from cscoach.ui import prompt
+
+    solo = len(game.teams) == 1
+    clock = tr(lang, "quiz.clock", left="{left}")
+    room = max(20, console.width - PROMPT_MARGIN)
+
+    def pick(message: str, options: list[str], seconds: float | None
+             ) -> tuple[int | None, float]:
+        # a list cannot wrap; the options stand in full in the panel above
+        shown = [shorten(o, room) for o in options]
+        return prompt.timed_select(message, shown, tr(lang, "prompt.hint"), seconds, clock,
+                                   erase=not solo)
+
+    header(console, asked, game, lang)
+    for a in asked:
+        question_panel(console, a, len(asked), lang)
+        mine = []
+        for name in game.teams:
+            message = tr(lang, "quiz.your_answer") if solo else tr(lang, "quiz.team_answer",
+                                                                  team=name)
+            answer, taken = ask(a, message, lang, game.timer, pick)
+            response = game.record(name, a, answer, taken)
+            mine.append(response)
+            verdict(console, response, lang, solo)
+        reveal(console, a, mine, lang, solo)
+        if not solo and a.number < len(asked):
+            leaderboard(console, game, lang)
+    finish(console, game, len(asked), lang)
+
+
+def finish(console: Console, game: Game, count: int, lang: Lang) -> None:
+    if len(game.teams) == 1:
+        solo_final(console, game, count, lang)
+    else:
+        leaderboard(console, game, lang)
+        podium(console, game, lang)

@@ -94,7 +94,7 @@ def turn_feedback(console: Console, report: TurnReport, phrasebook: Phrasebook,
                         border_style="blue", box=box.ROUNDED))
 
 
-_PROMPT_MARGIN = 8  # questionary draws " » 1) " before each option
+PROMPT_MARGIN = 8  # questionary draws " » 1) " before each option
 
 
 def reply_options(console: Console, texts: list[str]) -> list[str]:
@@ -103,7 +103,7 @@ def reply_options(console: Console, texts: list[str]) -> list[str]:
     A terminal list cannot wrap, so when a reply is wider than the screen every reply is first
     printed in full, numbered, and the list shows each one shortened with an ellipsis.
     """
-    room = console.width - _PROMPT_MARGIN
+    room = console.width - PROMPT_MARGIN
     if all(cell_len(t) <= room for t in texts):
         return texts
     grid = Table.grid(padding=(0, 1))
