@@ -15,6 +15,7 @@ from cscoach.errors import ContentError, CscoachError, ExitStatus, Interrupted, 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from cscoach.history.config import Settings as HistorySettings
     from cscoach.library import Library
     from cscoach.model import Lang, Scenario
     from cscoach.phrases import Matcher
@@ -42,6 +43,24 @@ class FeedbackWhen(StrEnum):
 LangArg = Annotated[LangOption | None, typer.Option(
     "--lang", help="Language of content and interface (default: CSCOACH_LANG, the locale, or en).",
     show_default=False)]
+
+
+TraineeArg = Annotated[str | None, typer.Option(
+    "--trainee", help="Whose history (default: CSCOACH_TRAINEE, 'trainee' in config.toml, or "
+    "your login name).", show_default=False)]
+DataDirArg = Annotated[Path | None, typer.Option(
+    "--data-dir", help="Folder of the history database and config.toml (default: CSCOACH_HOME "
+    "or your data folder).", show_default=False)]
+LrsArg = Annotated[str | None, typer.Option(
+    "--lrs", help="Also send the attempt as xAPI to this Learning Record Store (default: "
+    "CSCOACH_LRS_URL or config.toml); credentials from CSCOACH_LRS_USER/CSCOACH_LRS_PASSWORD.",
+    show_default=False)]
+NoRecordArg = Annotated[bool, typer.Option("--no-record", help="Do not keep this attempt in the "
+                                           "history.")]
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"cscoach: warning: {message}\n")
 
 
 def _lang(option: LangOption | None) -> Lang:
@@ -93,9 +112,19 @@ def play(
     shuffle: Annotated[bool, typer.Option("--shuffle", help="Show the replies in random order.")
                        ] = False,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for --shuffle.")] = None,
+    trainee: TraineeArg = None,
+    data_dir: DataDirArg = None,
+    lrs: LrsArg = None,
+    no_record: NoRecordArg = False,
 ) -> None:
-    """Play a scenario: the customer speaks, you pick replies, then a debrief scores you."""
+    """Play a scenario: the customer speaks, you pick replies, then a debrief scores you.
+
+    Every attempt is kept in your history ('cscoach progress'); one stopped with Ctrl-C is kept
+    as abandoned.
+    """
     from cscoach.engine import parse_answers
+    from cscoach.history.config import settings as history_settings
+    from cscoach.history.service import check_store
     from cscoach.library import load_library
     from cscoach.phrases import Matcher
 
@@ -107,15 +136,19 @@ def play(
         from cscoach.i18n import tr
 
         raise NoTerminalError(tr(chosen_lang, "error.no_terminal"))
+    history = None if no_record else history_settings(data_dir, trainee, lrs)
     library = load_library()
     story = library.scenario(scenario)
     matcher = Matcher(library.phrasebook)
+    if history is not None:
+        check_store(history)
 
     if scripted is not None:
         _play_scripted(story, library, matcher, scripted, chosen_lang, json_out,
-                       feedback == FeedbackWhen.now)
+                       feedback == FeedbackWhen.now, history)
         return
 
+    from cscoach.history.record import Tracker, play_record
     from cscoach.i18n import tr
     from cscoach.ui import prompt
     from cscoach.ui.interactive import DrillOptions, run_drill
@@ -123,14 +156,35 @@ def play(
     console = _console()
     options = DrillOptions(chosen_lang, feedback == FeedbackWhen.now, shuffle, seed)
     while True:
-        run_drill(console, story, library.steps, matcher, options)
+        tracker = Tracker(story, history.trainee if history else "", chosen_lang)
+        try:
+            result = run_drill(console, story, library.steps, matcher, options, tracker.on_turn)
+        except (Interrupted, KeyboardInterrupt):
+            if history is not None and tracker.turns:
+                _keep(history, [play_record(tracker, None, matcher)])
+            raise
+        if history is not None:
+            _keep(history, [play_record(tracker, result, matcher)])
+            console.print(tr(chosen_lang, "history.saved", trainee=history.trainee),
+                          style="dim")
         if not prompt.confirm(tr(chosen_lang, "prompt.replay")):
             console.print(tr(chosen_lang, "bye"))
             return
 
 
+def _keep(history: HistorySettings, records: list[dict[str, object]]) -> None:
+    """Record attempts; a history or LRS problem is a warning, never the end of a drill."""
+    from cscoach.history.service import record
+
+    try:
+        record(history, records, _warn)
+    except CscoachError as exc:
+        _warn(f"this attempt was not recorded: {exc.message}")
+
+
 def _play_scripted(story: Scenario, library: Library, matcher: Matcher, answers: list[int],
-                   lang: Lang, json_out: bool, feedback_now: bool) -> None:
+                   lang: Lang, json_out: bool, feedback_now: bool,
+                   history: HistorySettings | None) -> None:
     import json
 
     from cscoach.engine import play as play_through
@@ -139,6 +193,11 @@ def _play_scripted(story: Scenario, library: Library, matcher: Matcher, answers:
 
     transcript = play_through(story, answers)
     result = debrief(transcript, library.steps, matcher, prefer=lang)
+    if history is not None:
+        from cscoach.history.record import play_record, scripted_tracker
+
+        tracker = scripted_tracker(story, history.trainee, lang, transcript.turns)
+        _keep(history, [play_record(tracker, result, matcher)])
     if json_out:
         sys.stdout.write(json.dumps(debrief_to_dict(result, library.phrasebook, lang),
                                     ensure_ascii=False, indent=2) + "\n")
@@ -528,8 +587,16 @@ def quiz(
         "--out", help="Write every answer to results.csv or results.json (also when "
         "interrupted).", show_default=False)] = None,
     lang: LangArg = None,
+    trainee: TraineeArg = None,
+    data_dir: DataDirArg = None,
+    lrs: LrsArg = None,
+    no_record: NoRecordArg = False,
 ) -> None:
-    """Run a quiz (see 'cscoach quiz --help'); 'cscoach quiz export' writes the bank."""
+    """Run a quiz (see 'cscoach quiz --help'); 'cscoach quiz export' writes the bank.
+
+    Results are kept in the history: a solo quiz under the trainee, a team quiz under each
+    team's name.
+    """
     if ctx.invoked_subcommand is not None:
         return
     from cscoach.errors import UsageError
@@ -557,11 +624,27 @@ def quiz(
     if not asked:
         raise UsageError(tr(chosen, "quiz.no_questions", topics=", ".join(topic or [])))
     game = Game(teams or ["solo"], timer)
+    history = None
+    if not no_record:
+        from cscoach.history.config import settings as history_settings
+        from cscoach.history.service import check_store
+
+        history = history_settings(data_dir, trainee, lrs)
+        check_store(history)
+    from cscoach.history.record import now, quiz_records
+
+    started = now()
+
+    def keep(completed: bool) -> None:
+        if history is not None:
+            _keep(history, quiz_records(game, asked, history.trainee, chosen, started, now(),
+                                        completed))
 
     from cscoach.ui import quiz as ui
 
     if answers:
         game.play_scripted(asked, scripted_answers(answers, game.teams, len(asked)))
+        keep(True)
         if out is not None:
             results.write(out, game, asked, chosen, True)
         if json_out:
@@ -575,10 +658,12 @@ def quiz(
 
     try:
         ui.run_live(_console(), game, asked, chosen)
-    except Interrupted:
+    except (Interrupted, KeyboardInterrupt):
+        keep(False)
         if out is not None:
             results.write(out, game, asked, chosen, False)
         raise
+    keep(True)
     if out is not None:
         results.write(out, game, asked, chosen, True)
         sys.stdout.write(tr(chosen, "quiz.saved", path=out) + "\n")
@@ -681,3 +766,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write("\n")
         _fail([_interrupted(args)], ExitStatus.INTERRUPTED)
     sys.exit(returned if isinstance(returned, int) else ExitStatus.OK)
+
+
+from cscoach import cli_history as _cli_history  # noqa: E402,F401  (registers its commands)

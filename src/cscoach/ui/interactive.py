@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.console import Console
 
-from cscoach.engine import Session
+from cscoach.engine import Session, Turn
 from cscoach.i18n import tr
 from cscoach.model import Lang, Scenario, StepCatalog
 from cscoach.phrases import Matcher
@@ -24,8 +25,11 @@ class DrillOptions:
 
 
 def run_drill(console: Console, scenario: Scenario, steps: StepCatalog, matcher: Matcher,
-              options: DrillOptions) -> Debrief:
-    """One play-through, asking at every node; returns the debrief it showed."""
+              options: DrillOptions, on_turn: Callable[[Turn], None] | None = None) -> Debrief:
+    """One play-through, asking at every node; returns the debrief it showed.
+
+    `on_turn` hears of every reply as it is picked (the history keeps an interrupted drill).
+    """
     lang = options.lang
     rng = random.Random(options.seed)
     session = Session(scenario)
@@ -40,6 +44,8 @@ def run_drill(console: Console, scenario: Scenario, steps: StepCatalog, matcher:
         picked = prompt.select(tr(lang, "prompt.reply"), render.reply_options(console, texts),
                                tr(lang, "prompt.hint"))
         turn = session.choose(order[picked])
+        if on_turn is not None:
+            on_turn(turn)
         if options.feedback_now:
             render.turn_feedback(console, turn_report(matcher, turn, lang), matcher.phrasebook,
                                  lang)

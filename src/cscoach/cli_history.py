@@ -1,0 +1,268 @@
+"""Commands over the history: progress, drill, report, export, sync. Thin, like cli.py."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cscoach.cli import (
+    DataDirArg,
+    LangArg,
+    LrsArg,
+    TraineeArg,
+    _console,
+    _lang,
+    _warn,
+    _write_file,
+    app,
+)
+from cscoach.errors import ExitStatus, NoTerminalError, UsageError
+
+if TYPE_CHECKING:
+    from cscoach.history.config import Settings as HistorySettings
+    from cscoach.history.drill import Candidate, Plan
+    from cscoach.model import Lang
+
+JsonArg = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def _records(data_dir: Path | None, trainee: str | None
+             ) -> tuple[HistorySettings, list[dict[str, Any]]]:
+    from cscoach.history.config import settings
+    from cscoach.history.store import open_store
+
+    history = settings(data_dir, trainee)
+    if not history.db_path.exists():
+        return history, []
+    with open_store(history.db_path) as store:
+        return history, store.attempts(history.trainee)
+
+
+@app.command()
+def progress(
+    trainee: TraineeArg = None,
+    data_dir: DataDirArg = None,
+    lang: LangArg = None,
+    json_out: JsonArg = False,
+) -> None:
+    """Your attempts, best and last score per scenario, skill per step, phrases to drop."""
+    from cscoach.history.progress import summary
+    from cscoach.library import load_library
+
+    chosen = _lang(lang)
+    history, records = _records(data_dir, trainee)
+    library = load_library()
+    data = summary(records, history.trainee, library.steps.ids())
+    if json_out:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    from cscoach.ui.history import progress as show
+
+    first = library.all_scenarios()[0].id
+    show(_console(), data, library.steps, library.phrasebook, chosen, first)
+
+
+@app.command()
+def drill(
+    trainee: TraineeArg = None,
+    data_dir: DataDirArg = None,
+    lang: LangArg = None,
+    lrs: LrsArg = None,
+    json_out: JsonArg = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Start the drill without asking.")
+                   ] = False,
+) -> None:
+    """Pick what to practise next (spaced repetition + your weak steps and phrases), say why,
+    and start it."""
+    from cscoach.history.drill import plan
+    from cscoach.history.record import now
+    from cscoach.library import load_library
+    from cscoach.phrases import Matcher
+
+    chosen = _lang(lang)
+    history, records = _records(data_dir, trainee)
+    library = load_library()
+    matcher = Matcher(library.phrasebook)
+    when = now()
+    chosen_plan = plan(records, library.all_scenarios(), library.steps, matcher, when)
+    if json_out:
+        sys.stdout.write(json.dumps(_plan_json(chosen_plan, chosen), ensure_ascii=False,
+                                    indent=2) + "\n")
+        return
+    from cscoach.i18n import tr
+    from cscoach.ui.history import drill_plan
+
+    console = _console()
+    drill_plan(console, chosen_plan, history.trainee, chosen, when)
+    pick = chosen_plan.pick.scenario.id
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        console.print(tr(chosen, "drill.run", id=pick))
+        return
+    from cscoach.ui import prompt
+
+    if not yes and not prompt.confirm(tr(chosen, "drill.start")):
+        console.print(tr(chosen, "drill.run", id=pick))
+        return
+    from cscoach.cli import play
+
+    play(pick, lang=lang, trainee=history.trainee, data_dir=data_dir, lrs=lrs)
+
+
+def _plan_json(p: Plan, lang: Lang) -> dict[str, Any]:
+    from cscoach.history.record import iso
+
+    def one(c: Candidate) -> dict[str, Any]:
+        return {"scenario": c.scenario.id, "title": c.scenario.title(lang),
+                "attempts": c.attempts, "priority": round(c.priority, 4),
+                "need": round(c.need, 4), "steps": round(c.step_fit, 4),
+                "phrases": round(c.phrase_fit, 4),
+                "recall": None if c.recall is None else round(c.recall, 4),
+                "due": None if c.due is None else iso(c.due),
+                "reasons": [r(lang) for r in c.reasons]}
+
+    return {"pick": one(p.pick), "weak_steps": [{"step": s, "level": round(100 * lv)}
+                                                 for s, lv in p.weak_steps],
+            "tripping": [{"entry": e, "recent_uses": n} for e, n in p.tripping],
+            "ranked": [one(c) for c in p.ranked]}
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    md = "md"
+
+
+class ReportPart(StrEnum):
+    steps = "steps"
+    hardest = "hardest"
+    scenarios = "scenarios"
+
+
+@app.command()
+def report(
+    sources: Annotated[list[Path], typer.Argument(
+        help="History databases (history.db) and/or 'cscoach export --format json' files.",
+        show_default=False)],
+    output: Annotated[ReportFormat, typer.Option("--format", help="Output format.")
+                      ] = ReportFormat.table,
+    only: Annotated[ReportPart | None, typer.Option(
+        "--only", help="Just one table: steps, hardest or scenarios.", show_default=False)
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many hardest choices.")] = 10,
+    lang: LangArg = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.",
+                                             show_default=False)] = None,
+) -> None:
+    """For trainers: steps per trainee, the hardest choices across the team, pass rates."""
+    from cscoach.history.formats import report_csv, report_markdown, report_tables
+    from cscoach.history.report import report as build
+    from cscoach.history.service import load_records
+    from cscoach.library import load_library
+
+    chosen = _lang(lang)
+    records = load_records(sources)
+    steps = load_library().steps
+    data = build(records, steps.ids(), top)
+    if only is not None and output is ReportFormat.json:
+        data = {"trainees": data["trainees"], "attempts": data["attempts"],
+                only.value: data[only.value]}
+    tables = report_tables(data, steps.ids(), chosen, only.value if only else None)
+    if output is ReportFormat.table:
+        if out is not None:
+            raise UsageError("--out needs --format csv, json or md")
+        from cscoach.ui.history import report as show
+
+        show(_console(), tables, steps, chosen)
+        return
+    if output is ReportFormat.json:
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif output is ReportFormat.csv:
+        text = report_csv(tables)
+    else:
+        text = report_markdown(tables, chosen)
+    _emit(text, out)
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        _write_file(out, text)
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    xapi = "xapi"
+
+
+@app.command()
+def export(
+    output: Annotated[ExportFormat, typer.Option(
+        "--format", help="json (for 'cscoach report'), csv (a row per choice) or xapi "
+        "(statements).")] = ExportFormat.json,
+    trainee: TraineeArg = None,
+    everyone: Annotated[bool, typer.Option("--all", help="Every trainee in the database.")
+                        ] = False,
+    data_dir: DataDirArg = None,
+    lang: LangArg = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.",
+                                             show_default=False)] = None,
+) -> None:
+    """A trainee's history as JSON or CSV, or as xAPI statements."""
+    from cscoach.history.config import settings
+    from cscoach.history.formats import history_csv, statements_json
+    from cscoach.history.service import export_document
+    from cscoach.history.store import open_store
+
+    if everyone and trainee:
+        raise UsageError("give --trainee or --all, not both")
+    history = settings(data_dir, trainee)
+    records = []
+    if history.db_path.exists():
+        with open_store(history.db_path) as store:
+            records = store.attempts(None if everyone else history.trainee)
+    if not records:
+        _warn(f"no attempts recorded for {'anyone' if everyone else history.trainee} in "
+              f"{history.db_path}")
+    if output is ExportFormat.json:
+        text = json.dumps(export_document(records), ensure_ascii=False, indent=2) + "\n"
+    elif output is ExportFormat.csv:
+        text = history_csv(records, _lang(lang))
+    else:
+        from cscoach.history.xapi import statements
+
+        text = statements_json([body for r in records for _, body in
+                                statements(r, history.activity_base, history.homepage)])
+    _emit(text, out)
+
+
+@app.command()
+def sync(
+    data_dir: DataDirArg = None,
+    lrs: LrsArg = None,
+) -> None:
+    """Send every attempt the Learning Record Store has not got yet (exit 1 if some remain)."""
+    from cscoach.history.config import settings
+    from cscoach.history.service import sync as run
+
+    history = settings(data_dir, None, lrs)
+    if history.lrs is None:
+        raise NoTerminalError("no LRS set: give --lrs URL, set CSCOACH_LRS_URL, or put "
+                              "[lrs] url = \"...\" in config.toml (see docs/lrs.md)")
+    if not history.db_path.exists():
+        sys.stdout.write(f"nothing to send: no history at {history.db_path}\n")
+        return
+    result = run(history)
+    sys.stdout.write(f"{history.lrs.url}: sent {result.sent} statement(s)"
+                     + (f" ({result.queued} attempt(s) newly queued)" if result.queued else "")
+                     + f", {result.pending} waiting\n")
+    if result.error:
+        _warn(f"{result.error}; {result.pending} statement(s) kept for the next sync")
+        raise typer.Exit(ExitStatus.PROBLEMS_FOUND)

@@ -1,0 +1,114 @@
+"""Plain-text shapes of history data: CSV (history export, report) and Markdown (report)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from cscoach.history.record import Record
+from cscoach.model import Lang
+
+EXPORT_COLUMNS = [
+    "attempt", "kind", "trainee", "team", "status", "scenario", "scenario_version", "lang",
+    "started_at", "finished_at", "score", "passed", "pass_mark", "ending", "outcome",
+    "final_mood", "turn", "node", "choice", "text", "steps", "dont_say", "say_instead",
+    "mood_before", "mood_after", "weak", "better", "points", "question", "topic", "source",
+    "answer", "correct", "timed_out", "seconds", "at",
+]
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return "" if value is None else value
+
+
+def history_csv(records: Sequence[Record], lang: Lang) -> str:
+    """One row per choice (drills) or answer (quizzes), the attempt's columns repeated."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for r in records:
+        base = {"attempt": r["id"], **{k: r.get(k) for k in EXPORT_COLUMNS if k in r}}
+        base.pop("steps", None)
+        base.pop("points", None)
+        parts: list[dict[str, Any]] = [
+            {**c, "text": c["text"][lang]} for c in r["choices"]] + list(r["answers"])
+        for part in parts or [{}]:
+            row = {**base, **{k: v for k, v in part.items() if k in EXPORT_COLUMNS}}
+            writer.writerow({k: _cell(row.get(k)) for k in EXPORT_COLUMNS})
+    return buffer.getvalue()
+
+
+Table = tuple[str, list[str], list[list[object]]]  # title, header, rows
+
+
+def report_tables(data: dict[str, Any], step_ids: Sequence[str], lang: Lang,
+                  only: str | None = None) -> list[Table]:
+    tables: list[Table] = []
+    if only in (None, "steps"):
+        header = ["trainee", "drills", "mean_score", "pass_rate", *step_ids]
+        tables.append(("steps", header, [[row[h] for h in header] for row in data["steps"]]))
+    if only in (None, "hardest"):
+        header = ["scenario", "node", "visits", "traps", "trap_rate", "trainees_trapped",
+                  "trainees", "top_trap", "top_trap_picks", "top_trap_text", "dont_say"]
+        tables.append(("hardest", header, [
+            [row[h]["ko" if lang == "ko" else "en"] if h == "top_trap_text" else row[h]
+             for h in header] for row in data["hardest"]]))
+    if only in (None, "scenarios"):
+        header = ["scenario", "attempts", "abandoned", "trainees", "passed", "pass_rate",
+                  "mean_score", "best_score"]
+        tables.append(("scenarios", header, [[row[h] for h in header]
+                                             for row in data["scenarios"]]))
+    return tables
+
+
+def report_csv(tables: list[Table]) -> str:
+    """Each table with its own header row; tables separated by an empty line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for n, (_, header, rows) in enumerate(tables):
+        if n:
+            buffer.write("\n")
+        writer.writerow(header)
+        writer.writerows([[_cell(v) for v in row] for row in rows])
+    return buffer.getvalue()
+
+
+def _md(value: object) -> str:
+    text = str(_cell(value))
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+TITLES = {
+    "steps": ("Steps by trainee (level %)", "교육생별 단계 수준 (%)"),
+    "hardest": ("Hardest choices", "가장 어려운 선택"),
+    "scenarios": ("Pass rates by scenario", "시나리오별 합격률"),
+}
+
+
+def report_markdown(tables: list[Table], lang: Lang) -> str:
+    out = []
+    for name, header, rows in tables:
+        out.append(f"## {TITLES[name][1 if lang == 'ko' else 0]}\n")
+        out.append("| " + " | ".join(header) + " |")
+        out.append("|" + "|".join("---:" if _numeric(rows, i) else "---"
+                                  for i in range(len(header))) + "|")
+        out.extend("| " + " | ".join(_md(v) for v in row) + " |" for row in rows)
+        out.append("")
+    return "\n".join(out)
+
+
+def _numeric(rows: list[list[object]], i: int) -> bool:
+    values = [r[i] for r in rows if r[i] is not None]
+    return bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool)
+                                for v in values)
+
+
+def statements_json(statements: Sequence[dict[str, Any]]) -> str:
+    return json.dumps(list(statements), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,137 @@
+"""What the commands do with the history: record an attempt, send it on, sync, read exports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cscoach.history import lrs as lrs_client
+from cscoach.history import xapi
+from cscoach.history.config import Settings
+from cscoach.history.record import Record, iso, now
+from cscoach.history.store import HistoryError, Store, open_store
+
+Warn = Callable[[str], None]
+EXPORT_FORMAT = "cscoach-history"
+
+
+def check_store(settings: Settings) -> None:
+    """Open (and create or upgrade) the history before a drill, so a bad file stops us early."""
+    open_store(settings.db_path).close()
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    queued: int  # attempts newly queued (recorded before the LRS was set)
+    sent: int
+    pending: int
+    error: str | None
+
+
+def record(settings: Settings, records: Sequence[Record], warn: Warn) -> SyncResult | None:
+    """Store the attempts (each in one transaction) and, with an LRS set, send what waits."""
+    with open_store(settings.db_path) as store:
+        for r in records:
+            queued = xapi.statements(r, settings.activity_base, settings.homepage) \
+                if settings.lrs else []
+            store.add(r, settings.lrs.url if settings.lrs else None, queued)
+        if settings.lrs is None:
+            return None
+        result = deliver(store, settings)
+    if result.error:
+        warn(f"{result.error}; {result.pending} statement(s) kept for 'cscoach sync'")
+    return result
+
+
+def deliver(store: Store, settings: Settings, queued: int = 0) -> SyncResult:
+    assert settings.lrs is not None
+    url = settings.lrs.url
+    waiting = store.pending(url)
+    delivery = lrs_client.send(settings.lrs, waiting)
+    if delivery.sent:
+        store.mark_sent(url, delivery.sent, iso(now()))
+    unsent = [sid for sid, _ in waiting if sid not in set(delivery.sent)]
+    if unsent and delivery.error:
+        store.mark_failed(url, unsent[:1], delivery.error)
+    return SyncResult(queued, len(delivery.sent), len(unsent), delivery.error)
+
+
+def sync(settings: Settings) -> SyncResult:
+    """Queue every attempt the LRS has not been given yet, then send all that waits."""
+    assert settings.lrs is not None
+    url = settings.lrs.url
+    with open_store(settings.db_path) as store:
+        backlog = store.attempts_not_queued(url)
+        queued = 0
+        if backlog:
+            rows: list[tuple[str, str, Record]] = []
+            for r in store.attempts(ids=backlog):
+                rows.extend((r["id"], sid, body) for sid, body in
+                            xapi.statements(r, settings.activity_base, settings.homepage))
+            store.queue(url, rows)
+            queued = len(backlog)
+        return deliver(store, settings, queued)
+
+
+def load_records(paths: Sequence[Path]) -> list[Record]:
+    """Attempts from history databases (*.db, *.sqlite) and `cscoach export` JSON files."""
+    records: dict[str, Record] = {}
+    for path in paths:
+        if path.is_dir():
+            raise HistoryError(f"{path}: is a folder; give a history database or an export file")
+        if not path.exists():
+            raise HistoryError(f"{path}: no such file")
+        if _is_sqlite(path):
+            with open_store(path, readonly=True) as store:
+                found = store.attempts()
+        else:
+            found = _read_export(path)
+        for r in found:
+            records.setdefault(r["id"], r)  # the same attempt in two exports counts once
+    return sorted(records.values(), key=lambda r: (r["finished_at"], r["id"]))
+
+
+def _is_sqlite(path: Path) -> bool:
+    from cscoach.history.store import SQLITE_MAGIC
+
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError as exc:
+        raise HistoryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+REQUIRED = ("id", "kind", "trainee", "status", "scenario", "finished_at", "choices", "answers")
+
+
+def _read_export(path: Path) -> list[Record]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise HistoryError(f"{path}: not UTF-8 text; expected a 'cscoach export --format json' "
+                           "file or a history database") from None
+    except json.JSONDecodeError as exc:
+        raise HistoryError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); "
+                           "expected a 'cscoach export --format json' file") from None
+    except OSError as exc:
+        raise HistoryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise HistoryError(f"{path}: not a cscoach history export (no \"format\": "
+                           f"\"{EXPORT_FORMAT}\"); make one with 'cscoach export --format json'")
+    attempts = data.get("attempts")
+    if not isinstance(attempts, list):
+        raise HistoryError(f"{path}: \"attempts\" must be a list")
+    for n, r in enumerate(attempts):
+        missing = [k for k in REQUIRED if not isinstance(r, dict) or k not in r]
+        if missing:
+            raise HistoryError(f"{path}: attempt {n + 1} lacks {', '.join(missing)}")
+    return attempts
+
+
+def export_document(records: Sequence[Record]) -> dict[str, object]:
+    from cscoach import __version__
+
+    return {"format": EXPORT_FORMAT, "version": 1, "cscoach_version": __version__,
+            "exported_at": iso(now()), "attempts": list(records)}

@@ -1,0 +1,393 @@
+"""The local history: a SQLite database (stdlib sqlite3, WAL) with versioned migrations.
+
+Rules kept here:
+- an attempt is written in one transaction with its choices, answers and queued statements, so
+  a reader (or a crash, or Ctrl-C) never sees half of one;
+- writers take the lock up front (BEGIN IMMEDIATE) and wait for each other, so two drills that
+  finish at the same moment in two terminals both land;
+- a file that is not ours (not SQLite, another program's database, a newer cscoach's) is
+  refused with a message and never written to.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from cscoach.errors import CscoachError
+
+APPLICATION_ID = 0x43534348  # "CSCH" in the database header marks the file as ours
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+
+Record = dict[str, Any]
+
+# Each entry upgrades the schema by one version; never edit one that has shipped, add another.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: attempts with their choices (play) and answers (quiz)
+    """
+    CREATE TABLE attempts (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('play', 'quiz')),
+        trainee TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('completed', 'abandoned')),
+        scenario TEXT NOT NULL,
+        scenario_version INTEGER,
+        title_ko TEXT NOT NULL,
+        title_en TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        team TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        score INTEGER,
+        passed INTEGER,
+        pass_mark INTEGER,
+        ending TEXT,
+        outcome TEXT,
+        final_mood INTEGER,
+        steps TEXT NOT NULL DEFAULT '[]',
+        points TEXT NOT NULL DEFAULT '[]',
+        cscoach_version TEXT NOT NULL
+    );
+    CREATE INDEX attempts_by_trainee ON attempts (trainee, finished_at);
+    CREATE TABLE choices (
+        attempt_id TEXT NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+        turn INTEGER NOT NULL,
+        node TEXT NOT NULL,
+        choice INTEGER NOT NULL,
+        options INTEGER NOT NULL,
+        text_ko TEXT NOT NULL,
+        text_en TEXT NOT NULL,
+        steps TEXT NOT NULL,
+        dont_say TEXT NOT NULL,
+        say_instead TEXT NOT NULL,
+        mood_before INTEGER NOT NULL,
+        mood_after INTEGER NOT NULL,
+        weak INTEGER NOT NULL,
+        better INTEGER,
+        points INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (attempt_id, turn)
+    );
+    CREATE TABLE quiz_answers (
+        attempt_id TEXT NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        question TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        source TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        correct INTEGER NOT NULL,
+        timed_out INTEGER NOT NULL,
+        seconds REAL,
+        points INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (attempt_id, number)
+    );
+    """,
+    # 2: xAPI statements waiting for (or already sent to) a Learning Record Store
+    """
+    CREATE TABLE outbox (
+        statement_id TEXT NOT NULL,
+        lrs TEXT NOT NULL,
+        attempt_id TEXT NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        queued_at TEXT NOT NULL,
+        tries INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        sent_at TEXT,
+        PRIMARY KEY (statement_id, lrs)
+    );
+    CREATE INDEX outbox_pending ON outbox (lrs, sent_at);
+    """,
+)
+LATEST = len(MIGRATIONS)
+
+
+class HistoryError(CscoachError):
+    """The history database cannot be used (exit 2); the file is left as it was."""
+
+
+def _damaged(path: Path, exc: sqlite3.Error) -> HistoryError:
+    return HistoryError(f"{path}: cannot use the history database ({exc}); the file was left "
+                        "untouched - move it aside or point --data-dir elsewhere")
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except IsADirectoryError:
+        raise HistoryError(f"{path}: is a folder, not a history database") from None
+    except OSError as exc:
+        raise HistoryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if head and head != SQLITE_MAGIC:
+        raise HistoryError(f"{path}: not a cscoach history database (not SQLite); the file was "
+                           "left untouched - move it aside or point --data-dir elsewhere")
+
+
+class Store:
+    """One open history database."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        self.readonly = readonly
+        exists = path.exists()
+        if exists:
+            _check_header(path)
+        elif readonly:
+            raise HistoryError(f"{path}: no such history database")
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise HistoryError(f"{path.parent}: cannot create the data folder: "
+                                   f"{exc.strerror or exc}") from None
+        mode = "ro" if readonly else ("rw" if exists else "rwc")
+        try:
+            self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True,
+                                      timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise _damaged(path, exc) from None
+        try:
+            self._check_owner(exists)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self._migrate()
+        except sqlite3.Error as exc:
+            self.db.close()
+            raise _damaged(path, exc) from None
+        except HistoryError:
+            self.db.close()
+            raise
+
+    def _check_owner(self, existed: bool) -> None:
+        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id != APPLICATION_ID and (tables or version):
+            raise HistoryError(f"{self.path}: a database of another program, not a cscoach "
+                               "history; the file was left untouched")
+        if version > LATEST:
+            raise HistoryError(f"{self.path}: made by a newer cscoach (schema {version}, this "
+                               f"one knows up to {LATEST}); upgrade cscoach to use it")
+        if self.readonly and app_id != APPLICATION_ID:
+            raise HistoryError(f"{self.path}: an empty file, not a cscoach history")
+
+    def _migrate(self) -> None:
+        if self.db.execute("PRAGMA user_version").fetchone()[0] == LATEST:
+            return
+        with self.transaction():
+            current = self.db.execute("PRAGMA user_version").fetchone()[0]
+            for version in range(current + 1, LATEST + 1):
+                for statement in _statements(MIGRATIONS[version - 1]):
+                    self.db.execute(statement)
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.db.execute(f"PRAGMA user_version = {LATEST}")
+
+    @property
+    def version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing; the write lock is taken at the start so writers queue, not fail."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- writing -------------------------------------------------------------------------
+
+    def add(self, record: Record, lrs: str | None = None,
+            statements: Sequence[tuple[str, Record]] = ()) -> None:
+        """One attempt, its parts and (optionally) its xAPI statements queued for an LRS."""
+        try:
+            with self.transaction() as db:
+                _insert(db, record)
+                for seq, (sid, body) in enumerate(statements if lrs else ()):
+                    db.execute(
+                        "INSERT OR IGNORE INTO outbox (statement_id, lrs, attempt_id, seq, body, "
+                        "queued_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        (sid, lrs, record["id"], seq, json.dumps(body, ensure_ascii=False),
+                         record["finished_at"]))
+        except sqlite3.IntegrityError as exc:
+            raise HistoryError(f"{self.path}: attempt {record['id']} not recorded: {exc}"
+                               ) from None
+        except sqlite3.Error as exc:
+            raise _damaged(self.path, exc) from None
+
+    def queue(self, lrs: str, statements: Sequence[tuple[str, str, Record]]) -> int:
+        """Queue statements (attempt id, statement id, body) for an LRS; returns how many new."""
+        try:
+            with self.transaction() as db:
+                before = db.total_changes
+                for seq, (attempt_id, sid, body) in enumerate(statements):
+                    db.execute(
+                        "INSERT OR IGNORE INTO outbox (statement_id, lrs, attempt_id, seq, body, "
+                        "queued_at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ'))",
+                        (sid, lrs, attempt_id, seq, json.dumps(body, ensure_ascii=False)))
+                return db.total_changes - before
+        except sqlite3.Error as exc:
+            raise _damaged(self.path, exc) from None
+
+    def pending(self, lrs: str) -> list[tuple[str, Record]]:
+        rows = self._query("SELECT statement_id, body FROM outbox WHERE lrs = ? AND sent_at IS "
+                           "NULL ORDER BY queued_at, attempt_id, seq", (lrs,))
+        return [(sid, json.loads(body)) for sid, body in rows]
+
+    def mark_sent(self, lrs: str, ids: Sequence[str], when: str) -> None:
+        self._write_many("UPDATE outbox SET sent_at = ?, last_error = NULL, tries = tries + 1 "
+                         "WHERE lrs = ? AND statement_id = ?", [(when, lrs, i) for i in ids])
+
+    def mark_failed(self, lrs: str, ids: Sequence[str], error: str) -> None:
+        self._write_many("UPDATE outbox SET last_error = ?, tries = tries + 1 WHERE lrs = ? AND "
+                         "statement_id = ?", [(error, lrs, i) for i in ids])
+
+    def attempts_not_queued(self, lrs: str) -> list[str]:
+        rows = self._query("SELECT id FROM attempts WHERE id NOT IN (SELECT attempt_id FROM "
+                           "outbox WHERE lrs = ?) ORDER BY finished_at, id", (lrs,))
+        return [r[0] for r in rows]
+
+    def outbox_counts(self, lrs: str) -> tuple[int, int]:
+        """(sent, pending) statements for an LRS."""
+        row = self._query("SELECT count(sent_at), count(*) - count(sent_at) FROM outbox "
+                          "WHERE lrs = ?", (lrs,))[0]
+        return int(row[0]), int(row[1])
+
+    def _write_many(self, sql: str, rows: list[tuple[object, ...]]) -> None:
+        try:
+            with self.transaction() as db:
+                db.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise _damaged(self.path, exc) from None
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise _damaged(self.path, exc) from None
+
+    def trainees(self) -> list[str]:
+        return [r[0] for r in self._query("SELECT DISTINCT trainee FROM attempts ORDER BY 1")]
+
+    def attempts(self, trainee: str | None = None, ids: Sequence[str] | None = None
+                 ) -> list[Record]:
+        """Attempts (oldest first) as plain records, the shape `cscoach export` writes."""
+        where, args = [], []
+        if trainee is not None:
+            where.append("trainee = ?")
+            args.append(trainee)
+        if ids is not None:
+            where.append(f"id IN ({','.join('?' * len(ids))})")
+            args.extend(ids)
+        sql = "SELECT * FROM attempts" + (f" WHERE {' AND '.join(where)}" if where else "")
+        try:
+            self.db.row_factory = sqlite3.Row
+            rows = self.db.execute(sql + " ORDER BY finished_at, started_at, id", args).fetchall()
+            records = [_record(row) for row in rows]
+            by_id = {r["id"]: r for r in records}
+            if by_id:
+                marks = ",".join("?" * len(by_id))
+                for row in self.db.execute(f"SELECT * FROM choices WHERE attempt_id IN ({marks}) "
+                                           "ORDER BY attempt_id, turn", list(by_id)):
+                    by_id[row["attempt_id"]]["choices"].append(_choice(row))
+                for row in self.db.execute(f"SELECT * FROM quiz_answers WHERE attempt_id IN "
+                                           f"({marks}) ORDER BY attempt_id, number", list(by_id)):
+                    by_id[row["attempt_id"]]["answers"].append(_answer(row))
+            return records
+        except sqlite3.Error as exc:
+            raise _damaged(self.path, exc) from None
+        finally:
+            self.db.row_factory = None
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _bool(value: object) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _insert(db: sqlite3.Connection, r: Record) -> None:
+    db.execute(
+        "INSERT INTO attempts (id, kind, trainee, status, scenario, scenario_version, title_ko, "
+        "title_en, lang, team, started_at, finished_at, score, passed, pass_mark, ending, "
+        "outcome, final_mood, steps, points, cscoach_version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (r["id"], r["kind"], r["trainee"], r["status"], r["scenario"], r.get("scenario_version"),
+         r["title"]["ko"], r["title"]["en"], r["lang"], r.get("team"), r["started_at"],
+         r["finished_at"], r.get("score"), r.get("passed"), r.get("pass_mark"), r.get("ending"),
+         r.get("outcome"), r.get("final_mood"), json.dumps(r.get("steps", [])),
+         json.dumps(r.get("points", []), ensure_ascii=False), r["cscoach_version"]))
+    db.executemany(
+        "INSERT INTO choices (attempt_id, turn, node, choice, options, text_ko, text_en, steps, "
+        "dont_say, say_instead, mood_before, mood_after, weak, better, points, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(r["id"], c["turn"], c["node"], c["choice"], c["options"], c["text"]["ko"],
+          c["text"]["en"], json.dumps(c["steps"]), json.dumps(c["dont_say"]),
+          json.dumps(c["say_instead"]), c["mood_before"], c["mood_after"], c["weak"],
+          c.get("better"), c["points"], c["at"]) for c in r.get("choices", [])])
+    db.executemany(
+        "INSERT INTO quiz_answers (attempt_id, number, question, topic, source, answer, correct, "
+        "timed_out, seconds, points, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(r["id"], a["number"], a["question"], a["topic"], a["source"], a["answer"],
+          a["correct"], a["timed_out"], a.get("seconds"), a["points"], a["at"])
+         for a in r.get("answers", [])])
+
+
+def _record(row: sqlite3.Row) -> Record:
+    return {
+        "id": row["id"], "kind": row["kind"], "trainee": row["trainee"], "status": row["status"],
+        "scenario": row["scenario"], "scenario_version": row["scenario_version"],
+        "title": {"ko": row["title_ko"], "en": row["title_en"]}, "lang": row["lang"],
+        "team": row["team"], "started_at": row["started_at"], "finished_at": row["finished_at"],
+        "score": row["score"], "passed": _bool(row["passed"]), "pass_mark": row["pass_mark"],
+        "ending": row["ending"], "outcome": row["outcome"], "final_mood": row["final_mood"],
+        "steps": json.loads(row["steps"]), "points": json.loads(row["points"]),
+        "cscoach_version": row["cscoach_version"], "choices": [], "answers": [],
+    }
+
+
+def _choice(row: sqlite3.Row) -> Record:
+    return {
+        "turn": row["turn"], "node": row["node"], "choice": row["choice"],
+        "options": row["options"], "text": {"ko": row["text_ko"], "en": row["text_en"]},
+        "steps": json.loads(row["steps"]), "dont_say": json.loads(row["dont_say"]),
+        "say_instead": json.loads(row["say_instead"]), "mood_before": row["mood_before"],
+        "mood_after": row["mood_after"], "weak": bool(row["weak"]), "better": row["better"],
+        "points": row["points"], "at": row["at"],
+    }
+
+
+def _answer(row: sqlite3.Row) -> Record:
+    return {
+        "number": row["number"], "question": row["question"], "topic": row["topic"],
+        "source": row["source"], "answer": row["answer"], "correct": bool(row["correct"]),
+        "timed_out": bool(row["timed_out"]), "seconds": row["seconds"], "points": row["points"],
+        "at": row["at"],
+    }
+
+
+def open_store(path: Path, *, readonly: bool = False) -> Store:
+    return Store(path, readonly=readonly)
