@@ -30,8 +30,12 @@ def bench_generator() -> ModuleType:
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory,
                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never read or write the user's real cache folder."""
+    """Tests never read or write the user's real cache folder, history or LRS settings."""
     monkeypatch.setenv("CSCOACH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("CSCOACH_HOME", str(tmp_path_factory.mktemp("home")))
+    for name in ("CSCOACH_TRAINEE", "CSCOACH_LRS_URL", "CSCOACH_LRS_USER",
+                 "CSCOACH_LRS_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="session")
