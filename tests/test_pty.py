@@ -29,6 +29,7 @@ def test_full_drill_with_the_keyboard() -> None:
     child.expect("A customer turned fan")
     child.expect("Score 100/100")
     child.expect("PASSED")
+    child.expect("history - see 'cscoach progress'")
     child.expect(r"Play this scenario again\?")
     child.send("n")
     child.expect("See you next drill")
@@ -60,6 +61,33 @@ def test_ctrl_c_exits_130_without_traceback() -> None:
     child.close()
     assert child.exitstatus == 130
     assert "interrupted" in output and "Traceback" not in output
+
+
+def _history() -> list[dict]:
+    from cscoach.history.config import settings
+    from cscoach.history.store import Store
+
+    with Store(settings().db_path) as store:
+        return store.attempts()
+
+
+def test_a_drill_stopped_half_way_is_kept_as_abandoned() -> None:
+    child = spawn("play", "angry-shopper", "--trainee", "mina")
+    for _ in range(2):
+        child.expect("Your reply")
+        child.send("1")
+        child.send("\r")
+    child.expect("Your reply")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    (record,) = _history()
+    assert (record["trainee"], record["status"], record["score"]) == ("mina", "abandoned", None)
+    assert [c["choice"] for c in record["choices"]] == [1, 1]
+    child = spawn("progress", "--trainee", "mina")
+    child.expect("0 finished drill\\(s\\), 0 passed, 1 abandoned")
+    child.expect(pexpect.EOF)
 
 
 def test_new_asks_and_writes_a_valid_scenario(tmp_path) -> None:
@@ -122,3 +150,6 @@ def test_quiz_timer_runs_out_and_ctrl_c_keeps_the_results(tmp_path) -> None:
     assert data["finished"] is False
     assert [(r["team"], r["number"], r["timed_out"]) for r in data["responses"]] == [
         ("Red", 1, True), ("Blue", 1, False)]
+    kept = {r["trainee"]: r for r in _history()}  # each team's answers so far, as abandoned
+    assert set(kept) == {"Red", "Blue"} and all(r["status"] == "abandoned" for r in kept.values())
+    assert [a["timed_out"] for a in kept["Red"]["answers"]] == [True]
