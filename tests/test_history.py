@@ -267,7 +267,7 @@ def test_drill_steers_to_traps_for_phrases_still_used(library, matcher) -> None:
              T0 + timedelta(hours=1))
     assert p.tripping
     trap_reasons = [c for c in p.ranked if c.phrase_fit > 0]
-    assert trap_reasons and all(any("has traps for" in r.en for r in c.reasons)
+    assert trap_reasons and all(any("has traps for phrases you still use" in r.en for r in c.reasons)
                                 for c in trap_reasons)
 
 

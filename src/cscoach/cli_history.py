@@ -178,7 +178,7 @@ def report(
             raise UsageError("--out needs --format csv, json or md")
         from cscoach.ui.history import report as show
 
-        show(_console(), tables, steps, chosen)
+        show(_console(), data, steps, chosen, only.value if only else None)
         return
     if output is ReportFormat.json:
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -156,19 +156,26 @@ def plan(records: Sequence[Record], scenarios: Sequence[Scenario], steps: StepCa
                     f"practises '{name.en}', one of your weakest steps (level "
                     f"{round(100 * level)}%), at {at} decision point(s)"))
         phrase_fit = 0.0
-        for entry, uses in tripping:
-            if feats.traps.get(entry):
-                phrase_fit += uses / trip_total
-                said = _example(matcher, entry)
-                reasons.append(Text(
-                    f"최근 {uses}번 쓴 '{said.ko}'({entry})의 함정이 있습니다",
-                    f"has traps for '{said.en}' ({entry}), which you used {uses} time(s) in "
-                    "your recent drills"))
+        caught = [(entry, uses) for entry, uses in tripping if feats.traps.get(entry)]
+        for _, uses in caught:
+            phrase_fit += uses / trip_total
+        if caught:
+            reasons.append(_trap_reason(matcher, caught))
         ranked.append(Candidate(scenario, len(mine), card, recall, due, need, step_fit,
                                 phrase_fit, tuple(reasons)))
     ranked.sort(key=lambda c: (-round(c.priority, 6), c.attempts, c.scenario.difficulty,
                                c.scenario.id))
     return Plan(ranked[0], tuple(ranked), weak, tripping)
+
+
+def _trap_reason(matcher: Matcher, caught: list[tuple[str, int]]) -> Text:
+    shown = [(_example(matcher, e), e, n) for e, n in caught[:3]]
+    more = len(caught) - len(shown)
+    ko = ", ".join(f"'{t.ko}'({n}번)" for t, _, n in shown) + (f" 외 {more}개" if more else "")
+    en = ", ".join(f"'{t.en}' ({n}x)" for t, _, n in shown) + (f" and {more} more" if more
+                                                                else "")
+    return Text(f"아직 쓰고 있는 말의 함정이 있습니다: {ko}",
+                f"has traps for phrases you still use: {en}")
 
 
 def _example(matcher: Matcher, entry_id: str) -> Text:

@@ -7,12 +7,12 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text as RichText
 
 from cscoach.history.drill import Plan
 from cscoach.history.formats import TITLES
-from cscoach.history.formats import Table as PlainTable
 from cscoach.i18n import tr
 from cscoach.model import Lang, Phrasebook, StepCatalog
 
@@ -53,14 +53,14 @@ def progress(console: Console, data: dict[str, Any], steps: StepCatalog,
         console.print(RichText(tr(lang, "hist.scenarios"), style="bold"))
         table = Table(box=box.SIMPLE_HEAD)
         table.add_column(tr(lang, "label.title"), ratio=1, overflow="fold")
-        for key in ("hist.attempts", "hist.best", "hist.last"):
+        for key in ("hist.attempts", "hist.first", "hist.best", "hist.last"):
             table.add_column(tr(lang, key), justify="right", no_wrap=True)
         table.add_column(tr(lang, "hist.trend_col"), no_wrap=True, style="cyan")
         for s in data["scenarios"]:
             tries = str(s["attempts"]) + (f" (+{s['abandoned']})" if s["abandoned"] else "")
             best = RichText(_score(s["best"]),
                             style="green" if s["passed"] else "")
-            table.add_row(s["title"][lang], tries, best, _score(s["last"]),
+            table.add_row(s["title"][lang], tries, _score(s["first"]), best, _score(s["last"]),
                           s["trend"][-12:])
         console.print(table)
 
@@ -83,15 +83,14 @@ def progress(console: Console, data: dict[str, Any], steps: StepCatalog,
             said, instead = entry.dont_say[lang][0], entry.say_instead(lang)
         except KeyError:
             said, instead = use["entry"], ""
-        line = RichText("  ✗ " if use["still"] else "  ✓ ",
-                        style="red" if use["still"] else "green")
+        line = RichText("✗ " if use["still"] else "✓ ", style="red" if use["still"] else "green")
         line.append(f"\"{said}\" ", style="bold" if use["still"] else "dim")
         line.append(f"({use['entry']}) ", style="dim")
         line.append(tr(lang, "hist.still", uses=use["recent_uses"]) if use["still"] else
                     tr(lang, "hist.dropped", when=use["last_used"][:10]))
-        console.print(line)
+        console.print(Padding(line, (0, 0, 0, 2)))
         if use["still"] and instead:
-            console.print(RichText(f"      → {instead}", style="green"))
+            console.print(Padding(RichText(f"→ {instead}", style="green"), (0, 0, 0, 6)))
     if data["quiz"]["answered"]:
         console.print(tr(lang, "hist.quiz", right=data["quiz"]["right"],
                          answered=data["quiz"]["answered"]))
@@ -111,8 +110,12 @@ def drill_plan(console: Console, plan: Plan, trainee: str, lang: Lang, now: date
     console.print(RichText(tr(lang, "drill.title", trainee=trainee,
                               title=pick.scenario.title(lang)), style="bold"))
     console.print(RichText(tr(lang, "drill.why"), style="bold"))
+    reasons = Table.grid(padding=(0, 1))
+    reasons.add_column(no_wrap=True)
+    reasons.add_column(overflow="fold")
     for reason in pick.reasons:
-        console.print(f"  • {reason(lang)}")
+        reasons.add_row(" •", reason(lang))
+    console.print(reasons)
     console.print(RichText(tr(lang, "drill.schedule"), style="bold"))
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column(tr(lang, "label.title"), ratio=1, overflow="fold")
@@ -128,18 +131,61 @@ def drill_plan(console: Console, plan: Plan, trainee: str, lang: Lang, now: date
     console.print(table)
 
 
-def report(console: Console, tables: list[PlainTable], steps: StepCatalog, lang: Lang) -> None:
-    for name, header, rows in tables:
-        console.print(RichText(TITLES[name][1 if lang == "ko" else 0], style="bold"))
+def _pct(value: int | None) -> str:
+    return "-" if value is None else f"{value}%"
+
+
+def report(console: Console, data: dict[str, Any], steps: StepCatalog, lang: Lang,
+           only: str | None = None) -> None:
+    """The report for a terminal: short headers, long text where there is room."""
+    ko = lang == "ko"
+    if only in (None, "steps"):
+        console.print(RichText(TITLES["steps"][ko], style="bold"))
         table = Table(box=box.SIMPLE_HEAD)
-        for h in header:
-            label = steps.get(h).name(lang) if h in steps else h.replace("_", " ")
-            numeric = any(isinstance(r[header.index(h)], int) for r in rows)
-            table.add_column(label, justify="right" if numeric else "left",
-                             overflow="fold", max_width=40 if h == "top_trap_text" else None)
-        for row in rows:
-            table.add_row(*("-" if v is None else " ".join(v) if isinstance(v, list) else str(v)
-                            for v in row))
-        if not rows:
-            table.add_row(*["-"] * len(header))
+        table.add_column(tr(lang, "report.trainee"), ratio=1, overflow="fold")
+        for key in ("report.drills", "report.mean", "report.pass"):
+            table.add_column(tr(lang, key), justify="right", no_wrap=True)
+        for step in steps.steps:
+            table.add_column(str(step.order), justify="right", no_wrap=True)
+        for row in data["steps"]:
+            cells = [RichText("-", style="dim") if row[s.id] is None else
+                     RichText(str(row[s.id]), style="green" if row[s.id] >= 80 else
+                              "yellow" if row[s.id] >= 50 else "red") for s in steps.steps]
+            table.add_row(row["trainee"], str(row["drills"]), _score(row["mean_score"]),
+                          _pct(row["pass_rate"]), *cells)
+        console.print(table)
+        legend = " · ".join(f"{s.order} {s.name(lang)}" for s in steps.steps)
+        console.print(Padding(RichText(legend, style="dim"), (0, 0, 1, 2)))
+    if only in (None, "hardest"):
+        console.print(RichText(TITLES["hardest"][ko], style="bold"))
+        table = Table(box=box.SIMPLE_HEAD)
+        table.add_column(tr(lang, "report.where"), overflow="fold", max_width=28)
+        table.add_column(tr(lang, "report.trapped"), justify="right", no_wrap=True)
+        table.add_column(tr(lang, "report.top_trap"), ratio=1, overflow="fold")
+        for row in data["hardest"]:
+            where = RichText(row["scenario"])
+            where.append(f"\n{row['node']}", style="dim")
+            rate = RichText(f"{row['trap_rate']}%", style="red" if row["trap_rate"] >= 50
+                            else "yellow")
+            rate.append("\n" + tr(lang, "report.trainees_trapped", n=row["trainees_trapped"],
+                                   of=row["trainees"]), style="dim")
+            text = RichText(f"{row['top_trap']}) {row['top_trap_text'][lang]}")
+            if row["dont_say"]:
+                text.append("\n" + ", ".join(row["dont_say"]), style="dim red")
+            table.add_row(where, rate, text)
+        if not data["hardest"]:
+            table.add_row("-", "-", tr(lang, "report.no_traps"))
+        console.print(table)
+    if only in (None, "scenarios"):
+        console.print(RichText(TITLES["scenarios"][ko], style="bold"))
+        table = Table(box=box.SIMPLE_HEAD)
+        table.add_column(tr(lang, "label.title"), ratio=1, overflow="fold")
+        for key in ("report.drills", "report.trainees", "report.pass", "report.mean",
+                    "hist.best"):
+            table.add_column(tr(lang, key), justify="right", no_wrap=True)
+        for row in data["scenarios"]:
+            abandoned = f" (+{row['abandoned']})" if row["abandoned"] else ""
+            table.add_row(row["title"][lang], f"{row['attempts']}{abandoned}",
+                          str(row["trainees"]), _pct(row["pass_rate"]),
+                          _score(row["mean_score"]), _score(row["best_score"]))
         console.print(table)
