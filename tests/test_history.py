@@ -267,8 +267,9 @@ def test_drill_steers_to_traps_for_phrases_still_used(library, matcher) -> None:
              T0 + timedelta(hours=1))
     assert p.tripping
     trap_reasons = [c for c in p.ranked if c.phrase_fit > 0]
-    assert trap_reasons and all(any("has traps for phrases you still use" in r.en for r in c.reasons)
-                                for c in trap_reasons)
+    assert trap_reasons
+    for c in trap_reasons:
+        assert any("has traps for phrases you still use" in r.en for r in c.reasons)
 
 
 # -- report and formats -------------------------------------------------------------------
