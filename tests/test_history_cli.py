@@ -174,3 +174,71 @@ def test_drill_without_a_terminal_names_the_pick(cli, home: Path) -> None:
     assert f"cscoach play {data['pick']['scenario']}" in run.out
     assert data["tripping"] and data["weak_steps"]
     assert len(data["ranked"]) == len(json.loads(cli("list", "--json").out))
+
+
+class _Fake:
+    """A stand-in LRS on loopback that answers every POST the same way (or too slowly)."""
+
+    def __init__(self, status: int, delay: float = 0.0) -> None:
+        import http.server
+        import threading
+
+        outer = self
+        self.posts = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                outer.posts += 1
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if delay:
+                    import time
+
+                    time.sleep(delay)
+                body = b'{"detail": "Invalid statement: result.score.scaled"}'
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:
+                    pass
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/xAPI"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_4xx_answer_is_a_warning_and_the_statements_wait(cli, home: Path) -> None:
+    fake = _Fake(400)
+    try:
+        run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", fake.url)
+    finally:
+        fake.close()
+    assert run.code == 0 and fake.posts == 1
+    assert "answered HTTP 400: " in run.err and "Invalid statement" in run.err
+    assert run.err.count("\n") == 1
+    row = _db(home).execute("SELECT count(*), max(last_error) FROM outbox WHERE sent_at IS NULL"
+                            ).fetchone()
+    assert row[0] == 8 and "HTTP 400" in row[1]
+
+
+def test_a_slow_lrs_times_out_and_the_drill_is_unaffected(cli, home: Path) -> None:
+    fake = _Fake(200, delay=3)
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text(f'[lrs]\nurl = "{fake.url}"\ntimeout = 0.5\n',
+                                      encoding="utf-8")
+    try:
+        run = cli("play", "angry-shopper", "--answers", BEST, "--json")
+    finally:
+        fake.close()
+    assert run.code == 0 and json.loads(run.out)["score"] == 100
+    assert "did not answer within 0.5 s" in run.err
+    assert _db(home).execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone() == (8,)
