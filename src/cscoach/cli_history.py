@@ -266,3 +266,57 @@ def sync(
     if result.error:
         _warn(f"{result.error}; {result.pending} statement(s) kept for the next sync")
         raise typer.Exit(ExitStatus.PROBLEMS_FOUND)
+
+
+class CoverageFormat(StrEnum):
+    table = "table"
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def coverage(
+    output: Annotated[CoverageFormat, typer.Option("--format", help="Output format.")
+                      ] = CoverageFormat.table,
+    seeds: Annotated[Path | None, typer.Option(
+        "--seeds", help="The seeds README listing the curriculum's items (default: every item "
+        "in phrasebook/sources.yaml).", show_default=False)] = None,
+    lang: LangArg = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.",
+                                             show_default=False)] = None,
+) -> None:
+    """For trainers: which scenarios, phrasebook entries and quiz topics teach each source item
+    (exit 1 when an item has none)."""
+    from cscoach.coverage import coverage as build
+    from cscoach.coverage import markdown, seed_ids
+    from cscoach.library import load_library
+
+    chosen = _lang(lang)
+    ids = None
+    if seeds is not None:
+        try:
+            ids = seed_ids(seeds)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{seeds}: cannot read: {exc}") from None
+    rows = build(load_library(), chosen, ids)
+    if output is CoverageFormat.json:
+        _emit(json.dumps([{"source": r.source, "title": r.title, "scenarios": r.scenarios,
+                           "phrasebook": r.phrases, "quiz": r.quiz} for r in rows],
+                         ensure_ascii=False, indent=2) + "\n", out)
+    elif output is CoverageFormat.md:
+        _emit(markdown(rows, chosen), out)
+    else:
+        from rich import box
+        from rich.table import Table
+
+        table = Table(box=box.SIMPLE_HEAD)
+        for name in ("source", "scenarios", "phrasebook", "quiz"):
+            table.add_column(name, overflow="fold", ratio=None if name == "source" else 1)
+        for r in rows:
+            table.add_row(r.source, ", ".join(r.scenarios) or "[red]none[/red]",
+                          ", ".join(r.phrases) or "-", ", ".join(r.quiz) or "-")
+        _console().print(table)
+    missing = [r.source for r in rows if not r.covered]
+    if missing:
+        _warn(f"{len(missing)} item(s) without content: {', '.join(missing)}")
+        raise typer.Exit(ExitStatus.PROBLEMS_FOUND)
