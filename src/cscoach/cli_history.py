@@ -25,8 +25,6 @@ from cscoach.errors import ExitStatus, NoTerminalError, UsageError
 
 if TYPE_CHECKING:
     from cscoach.history.config import Settings as HistorySettings
-    from cscoach.history.drill import Candidate, Plan
-    from cscoach.model import Lang
 
 JsonArg = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
@@ -91,7 +89,7 @@ def drill(
     when = now()
     chosen_plan = plan(records, library.all_scenarios(), library.steps, matcher, when)
     if json_out:
-        sys.stdout.write(json.dumps(_plan_json(chosen_plan, chosen), ensure_ascii=False,
+        sys.stdout.write(json.dumps(chosen_plan.to_dict(chosen), ensure_ascii=False,
                                     indent=2) + "\n")
         return
     from cscoach.i18n import tr
@@ -111,24 +109,6 @@ def drill(
     from cscoach.cli import play
 
     play(pick, lang=lang, trainee=history.trainee, data_dir=data_dir, lrs=lrs)
-
-
-def _plan_json(p: Plan, lang: Lang) -> dict[str, Any]:
-    from cscoach.history.record import iso
-
-    def one(c: Candidate) -> dict[str, Any]:
-        return {"scenario": c.scenario.id, "title": c.scenario.title(lang),
-                "attempts": c.attempts, "priority": round(c.priority, 4),
-                "need": round(c.need, 4), "steps": round(c.step_fit, 4),
-                "phrases": round(c.phrase_fit, 4),
-                "recall": None if c.recall is None else round(c.recall, 4),
-                "due": None if c.due is None else iso(c.due),
-                "reasons": [r(lang) for r in c.reasons]}
-
-    return {"pick": one(p.pick), "weak_steps": [{"step": s, "level": round(100 * lv)}
-                                                 for s, lv in p.weak_steps],
-            "tripping": [{"entry": e, "recent_uses": n} for e, n in p.tripping],
-            "ranked": [one(c) for c in p.ranked]}
 
 
 class ReportFormat(StrEnum):

@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from fsrs import Card, Rating, Scheduler
 
 from cscoach.history.progress import dont_say_use, drills, step_levels
-from cscoach.history.record import Record, parse_iso
-from cscoach.model import Scenario, StepCatalog, Text
+from cscoach.history.record import Record, iso, parse_iso
+from cscoach.model import Lang, Scenario, StepCatalog, Text
 from cscoach.phrases import Matcher
 
 NEW_NEED = 0.6
@@ -89,12 +90,29 @@ class Candidate:
         return self.need + STEP_WEIGHT * self.step_fit + PHRASE_WEIGHT * self.phrase_fit
 
 
+    def to_dict(self, lang: Lang) -> dict[str, Any]:
+        return {"scenario": self.scenario.id, "title": self.scenario.title(lang),
+                "attempts": self.attempts, "priority": round(self.priority, 4),
+                "need": round(self.need, 4), "steps": round(self.step_fit, 4),
+                "phrases": round(self.phrase_fit, 4),
+                "recall": None if self.recall is None else round(self.recall, 4),
+                "due": None if self.due is None else iso(self.due),
+                "reasons": [r(lang) for r in self.reasons]}
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     pick: Candidate
     ranked: tuple[Candidate, ...]
     weak_steps: tuple[tuple[str, float], ...]
     tripping: tuple[tuple[str, int], ...]  # don't-say entries still used, with recent uses
+
+    def to_dict(self, lang: Lang) -> dict[str, Any]:
+        """The plan as `cscoach drill --json` prints it."""
+        return {"pick": self.pick.to_dict(lang),
+                "weak_steps": [{"step": s, "level": round(100 * lv)} for s, lv in self.weak_steps],
+                "tripping": [{"entry": e, "recent_uses": n} for e, n in self.tripping],
+                "ranked": [c.to_dict(lang) for c in self.ranked]}
 
 
 def _days(delta: timedelta) -> int:
