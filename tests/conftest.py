@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import socket
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,13 @@ from cscoach.library import Library, load_library
 from cscoach.phrases import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on (just now)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def bench_generator() -> ModuleType:

@@ -4,20 +4,16 @@ sync, and what happens with bad databases, exports, configs and unreachable LRSs
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from conftest import free_port
+
 BEST = "1,1,1,1,1,1,1"
 WORST = "2,3,1,1,2,3"
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _db(home: Path) -> sqlite3.Connection:
@@ -144,7 +140,7 @@ def test_export_csv_and_xapi(cli, home: Path, tmp_path: Path) -> None:
 
 def test_an_unreachable_lrs_is_a_warning_and_the_statements_wait(cli, home: Path,
                                                                   monkeypatch) -> None:
-    url = f"http://127.0.0.1:{_free_port()}/xAPI"
+    url = f"http://127.0.0.1:{free_port()}/xAPI"
     run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", url, "--json")
     assert run.code == 0 and json.loads(run.out)["score"] == 100
     assert run.err.count("\n") == 1 and "warning" in run.err and "unreachable" in run.err

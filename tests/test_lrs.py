@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RALPH_VENV = Path(os.environ.get("CSCOACH_RALPH_VENV", ROOT / "tests" / "lrs" / ".venv"))
@@ -32,11 +33,6 @@ WORST = "2,3,1,1,2,3"
 
 pytestmark = pytest.mark.lrs
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +48,7 @@ def ralph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     subprocess.run([str(RALPH), "auth", "-u", USER, "-p", PASSWORD, "-s", "all",
                     "-M", "mailto:coach@example.org", "-w"], env=env, check=True,
                    capture_output=True, timeout=120)
-    port = _free_port()
+    port = free_port()
     log = (home / "server.log").open("w")
     server = subprocess.Popen(
         [str(RALPH_PYTHON), str(ROOT / "tests" / "lrs" / "serve.py"), "127.0.0.1", str(port),
@@ -162,7 +158,7 @@ def test_ralphs_validator_rejects_a_broken_statement(cli, ralph: str, lrs_env: P
 
 
 def test_down_then_sync_sends_each_statement_once(cli, ralph: str, lrs_env: Path) -> None:
-    dead = f"http://127.0.0.1:{_free_port()}/xAPI"
+    dead = f"http://127.0.0.1:{free_port()}/xAPI"
     for answers in (BEST, WORST):
         run = cli("play", "angry-shopper", "--answers", answers, "--lrs", dead)
         assert run.code == 0 and "kept for 'cscoach sync'" in run.err

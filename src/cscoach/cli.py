@@ -699,11 +699,17 @@ def quiz_export(
                              "ordering type (GIFT keeps them as matching questions)\n")
     else:
         text = to_json(questions)
+    _emit(text, out)
+    if out is not None:
+        sys.stderr.write(f"wrote {len(questions)} questions to {out}\n")
+
+
+def _emit(text: str, out: Path | None) -> None:
+    """Print, or write to --out (atomically, via _write_file)."""
     if out is None:
         sys.stdout.write(text)
     else:
         _write_file(out, text)
-        sys.stderr.write(f"wrote {len(questions)} questions to {out}\n")
 
 
 def _fail(message_lines: list[str], status: int) -> NoReturn:

@@ -16,9 +16,9 @@ from cscoach.cli import (
     LrsArg,
     TraineeArg,
     _console,
+    _emit,
     _lang,
     _warn,
-    _write_file,
     app,
 )
 from cscoach.errors import ExitStatus, NoTerminalError, UsageError
@@ -167,13 +167,6 @@ def report(
     else:
         text = report_markdown(tables, chosen)
     _emit(text, out)
-
-
-def _emit(text: str, out: Path | None) -> None:
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        _write_file(out, text)
 
 
 class ExportFormat(StrEnum):

@@ -11,7 +11,7 @@ from cscoach.history import lrs as lrs_client
 from cscoach.history import xapi
 from cscoach.history.config import Settings
 from cscoach.history.record import Record, iso, now
-from cscoach.history.store import HistoryError, Store, open_store
+from cscoach.history.store import SQLITE_MAGIC, HistoryError, Store, open_store, read_header
 
 Warn = Callable[[str], None]
 EXPORT_FORMAT = "cscoach-history"
@@ -83,7 +83,7 @@ def load_records(paths: Sequence[Path]) -> list[Record]:
             raise HistoryError(f"{path}: is a folder; give a history database or an export file")
         if not path.exists():
             raise HistoryError(f"{path}: no such file")
-        if _is_sqlite(path):
+        if read_header(path) == SQLITE_MAGIC:
             with open_store(path, readonly=True) as store:
                 found = store.attempts()
         else:
@@ -91,16 +91,6 @@ def load_records(paths: Sequence[Path]) -> list[Record]:
         for r in found:
             records.setdefault(r["id"], r)  # the same attempt in two exports counts once
     return sorted(records.values(), key=lambda r: (r["finished_at"], r["id"]))
-
-
-def _is_sqlite(path: Path) -> bool:
-    from cscoach.history.store import SQLITE_MAGIC
-
-    try:
-        with path.open("rb") as handle:
-            return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
-    except OSError as exc:
-        raise HistoryError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 REQUIRED = ("id", "kind", "trainee", "status", "scenario", "finished_at", "choices", "answers")

@@ -117,14 +117,19 @@ def _damaged(path: Path, exc: sqlite3.Error) -> HistoryError:
                         "untouched - move it aside or point --data-dir elsewhere")
 
 
-def _check_header(path: Path) -> None:
+def read_header(path: Path) -> bytes:
+    """The first bytes of a file, where SQLite writes its magic string."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
+            return handle.read(len(SQLITE_MAGIC))
     except IsADirectoryError:
         raise HistoryError(f"{path}: is a folder, not a history database") from None
     except OSError as exc:
         raise HistoryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _check_header(path: Path) -> None:
+    head = read_header(path)
     if head and head != SQLITE_MAGIC:
         raise HistoryError(f"{path}: not a cscoach history database (not SQLite); the file was "
                            "left untouched - move it aside or point --data-dir elsewhere")
