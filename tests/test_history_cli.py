@@ -238,3 +238,10 @@ def test_a_slow_lrs_times_out_and_the_drill_is_unaffected(cli, home: Path) -> No
     assert run.code == 0 and json.loads(run.out)["score"] == 100
     assert "did not answer within 0.5 s" in run.err
     assert _db(home).execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone() == (8,)
+
+
+def test_progress_of_a_quiz_only_trainee_makes_no_claims_about_drills(cli, home: Path) -> None:
+    assert cli("quiz", "--answers", "1,1", "-n", "2", "--seed", "3", "--trainee", "jo").code == 0
+    run = cli("progress", "--trainee", "jo", "--lang", "en")
+    assert "1 quiz(zes)" in run.out and "Quiz: " in run.out
+    assert "Don't say" not in run.out and "Well done" not in run.out

@@ -153,3 +153,16 @@ def test_quiz_timer_runs_out_and_ctrl_c_keeps_the_results(tmp_path) -> None:
     kept = {r["trainee"]: r for r in _history()}  # each team's answers so far, as abandoned
     assert set(kept) == {"Red", "Blue"} and all(r["status"] == "abandoned" for r in kept.values())
     assert [a["timed_out"] for a in kept["Red"]["answers"]] == [True]
+
+
+def test_drill_explains_its_pick_and_enter_starts_it() -> None:
+    child = spawn("drill", "--trainee", "sam")
+    child.expect("Why this one")
+    child.expect("new to you")
+    child.expect(r"Start it now\?")
+    child.send("\r")  # yes is the default
+    child.expect("Your reply")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130 and "Traceback" not in child.before

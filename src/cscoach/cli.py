@@ -664,6 +664,9 @@ def quiz(
             results.write(out, game, asked, chosen, False)
         raise
     keep(True)
+    if history is not None:
+        sys.stdout.write(tr(chosen, "history.saved", trainee=history.trainee if not teams
+                            else ", ".join(teams)) + "\n")
     if out is not None:
         results.write(out, game, asked, chosen, True)
         sys.stdout.write(tr(chosen, "quiz.saved", path=out) + "\n")

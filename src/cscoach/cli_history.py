@@ -103,7 +103,7 @@ def drill(
         return
     from cscoach.ui import prompt
 
-    if not yes and not prompt.confirm(tr(chosen, "drill.start")):
+    if not yes and not prompt.confirm(tr(chosen, "drill.start"), default=True):
         console.print(tr(chosen, "drill.run", id=pick))
         return
     from cscoach.cli import play

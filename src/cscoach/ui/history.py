@@ -74,6 +74,16 @@ def progress(console: Console, data: dict[str, Any], steps: StepCatalog,
             table.add_row(f"{step.order}. {step.name(lang)}", _bar(s["level"]))
         console.print(table)
 
+    if data["attempts"]:
+        _dont_say(console, data, phrasebook, lang)
+    if data["quiz"]["answered"]:
+        console.print(tr(lang, "hist.quiz", right=data["quiz"]["right"],
+                         answered=data["quiz"]["answered"]))
+    console.print(tr(lang, "hist.next"), style="dim")
+
+
+def _dont_say(console: Console, data: dict[str, Any], phrasebook: Phrasebook,
+              lang: Lang) -> None:
     console.print(RichText(tr(lang, "hist.dont_say"), style="bold"))
     if not data["dont_say"]:
         console.print("  " + tr(lang, "hist.no_dont_say"), style="green")
@@ -91,10 +101,6 @@ def progress(console: Console, data: dict[str, Any], steps: StepCatalog,
         console.print(Padding(line, (0, 0, 0, 2)))
         if use["still"] and instead:
             console.print(Padding(RichText(f"→ {instead}", style="green"), (0, 0, 0, 6)))
-    if data["quiz"]["answered"]:
-        console.print(tr(lang, "hist.quiz", right=data["quiz"]["right"],
-                         answered=data["quiz"]["answered"]))
-    console.print(tr(lang, "hist.next"), style="dim")
 
 
 def _due(when: datetime | None, now: datetime, lang: Lang) -> str:
