@@ -160,7 +160,16 @@ def _explain_yaml_error(message: str, text: str, line: int) -> str:
         return "a tab character; indent with spaces"
     if "mapping values are not allowed" in message:
         return "a ': ' inside unquoted text; put the whole text in quotes"
+    if 0 <= line < len(lines) and _QUOTED_START.match(lines[line]) and (
+            "expected key" in message or "expected <block end>" in message):
+        return ("a text that starts with a quote ends at the matching quote, but more "
+                "follows it; put the whole text in the other kind of quotes or start it "
+                "with another word")
     return message
+
+
+# `key: 'quoted' and more` or `- "quoted" and more`: the quote closes early.
+_QUOTED_START = re.compile(r"""^\s*(?:-\s+|[\w-]+:\s+)(['"]).*?\1\s*\S""")
 
 
 def _fail(shown: str, message: str) -> ContentError:
