@@ -103,7 +103,8 @@ def test_every_error_in_a_file_is_reported(library: Library, write, mini_text: s
         ("format_version: 1\nkind: scenario\nid: x\nid: y\n", "duplicate key 'id'"),
         ("format_version: 1\nkind: scenario\ntitle: This: that\n", "put the whole text in quotes"),
         ("format_version: 1\nkind: scenario\ntitle:\n  ko: '금요일' 배송\n", "starts with a quote"),
-        ('format_version: 1\nkind: scenario\nsources:\n- "S003-1" and more\n', "starts with a quote"),
+        ('format_version: 1\nkind: scenario\nsources:\n- "S003-1" and more\n',
+         "starts with a quote"),
     ],
 )
 def test_broken_yaml(library: Library, write, content: str, expected: str) -> None:

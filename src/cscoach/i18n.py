@@ -25,6 +25,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "label.mood": ("Mood", "기분"),
     "label.turn": ("Turn", "턴"),
     "label.you": ("You", "나"),
+    "label.you.phone": ("You (on the phone)", "나 (전화)"),
+    "label.you.email": ("Your email", "보낸 답장"),
+    "label.you.letter": ("You", "나"),
+    "label.you.online": ("Your public reply", "내 답글 (공개)"),
     "label.feedback": ("Feedback", "피드백"),
     "label.steps": ("Steps", "단계"),
     "label.id": ("ID", "ID"),
@@ -32,6 +36,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "label.nodes": ("Decisions", "선택 지점"),
     "label.endings": ("Endings", "결말"),
     "prompt.reply": ("Your reply:", "어떻게 답하시겠습니까?"),
+    "prompt.reply.phone": ("What do you say on the phone?", "전화로 어떻게 답하시겠습니까?"),
+    "prompt.reply.email": ("Which reply do you send?", "어떤 답장을 보내시겠습니까?"),
+    "prompt.reply.online": ("Which public reply do you post?", "어떤 답글을 공개로 다시겠습니까?"),
     "prompt.replay": ("Play this scenario again?", "이 시나리오를 다시 해 볼까요?"),
     "prompt.hint": ("(arrow keys and Enter, or a number)", "(화살표와 Enter, 또는 숫자)"),
     "mood.changed": ("Mood {before:+d} → {after:+d}", "기분 {before:+d} → {after:+d}"),
@@ -248,6 +255,11 @@ def tr(lang: Lang, key: str, **values: object) -> str:
     en, ko = MESSAGES[key]
     text = ko if lang == "ko" else en
     return text.format(**values) if values else text
+
+
+def tr_for(lang: Lang, key: str, variant: str) -> str:
+    """`key.variant` when there is such a message (e.g. a channel's own wording), else `key`."""
+    return tr(lang, f"{key}.{variant}" if f"{key}.{variant}" in MESSAGES else key)
 
 
 def mood_label(lang: Lang, mood: int) -> str:

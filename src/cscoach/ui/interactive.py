@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rich.console import Console
 
 from cscoach.engine import Session, Turn
-from cscoach.i18n import tr
+from cscoach.i18n import tr, tr_for
 from cscoach.model import Lang, Scenario, StepCatalog
 from cscoach.phrases import Matcher
 from cscoach.scoring import Debrief, debrief, turn_report
@@ -41,7 +41,8 @@ def run_drill(console: Console, scenario: Scenario, steps: StepCatalog, matcher:
         if options.shuffle:
             rng.shuffle(order)
         texts = [node.choices[i].says(lang) for i in order]
-        picked = prompt.select(tr(lang, "prompt.reply"), render.reply_options(console, texts),
+        question = tr_for(lang, "prompt.reply", scenario.channel.value)
+        picked = prompt.select(question, render.reply_options(console, texts),
                                tr(lang, "prompt.hint"))
         turn = session.choose(order[picked])
         if on_turn is not None:

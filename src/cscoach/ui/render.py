@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from cscoach.engine import Turn
-from cscoach.i18n import mood_label, tr
+from cscoach.i18n import mood_label, tr, tr_for
 from cscoach.model import MOOD_MAX, MOOD_MIN, Ending, Lang, Node, Phrasebook, Scenario
 from cscoach.scoring import Debrief, TurnReport
 
@@ -127,8 +127,10 @@ def shorten(text: str, cells: int) -> str:
     return out.rstrip() + "…"
 
 
-def you_said(console: Console, turn: Turn, lang: Lang) -> None:
-    console.print(RichText.assemble((f"{tr(lang, 'label.you')}: ", "bold cyan"),
+def you_said(console: Console, s: Scenario, turn: Turn, lang: Lang) -> None:
+    """The reply picked, worded for the channel ("Your email", "Your public reply", ...)."""
+    label = tr_for(lang, "label.you", s.channel.value)
+    console.print(RichText.assemble((f"{label}: ", "bold cyan"),
                                     turn.choice.says(lang)))
 
 
@@ -148,7 +150,7 @@ def scripted_drill(console: Console, d: Debrief, phrasebook: Phrasebook, lang: L
     for report in d.turns:
         turn = report.turn
         customer_turn(console, s, turn.node, turn.mood_before, lang, turn.number)
-        you_said(console, turn, lang)
+        you_said(console, s, turn, lang)
         if feedback_now:
             turn_feedback(console, report, phrasebook, lang)
     ending(console, s, d.transcript.ending, lang)
@@ -160,7 +162,7 @@ def scripted_drill(console: Console, d: Debrief, phrasebook: Phrasebook, lang: L
 def recap(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) -> None:
     """Every turn's feedback, for `--feedback end`."""
     for report in d.turns:
-        you_said(console, report.turn, lang)
+        you_said(console, d.transcript.scenario, report.turn, lang)
         turn_feedback(console, report, phrasebook, lang)
 
 
