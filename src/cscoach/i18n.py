@@ -36,7 +36,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "label.nodes": ("Decisions", "선택 지점"),
     "label.endings": ("Endings", "결말"),
     "prompt.reply": ("Your reply:", "어떻게 답하시겠습니까?"),
-    "prompt.reply.phone": ("What do you say on the phone?", "전화로 어떻게 답하시겠습니까?"),
+    "prompt.reply.phone": ("Your reply on the phone:", "전화로 어떻게 답하시겠습니까?"),
     "prompt.reply.email": ("Which reply do you send?", "어떤 답장을 보내시겠습니까?"),
     "prompt.reply.online": ("Which public reply do you post?", "어떤 답글을 공개로 다시겠습니까?"),
     "prompt.replay": ("Play this scenario again?", "이 시나리오를 다시 해 볼까요?"),
