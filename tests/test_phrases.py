@@ -46,6 +46,43 @@ def test_look_alikes_do_not_fire(matcher: Matcher, text: str) -> None:
     assert ids(matcher, text) == set()
 
 
+# Several natural phrasings of every S001-SAY row, polite and casual Korean endings and English
+# contractions (issue 6), plus the formal endings a stem written with 아니 does not reach.
+@pytest.mark.parametrize(("text", "entry"), [
+    ("그건 저도 모르는데요", "dont-know"), ("알 길이 없어요", "dont-know"),
+    ("I haven't a clue.", "dont-know"), ("Your guess is as good as mine", "dont-know"),
+    ("그건 상관 안 해요", "dont-care"), ("관심 없습니다", "dont-care"),
+    ("That doesn't matter to me", "dont-care"), ("Not my concern.", "dont-care"),
+    ("지금 바쁩니다", "cant-be-bothered"), ("이따가 오세요", "cant-be-bothered"),
+    ("Can't you see I'm busy?", "cant-be-bothered"),
+    ("그쪽 같은 분은 곤란해요", "dislike-you"), ("I can't stand customers like you", "dislike-you"),
+    ("제가 더 잘 압니다", "know-it-all"), ("그것도 모르세요?", "know-it-all"),
+    ("I know better than you", "know-it-all"),
+    ("두 번 다시 오지 마", "dont-come-back"), ("다른 데서 사세요", "dont-come-back"),
+    ("Don't bother coming back", "dont-come-back"),
+    ("제 말이 맞습니다", "im-right"), ("고객님이 잘못 알고 계십니다", "im-right"),
+    ("You're mistaken", "im-right"),
+    ("빨리 좀 하세요", "hurry-wait"), ("기다리셔야 합니다", "hurry-wait"),
+    ("Make it quick.", "hurry-wait"),
+    ("그건 제 담당이 아닙니다", "not-my-job"), ("저희 잘못이 아닙니다", "excuses"),
+    ("어쩔 수 없죠", "excuses"), ("There was nothing we could do", "excuses"),
+    ("그 정도 가지고 너무 예민하시네요", "minimising"), ("It's no big deal", "minimising"),
+    ("계속 이러시면 고소하겠습니다", "threatening"), ("We'll take legal action", "threatening"),
+])
+def test_natural_variants_of_each_row(matcher: Matcher, text: str, entry: str) -> None:
+    assert entry in ids(matcher, text)
+
+
+@pytest.mark.parametrize("text", [
+    "인원이 적어도 상관없이 수업을 엽니다.",  # 상관없이 is not 상관없어요
+    "큰 문제가 아니길 바랍니다.",  # not minimising
+    "We are taking no legal action.",  # not threatening
+    "I hope it's no big deal for you.",  # not minimising
+])
+def test_more_look_alikes_do_not_fire(matcher: Matcher, text: str) -> None:
+    assert ids(matcher, text) == set()
+
+
 def test_say_instead_markers_earn_credit(matcher: Matcher) -> None:
     assert "dont-know" in ids(matcher, "1분만 기다려 주시겠어요? 최선을 다해 알아보겠습니다.",
                               "say_instead")
