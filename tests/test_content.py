@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cscoach.coverage import coverage, markdown, seed_ids
+from cscoach.coverage import STEP_ID, coverage, markdown, seed_ids
 from cscoach.library import Library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ def test_every_seed_item_is_in_the_source_catalogue(library: Library) -> None:
 
 
 def test_the_content_map_is_up_to_date(library: Library) -> None:
-    expected = markdown(coverage(library, "en", _ids(library)), "en")
+    expected = markdown(coverage(library, "en", _ids(library)), "en", library.all_scenarios())
     assert (ROOT / "docs" / "content-map.md").read_text(encoding="utf-8") == expected, (
         "regenerate: cscoach coverage --seeds ../shared/seeds/README.md --format md "
         "--lang en --out docs/content-map.md")
@@ -50,3 +50,26 @@ def test_coverage_command_fails_on_an_item_without_content(cli, tmp_path: Path) 
     assert run.code == 1 and "1 item(s) without content: S009-X" in run.err
     ok = cli("coverage", "--format", "md")
     assert ok.code == 0 and "Items without content: none." in ok.out
+
+
+def test_every_source_a_scenario_claims_is_cited_where_it_is_taught(library: Library) -> None:
+    """A scenario lists its source ids; each (but the seven steps, taught by the step tags, and
+    S001-SAY, taught by the phrase hits) must be named in a reply's feedback or an ending."""
+    for s in library.all_scenarios():
+        texts = [c.feedback.ko + c.feedback.en for n in s.nodes.values() for c in n.choices]
+        texts += [e.summary.ko + e.summary.en for e in s.endings.values()]
+        body = "\n".join(texts)
+        claimed = [i for i in (*s.sources, *s.persona.sources)
+                   if not STEP_ID.fullmatch(i) and i != "S001-SAY"]
+        assert [i for i in claimed if i not in body] == [], s.id
+
+
+def test_twelve_scenarios_and_every_item_has_one(library: Library) -> None:
+    assert len(library.all_scenarios()) >= 12
+    rows = coverage(library, "en", _ids(library))
+    assert [r.source for r in rows if not r.scenarios] == []
+
+
+def test_every_channel_has_a_scenario(library: Library) -> None:
+    assert {s.channel.value for s in library.all_scenarios()} == {
+        "in_person", "phone", "email", "letter", "online"}

@@ -271,13 +271,14 @@ def coverage(
             ids = seed_ids(seeds)
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{seeds}: cannot read: {exc}") from None
-    rows = build(load_library(), chosen, ids)
+    library = load_library()
+    rows = build(library, chosen, ids)
     if output is CoverageFormat.json:
         _emit(json.dumps([{"source": r.source, "title": r.title, "scenarios": r.scenarios,
                            "phrasebook": r.phrases, "quiz": r.quiz} for r in rows],
                          ensure_ascii=False, indent=2) + "\n", out)
     elif output is CoverageFormat.md:
-        _emit(markdown(rows, chosen), out)
+        _emit(markdown(rows, chosen, library.all_scenarios()), out)
     else:
         from rich import box
         from rich.table import Table

@@ -1,7 +1,8 @@
 """Which content teaches each item of the source documents. Pure: a library in, rows out.
 
-An item counts as taught by a scenario when the scenario, its persona or one of its replies
-cites it (or, for the seven steps S003-1..7, when the scenario's best play performs the step);
+An item counts as taught by a scenario when the scenario or its persona lists it in `sources`
+(a test checks that each is named in that scenario's feedback or endings; the seven steps
+S003-1..7 are taught by every scenario, whose best path performs them in order);
 by a phrasebook entry when the entry's source is the item; by a quiz topic when a question of the
 topic cites it.
 """
@@ -12,10 +13,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from cscoach.i18n import tr
 from cscoach.library import Library
-from cscoach.model import Lang
+from cscoach.model import Lang, Scenario
 
 ID_RE = re.compile(r"\|\s*(S\d{3}-[A-Z0-9]+)\s*\|")
+STEP_ID = re.compile(r"S003-\d")  # the seven steps, taught by every scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +65,7 @@ def coverage(library: Library, lang: Lang, ids: list[str] | None = None) -> list
     return rows
 
 
-def markdown(rows: list[Row], lang: Lang) -> str:
+def markdown(rows: list[Row], lang: Lang, scenarios: list[Scenario] | None = None) -> str:
     head = ("| 출처 | 항목 | 시나리오 | 표현집 | 퀴즈 주제 |" if lang == "ko" else
             "| source | item | scenarios | phrasebook entries | quiz topics |")
     lines = [
@@ -81,4 +84,23 @@ def markdown(rows: list[Row], lang: Lang) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     missing = [r.source for r in rows if not r.covered]
     lines += ["", f"Items without content: {', '.join(missing) if missing else 'none'}.", ""]
+    if scenarios:
+        lines += _catalogue(scenarios, lang)
     return "\n".join(lines)
+
+
+def _catalogue(scenarios: list[Scenario], lang: Lang) -> list[str]:
+    """The scenarios themselves: what each one is, where it happens, what it cites."""
+    ko = lang == "ko"
+    lines = ["## 시나리오" if ko else "## Scenarios", "",
+             "| id | 제목 | 고객 유형 | 채널 | 난이도 | 출처 |" if ko else
+             "| id | title | customer | channel | difficulty | sources |",
+             "|---|---|---|---|---|---|"]
+    for s in sorted(scenarios, key=lambda s: s.id):
+        cited = [i for i in dict.fromkeys((*s.persona.sources, *s.sources))
+                 if not STEP_ID.fullmatch(i)]
+        channel = tr(lang, f"channel.{s.channel.value}")
+        cells = [f"`{s.id}`", s.title(lang), s.persona.type(lang), channel,
+                 "★" * s.difficulty, ", ".join(cited) + " + S003-1..7"]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return [*lines, ""]
