@@ -20,7 +20,7 @@ def spawn(*args: str):
 
 
 def test_full_drill_with_the_keyboard() -> None:
-    child = spawn("play", "angry-shopper")
+    child = spawn("play", "angry-shopper", "--no-shuffle")
     for _ in range(7):
         child.expect("Your reply")
         child.send("1")
@@ -39,7 +39,7 @@ def test_full_drill_with_the_keyboard() -> None:
 
 
 def test_korean_drill_shows_trap_feedback() -> None:
-    child = spawn("play", "angry-shopper", "--lang", "ko")
+    child = spawn("play", "angry-shopper", "--lang", "ko", "--no-shuffle")
     child.expect("어떻게 답하시겠습니까")
     child.send("2")
     child.send("\r")
@@ -53,7 +53,7 @@ def test_korean_drill_shows_trap_feedback() -> None:
 
 
 def test_ctrl_c_exits_130_without_traceback() -> None:
-    child = spawn("play", "pr-no-show")
+    child = spawn("play", "pr-no-show", "--no-shuffle")
     child.expect("Your reply")
     child.sendintr()
     child.expect(pexpect.EOF)
@@ -72,7 +72,7 @@ def _history() -> list[dict]:
 
 
 def test_a_drill_stopped_half_way_is_kept_as_abandoned() -> None:
-    child = spawn("play", "angry-shopper", "--trainee", "mina")
+    child = spawn("play", "angry-shopper", "--trainee", "mina", "--no-shuffle")
     for _ in range(2):
         child.expect("Your reply")
         child.send("1")

@@ -45,7 +45,9 @@ def test_content_yields_questions_without_extra_writing(library: Library) -> Non
 
 def test_the_phrasebook_question_has_one_right_answer(library: Library) -> None:
     q = next(q for q in library.questions() if q.id == "say-instead-dont-know")
-    assert q.prompt.en == "Instead of \"how should I know\", what should you say?"
+    quoted = q.prompt.en.split('"')[1]
+    assert quoted in library.phrasebook.get("dont-know").dont_say["en"]
+    assert q.prompt.en == f"Instead of \"{quoted}\", what should you say?"
     assert q.options[q.correct] == library.phrasebook.get("dont-know").say_instead
     # every other option is a "don't say" of another entry
     others = {e.id for e in library.phrasebook.entries}

@@ -109,9 +109,11 @@ def play(
     feedback: Annotated[FeedbackWhen, typer.Option(
         "--feedback", help="Show feedback after each choice (now) or only in the debrief (end).")
     ] = FeedbackWhen.now,
-    shuffle: Annotated[bool, typer.Option("--shuffle", help="Show the replies in random order.")
-                       ] = False,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed for --shuffle.")] = None,
+    shuffle: Annotated[bool, typer.Option(
+        "--shuffle/--no-shuffle",
+        help="Show the replies in a new random order every drill, so the best one cannot be "
+             "learnt by its place (--no-shuffle: authored order).")] = True,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for the shuffle.")] = None,
     trainee: TraineeArg = None,
     data_dir: DataDirArg = None,
     lrs: LrsArg = None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -159,11 +160,7 @@ class Store:
         except sqlite3.Error as exc:
             raise _damaged(path, exc) from None
         try:
-            self._check_owner(exists)
-            self.db.execute("PRAGMA foreign_keys = ON")
-            if not readonly:
-                self.db.execute("PRAGMA journal_mode = WAL")
-                self._migrate()
+            self._set_up(exists)
         except sqlite3.Error as exc:
             self.db.close()
             raise _damaged(path, exc) from None
@@ -171,10 +168,34 @@ class Store:
             self.db.close()
             raise
 
+    def _set_up(self, existed: bool) -> None:
+        """Check, switch to WAL and migrate. Two terminals opening a new database at once can
+        meet SQLITE_BUSY where SQLite does not wait (switching the journal mode, reading a
+        schema another connection is writing), so a lock is waited out here too."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        pause = 0.01
+        while True:
+            try:
+                self._check_owner(existed)
+                self.db.execute("PRAGMA foreign_keys = ON")
+                if not self.readonly:
+                    self.db.execute("PRAGMA journal_mode = WAL")
+                    self._migrate()
+                return
+            except sqlite3.OperationalError as exc:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() + pause > deadline:
+                    raise
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                time.sleep(pause)
+                pause = min(pause * 2, 0.25)
+
     def _check_owner(self, existed: bool) -> None:
-        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        # one statement, so one snapshot: another terminal may be creating the schema right now
+        app_id, version, tables = self.db.execute(
+            "SELECT a.application_id, v.user_version, (SELECT count(*) FROM sqlite_master) "
+            "FROM pragma_application_id() AS a, pragma_user_version() AS v").fetchone()
         if app_id != APPLICATION_ID and (tables or version):
             raise HistoryError(f"{self.path}: a database of another program, not a cscoach "
                                "history; the file was left untouched")
