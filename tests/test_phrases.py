@@ -98,3 +98,26 @@ def test_hit_positions_point_into_the_original_text(matcher: Matcher) -> None:
 
 def test_normalise() -> None:
     assert normalise("I CAN'T — won’t!") == "i cannot will not"
+
+
+def test_fast_normalisation_equals_the_mapped_one(library) -> None:
+    """Searching uses a normalisation without a position map; placing a hit uses the mapped one.
+    They must produce the same characters, or positions would point at the wrong text."""
+    from cscoach.phrases import _fast_spaced, _spaced
+
+    texts = [c.says.ko for s in library.all_scenarios() for n in s.nodes.values()
+             for c in n.choices]
+    texts += [c.says.en for s in library.all_scenarios() for n in s.nodes.values()
+              for c in n.choices]
+    texts += ["I CAN'T — won’t!", "ﬁne ＡＢＣ ①", "Let's go; it's fine", "a\u0301 Å", "ㄱㅏ 한 글",
+              "wasnt  dont\tcant", "", "'''", "x_y"]
+    for text in texts:
+        assert _fast_spaced(text) == _spaced(text).chars, text
+
+
+def test_every_occurrence_is_found_with_its_place(matcher: Matcher) -> None:
+    text = "모르겠어요. 정말 모르겠습니다.\nI don't know. Honestly, I DONT know."
+    hits = [h for h in matcher.find_all(text) if h.entry_id == "dont-know"]
+    assert [text[h.start:h.end] for h in hits] == ["모르겠어요", "모르겠습니다", "I don't know",
+                                                   "I DONT know"]
+    assert all(text[h.start:h.end] == h.phrase for h in hits)

@@ -477,15 +477,16 @@ def load_steps(path: Path, display: str | None = None, doc: Document | None = No
     items = r.sequence(top["steps"], "steps", 7) if "steps" in top else None
     for i, n in enumerate(items or [], 1):
         what = f"step {i}"
-        f = r.mapping(n, what, ["id", "name", "meaning", "source"])
+        f = r.mapping(n, what, ["id", "name", "meaning", "source"], ["cues"])
         if f is None:
             continue
         sid = r.ident(f["id"], f"{what} id") if "id" in f else None
         name = r.text(f["name"], f"{what} name") if "name" in f else None
         meaning = r.text(f["meaning"], f"{what} meaning") if "meaning" in f else None
         source = _source_id(r, f["source"], f"{what} source") if "source" in f else None
-        if sid and name and meaning and source:
-            steps.append(Step(sid, i, name, meaning, source))
+        cues = r.text_lists(f["cues"], f"{what} cues") if "cues" in f else {}
+        if sid and name and meaning and source and cues is not None:
+            steps.append(Step(sid, i, name, meaning, source, cues))
     ids = [s.id for s in steps]
     for sid in {s for s in ids if ids.count(s) > 1}:
         r.error(top.get("steps"), f"step id '{sid}' is used twice")

@@ -52,6 +52,8 @@ class Step:
     name: Text
     meaning: Text
     source: str
+    # phrasings that show the step being done, for free text (`cscoach check`, `play --free`)
+    cues: dict[Lang, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

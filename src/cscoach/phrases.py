@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from cscoach.model import Lang, Phrasebook, PhraseEntry
+import ahocorasick
+
+from cscoach.model import Lang, Phrasebook
 
 HitKind = Literal["dont_say", "say_instead"]
 
@@ -61,7 +64,7 @@ class _Mapped:
         out: list[str] = []
         origin: list[int] = []
         for i, ch in enumerate(text.translate(_APOSTROPHES)):
-            norm = unicodedata.normalize("NFKC", ch).lower()
+            norm = _fold(ch)
             out.append(norm)
             origin.extend([i] * len(norm))
         return cls("".join(out), origin)
@@ -90,6 +93,19 @@ class _Mapped:
         return self.origin[j - 1] + 1
 
 
+@functools.lru_cache(maxsize=4096)
+def _fold(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch).lower()
+
+
+def _fast_spaced(text: str) -> str:
+    """`_spaced(text).chars` without the position map (most texts have no hit to place)."""
+    chars = "".join(map(_fold, text.translate(_APOSTROPHES)))
+    for pattern, repl in _CONTRACTIONS:
+        chars = pattern.sub(repl, chars)
+    return _NOT_WORD.sub(" ", chars).replace("'", "")
+
+
 def _spaced(text: str) -> _Mapped:
     """Lower case, one apostrophe, long forms of contractions, words separated by one space."""
     m = _Mapped.of(text)
@@ -110,24 +126,75 @@ def normalise(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Pattern:
-    entry_id: str
-    kind: HitKind | Literal["not_when"]
+class Found:
+    """One occurrence of an indexed phrasing; `start`/`end` index the original text."""
+
+    key: str
+    kind: str
     phrase: str
-    regex: re.Pattern[str]
-    compact: bool
+    start: int
+    end: int
 
 
-def _compile(entry: PhraseEntry, kind: HitKind | Literal["not_when"],
-             phrase: str) -> _Pattern | None:
-    spaced = _spaced(phrase).chars.strip()
-    if not spaced:
-        return None
-    if _HANGUL.search(phrase):
-        return _Pattern(entry.id, kind, phrase, re.compile(re.escape(spaced.replace(" ", ""))),
-                        True)
-    body = re.escape(spaced).replace(r"\ ", " ")
-    return _Pattern(entry.id, kind, phrase, re.compile(rf"(?<!\w){body}(?!\w)"), False)
+class PhraseIndex:
+    """Every occurrence of many phrasings in one pass (Aho-Corasick), however the text is spaced,
+    cased or contracted. Korean phrasings match with spaces removed; others on word edges."""
+
+    def __init__(self) -> None:
+        self._compact: ahocorasick.Automaton = ahocorasick.Automaton()
+        self._spaced: ahocorasick.Automaton = ahocorasick.Automaton()
+        self._ready = False
+
+    def add(self, key: str, kind: str, phrase: str) -> None:
+        spaced = _fast_spaced(phrase).strip()
+        spaced = " ".join(spaced.split())
+        if not spaced:
+            return
+        compact = bool(_HANGUL.search(phrase))
+        needle = spaced.replace(" ", "") if compact else spaced
+        automaton = self._compact if compact else self._spaced
+        entries = automaton.get(needle, ()) if needle in automaton else ()
+        automaton.add_word(needle, (*entries, (key, kind, phrase, len(needle))))
+
+    def _finish(self) -> None:
+        for automaton in (self._compact, self._spaced):
+            if len(automaton):
+                automaton.make_automaton()
+        self._ready = True
+
+    def find(self, text: str) -> list[Found]:
+        if not self._ready:
+            self._finish()
+        spaced_chars = _fast_spaced(text)
+        compact_chars = spaced_chars.replace(" ", "")
+        raw: list[tuple[bool, int, int, tuple[str, str, str, int]]] = []
+        if len(self._compact):
+            for end, entries in self._compact.iter(compact_chars):
+                for e in entries:
+                    raw.append((True, end + 1 - e[3], end + 1, e))
+        if len(self._spaced):
+            padded = f" {spaced_chars} "
+            for end, entries in self._spaced.iter(spaced_chars):
+                for e in entries:
+                    s0 = end + 1 - e[3]
+                    if _word(padded[s0]) or _word(padded[end + 2]):
+                        continue  # inside a longer word
+                    raw.append((False, s0, end + 1, e))
+        if not raw:
+            return []
+        mapped = _spaced(text)  # the slow path, only to place what was found
+        squeezed = _compact(mapped)
+        out = []
+        for is_compact, s0, e0, (key, kind, _phrase, _n) in raw:
+            target = squeezed if is_compact else mapped
+            start, end = target.start_of(s0), target.end_of(e0)
+            out.append(Found(key, kind, text[start:end], start, end))
+        out.sort(key=lambda f: (f.start, -f.end, f.key))
+        return out
+
+
+def _word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 class Matcher:
@@ -135,7 +202,7 @@ class Matcher:
 
     def __init__(self, phrasebook: Phrasebook) -> None:
         self.phrasebook = phrasebook
-        self._patterns: list[_Pattern] = []
+        self.index = PhraseIndex()
         for entry in phrasebook.entries:
             groups: list[tuple[HitKind | Literal["not_when"], dict[Lang, tuple[str, ...]]]] = [
                 ("dont_say", entry.dont_say),
@@ -145,37 +212,40 @@ class Matcher:
             for kind, by_lang in groups:
                 for phrases in by_lang.values():
                     for phrase in phrases:
-                        compiled = _compile(entry, kind, phrase)
-                        if compiled is not None:
-                            self._patterns.append(compiled)
+                        self.index.add(entry.id, kind, phrase)
         self._cache: dict[str, tuple[Hit, ...]] = {}
+
+    def find_all(self, text: str) -> list[Hit]:
+        """Every occurrence of every phrasing (a "don't say" inside its entry's not_when look-alike
+        is left out), overlapping hits of one entry and kind kept once, longest first."""
+        found = self.index.find(text)
+        excluded: dict[str, list[tuple[int, int]]] = {}
+        for f in found:
+            if f.kind == "not_when":
+                excluded.setdefault(f.key, []).append((f.start, f.end))
+        hits: list[Hit] = []
+        for f in found:
+            if f.kind == "not_when":
+                continue
+            kind: HitKind = "dont_say" if f.kind == "dont_say" else "say_instead"
+            hit = Hit(f.key, kind, f.phrase, f.start, f.end)
+            if kind == "dont_say" and _overlaps(hit, excluded.get(f.key, [])):
+                continue
+            if any(h.entry_id == hit.entry_id and h.kind == kind and h.start < hit.end
+                   and hit.start < h.end for h in hits):
+                continue
+            hits.append(hit)
+        return hits
 
     def match(self, text: str) -> tuple[Hit, ...]:
         """Every phrasing found, one hit per entry and kind (the first place it occurs)."""
         cached = self._cache.get(text)
         if cached is not None:
             return cached
-        spaced = _spaced(text)
-        compact = _compact(spaced)
-        found: dict[tuple[str, str], Hit] = {}
-        excluded: dict[str, list[tuple[int, int]]] = {}
-        for p in self._patterns:
-            target = compact if p.compact else spaced
-            m = p.regex.search(target.chars)
-            if m is None:
-                continue
-            span = (target.start_of(m.start()), target.end_of(m.end()))
-            if p.kind == "not_when":
-                excluded.setdefault(p.entry_id, []).append(span)
-                continue
-            key = (p.entry_id, p.kind)
-            if key not in found or span[0] < found[key].start:
-                found[key] = Hit(p.entry_id, p.kind, text[span[0]:span[1]], span[0], span[1])
-        hits = tuple(
-            sorted((h for h in found.values()
-                    if not (h.kind == "dont_say" and _overlaps(h, excluded.get(h.entry_id, [])))),
-                   key=lambda h: (h.start, h.entry_id))
-        )
+        first: dict[tuple[str, str], Hit] = {}
+        for hit in self.find_all(text):
+            first.setdefault((hit.entry_id, hit.kind), hit)
+        hits = tuple(sorted(first.values(), key=lambda h: (h.start, h.entry_id)))
         if len(self._cache) < 10_000:
             self._cache[text] = hits
         return hits
