@@ -779,4 +779,5 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(returned if isinstance(returned, int) else ExitStatus.OK)
 
 
+from cscoach import cli_check as _cli_check  # noqa: E402,F401  (registers its commands)
 from cscoach import cli_history as _cli_history  # noqa: E402,F401  (registers its commands)
