@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from cscoach.model import Lang, PhraseEntry, Step, StepCatalog
-from cscoach.phrases import Hit, Matcher, PhraseIndex
+from cscoach.phrases import _HANGUL, Hit, Matcher, PhraseIndex
 
 MAX_BYTES = 1_000_000  # a reply, an email draft or a macro file; more is refused, not read
 
@@ -45,6 +45,12 @@ class CheckResult:
         return not self.findings
 
 
+def _too_short(sentence: str) -> bool:
+    if _HANGUL.search(sentence):
+        return len(sentence.replace(" ", "")) < 7
+    return len(sentence.split()) < 3
+
+
 def _place(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     column = index - (text.rfind("\n", 0, index) + 1) + 1
@@ -69,13 +75,18 @@ class Checker:
         for f in self._cues.find(text):
             found.setdefault(f.key, (f.phrase, f.start))
         if "ask" not in found:
-            # a question that is not a satisfaction check asks for information
+            # A question asks for information unless it is a satisfaction check, a summary
+            # ("may I sum up?"), a feeling ("you waited long, didn't you?") or too short to ask
+            # anything ("Honestly?").
             for m in _SENTENCE.finditer(text):
                 sentence = m.group().strip()
-                if sentence and _QUESTION_END.search(sentence) and not any(
-                        f.key == "check" for f in self._cues.find(sentence)):
-                    found["ask"] = (sentence, m.start() + m.group().index(sentence[0]))
-                    break
+                if not sentence or not _QUESTION_END.search(sentence) or _too_short(sentence):
+                    continue
+                if any(f.key in ("check", "listen", "empathize")
+                       for f in self._cues.find(sentence)):
+                    continue
+                found["ask"] = (sentence, m.start() + m.group().index(sentence[0]))
+                break
         return found
 
     def check(self, text: str) -> CheckResult:

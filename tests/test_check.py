@@ -1,0 +1,126 @@
+"""`cscoach check`: the linter's findings, its measured quality on the labelled corpus, its
+inputs (text, file, stdin) and the input it refuses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cscoach.check import Checker
+from cscoach.check_eval import evaluate
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = yaml.safe_load((ROOT / "tests" / "data" / "replies.yaml").read_text("utf-8"))["replies"]
+
+
+@pytest.fixture(scope="module")
+def checker(library, matcher) -> Checker:
+    return Checker(matcher, library.steps)
+
+
+def test_the_corpus_is_big_enough_and_balanced() -> None:
+    assert len(CORPUS) >= 150
+    ko = [r for r in CORPUS if r["lang"] == "ko"]
+    assert abs(len(ko) - len(CORPUS) / 2) <= 5
+    assert sum(1 for r in CORPUS if r.get("hard")) >= 15
+    assert all(set(r["steps"]) <= {"greet", "listen", "ask", "empathize", "resolve", "check",
+                                   "follow_up"} for r in CORPUS)
+
+
+def test_quality_targets_on_the_labelled_corpus(checker: Checker, library) -> None:
+    known = {e.id for e in library.phrasebook.entries}
+    assert all(set(r["dont_say"]) <= known for r in CORPUS)
+    s = evaluate(checker, CORPUS)
+    assert s.precision >= 0.95, s.misses
+    assert s.recall >= 0.90, s.misses
+    assert s.step_accuracy >= 0.80, s.misses
+
+
+def test_hard_negatives_do_not_fire(checker: Checker) -> None:
+    for r in CORPUS:
+        if r.get("hard"):
+            assert checker.check(r["text"]).clean, r["text"]
+
+
+def test_findings_are_placed_by_line_and_column(checker: Checker) -> None:
+    text = "안녕하세요.\n그건 저도 모르겠어요. 다른 데 가세요."
+    result = checker.check(text)
+    assert [(f.entry.id, f.line, f.column) for f in result.findings] == [
+        ("dont-know", 2, 7), ("dont-come-back", 2, 14)]
+    assert [s.step.id for s in result.steps] == ["greet"]
+    assert len(result.missing) == 6
+
+
+def test_check_text_argument_text_format(cli) -> None:
+    run = cli("check", "I don't know. Go somewhere else.", "--lang", "en")
+    assert run.code == 1
+    assert '<text>:1:1: don\'t say "I don\'t know" (dont-know, S001-SAY)' in run.out
+    assert "say instead: Could you give me one minute?" in run.out
+    assert "a complete reply would also: 1 Greet" in run.out
+    assert '2 "don\'t say" found' in run.err
+
+
+def test_check_clean_reply_exits_0_and_lists_steps(cli) -> None:
+    run = cli("check", "Good morning, Ms Park. Does that work for you?", "--format", "json")
+    data = json.loads(run.out)
+    assert run.code == 0 and data["clean"] is True and data["dont_say"] == []
+    assert [s["step"] for s in data["steps"]] == ["greet", "check"]
+    assert {s["step"] for s in data["missing_steps"]} == {
+        "listen", "ask", "empathize", "resolve", "follow_up"}
+
+
+def test_check_file_and_json(cli, tmp_path: Path) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text("고객님, 안녕하세요.\n\n그건 제 담당이 아닙니다.\n", encoding="utf-8")
+    run = cli("check", str(draft), "--format", "json", "--lang", "ko")
+    data = json.loads(run.out)
+    assert run.code == 1 and data["source"] == str(draft)
+    (hit,) = data["dont_say"]
+    assert (hit["entry"], hit["line"], hit["column"], hit["text"]) == (
+        "not-my-job", 3, 4, "제 담당이 아닙니다")
+    assert hit["why"].startswith("고객은")
+
+
+def test_check_stdin_in_a_real_process(tmp_path: Path) -> None:
+    env = {**os.environ, "CSCOACH_CONTENT": str(ROOT), "CSCOACH_HOME": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-m", "cscoach", "check", "-", "--format", "json"],
+                         input=b"Hi Tom, I dunno.", capture_output=True, env=env,
+                         timeout=60)
+    assert run.returncode == 1
+    assert json.loads(run.stdout)["dont_say"][0]["entry"] == "dont-know"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "nothing to check (empty)"),
+    (b"   \n\t\n", "nothing to check (empty)"),
+    (b"hello\x00world", "binary data (a NUL byte at offset 5), not text"),
+    (b"caf\xe9 is closed", "not valid UTF-8 (byte 0xe9 at offset 3)"),
+])
+def test_check_refuses_what_is_not_text(cli, tmp_path: Path, content: bytes,
+                                        message: str) -> None:
+    path = tmp_path / "reply.txt"
+    path.write_bytes(content)
+    run = cli("check", str(path))
+    assert run.code == 2 and message in run.err and "Traceback" not in run.err
+    assert run.err.count("\n") == 1
+
+
+def test_check_refuses_a_10_mb_file_without_reading_it_all(cli, tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    with path.open("wb") as handle:
+        handle.truncate(10 * 1024 * 1024)  # sparse: 10 MB of NULs on disk in no time
+    run = cli("check", str(path))
+    assert run.code == 2 and "more than 1 MB" in run.err
+
+
+def test_check_a_folder_or_a_missing_file(cli, tmp_path: Path) -> None:
+    run = cli("check", str(tmp_path))
+    assert run.code == 2 and "is a folder" in run.err
+    run = cli("check", str(tmp_path / "nope.txt"))
+    assert run.code == 2 and "no such file" in run.err
