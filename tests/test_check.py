@@ -124,3 +124,40 @@ def test_check_a_folder_or_a_missing_file(cli, tmp_path: Path) -> None:
     assert run.code == 2 and "is a folder" in run.err
     run = cli("check", str(tmp_path / "nope.txt"))
     assert run.code == 2 and "no such file" in run.err
+
+
+def test_check_reads_no_more_than_its_limit(tmp_path: Path) -> None:
+    """A 10 MB file is refused after reading just over 1 MB: memory stays bounded."""
+    import tracemalloc
+
+    from cscoach.check import MAX_BYTES
+    from cscoach.cli_check import read_input
+    from cscoach.errors import UsageError
+
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"I don't know. " * (10 * 1024 * 1024 // 14))
+    tracemalloc.start()
+    with pytest.raises(UsageError, match="more than 1 MB"):
+        read_input(str(path), MAX_BYTES)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 3 * MAX_BYTES
+
+
+@pytest.mark.parametrize(("arg", "where"), [
+    ("24/7 support, I don't know", "<text>"), ("and/or", "<text>"), ("fine.", "<text>"),
+    ("Sorry, I don't know." * 300, "<text>"),  # far longer than a file name may be
+])
+def test_text_that_looks_a_little_like_a_path_is_checked_as_text(arg: str, where: str) -> None:
+    from cscoach.cli_check import read_input
+
+    assert read_input(arg, 1_000_000) == (arg, where)
+
+
+@pytest.mark.parametrize("arg", ["draft.md", "./reply", "~/macros/refund.txt", "/no/such"])
+def test_a_missing_file_name_is_an_error_not_text(arg: str) -> None:
+    from cscoach.cli_check import read_input
+    from cscoach.errors import UsageError
+
+    with pytest.raises(UsageError, match="no such file"):
+        read_input(arg, 1_000_000)

@@ -19,6 +19,21 @@ def spawn(*args: str):
                          timeout=20, dimensions=(40, 110))
 
 
+def test_replies_are_shuffled_by_default() -> None:
+    """Without --no-shuffle the list is in a seeded random order and picks map back: with seed 4
+    the first turn lists the authored replies as 3, 2, 1, so key 1 picks the authored third."""
+    child = spawn("play", "angry-shopper", "--seed", "4", "--no-record")
+    child.expect("Your reply")
+    child.expect(r"» 1\) Did you bring the receipt\?")
+    child.send("1")
+    child.send("\r")
+    child.expect("sounds like an interrogati")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+
 def test_full_drill_with_the_keyboard() -> None:
     child = spawn("play", "angry-shopper", "--no-shuffle")
     for _ in range(7):

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 
 from cscoach.model import Lang, PhraseEntry, Step, StepCatalog
-from cscoach.phrases import _HANGUL, Hit, Matcher, PhraseIndex
+from cscoach.phrases import Hit, Matcher, PhraseIndex, has_hangul
 
 MAX_BYTES = 1_000_000  # a reply, an email draft or a macro file; more is refused, not read
 
-_QUESTION_END = re.compile(r"(?:[?？]|까요|나요|세요\s*\?|습니까)\s*$")
+_QUESTION_END = re.compile(r"(?:[?？]|까요|나요|습니까)\s*$")  # Korean asks without "?" too
 _SENTENCE = re.compile(r"[^.!?？。\n]+[.!?？。]*")
 
 
@@ -46,7 +46,7 @@ class CheckResult:
 
 
 def _too_short(sentence: str) -> bool:
-    if _HANGUL.search(sentence):
+    if has_hangul(sentence):
         return len(sentence.replace(" ", "")) < 7
     return len(sentence.split()) < 3
 

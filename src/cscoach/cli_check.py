@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,9 @@ import typer
 from cscoach.cli import LangOption, OutputFormat, _lang, app
 from cscoach.errors import ExitStatus, UsageError
 
+# what can only mean a file: one word with a text-file suffix, or a path from /, ./ or ~/
+_FILE_NAME = re.compile(r"\S+\.(?:txt|md|eml|html?|json|text)|(?:\.{1,2}|~)?/\S*")
+
 
 def read_input(arg: str, limit: int) -> tuple[str, str]:
     """(text, where it came from) for an argument that is `-`, a file, or the text itself.
@@ -19,31 +23,26 @@ def read_input(arg: str, limit: int) -> tuple[str, str]:
     further than that), NUL bytes, invalid UTF-8, a folder, an unreadable file.
     """
     if arg == "-":
-        data = sys.stdin.buffer.read(limit + 1)
-        where = "<stdin>"
+        data, where = sys.stdin.buffer.read(limit + 1), "<stdin>"
     else:
         path = Path(arg)
-        looks_like_path = "\n" not in arg and len(arg) < 4096 and (
-            path.suffix or "/" in arg or path.exists())
         try:
-            is_file = looks_like_path and path.is_file()
-            is_dir = looks_like_path and path.is_dir()
-        except OSError:
-            is_file = is_dir = False
+            is_dir, is_file = path.is_dir(), path.is_file()
+        except (OSError, ValueError):  # a long sentence is no file name
+            is_dir = is_file = False
         if is_dir:
             raise UsageError(f"{arg}: is a folder; give a file, '-' for standard input, or text")
-        if not is_file:
-            if looks_like_path and path.suffix in (".txt", ".md", ".eml", ".html") \
-                    and not path.exists():
-                raise UsageError(f"{arg}: no such file")
-            data, where = arg.encode("utf-8", "surrogateescape"), "<text>"
-        else:
+        if is_file:
             try:
                 with path.open("rb") as handle:
                     data = handle.read(limit + 1)
             except OSError as exc:
                 raise UsageError(f"{arg}: cannot read: {exc.strerror or exc}") from None
             where = arg
+        elif _FILE_NAME.fullmatch(arg):
+            raise UsageError(f"{arg}: no such file")
+        else:
+            data, where = arg.encode("utf-8", "surrogateescape"), "<text>"
     if len(data) > limit:
         raise UsageError(f"{where}: more than {limit // 1_000_000} MB; check one reply or "
                          "draft at a time")

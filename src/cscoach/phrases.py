@@ -98,6 +98,10 @@ def _fold(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).lower()
 
 
+def has_hangul(text: str) -> bool:
+    return _HANGUL.search(text) is not None
+
+
 def _fast_spaced(text: str) -> str:
     """`_spaced(text).chars` without the position map (most texts have no hit to place)."""
     chars = "".join(map(_fold, text.translate(_APOSTROPHES)))
@@ -153,7 +157,7 @@ class PhraseIndex:
         compact = bool(_HANGUL.search(phrase))
         needle = spaced.replace(" ", "") if compact else spaced
         automaton = self._compact if compact else self._spaced
-        entries = automaton.get(needle, ()) if needle in automaton else ()
+        entries = automaton.get(needle, ())
         automaton.add_word(needle, (*entries, (key, kind, phrase, len(needle))))
 
     def _finish(self) -> None:
