@@ -181,3 +181,76 @@ def test_drill_explains_its_pick_and_enter_starts_it() -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130 and "Traceback" not in child.before
+
+
+def test_free_drill_places_typed_replies_and_falls_back_to_the_options() -> None:
+    """--free: an empty reply is refused, typed words are checked and placed on the closest
+    authored reply, off-topic words lead to the options, and the debrief shows what was
+    written next to the best reply."""
+    child = spawn("play", "angry-shopper", "--free", "--no-shuffle", "--trainee", "jun")
+    child.expect("Type your reply")
+    child.send("\r")
+    child.expect("Type a reply first")
+    child.send("Hello and welcome, thanks for bringing it back. I will help you with this.\r")
+    child.expect("Steps you performed")
+    child.expect("1 Greet")
+    child.expect(r"hears it like this reply \(\d+% close\)")
+    child.expect("How the customer took it")
+    child.expect("Type your reply")
+    child.send("Is it raining outside?\r")
+    child.expect("Not close enough to any reply here")
+    child.expect("nearest to what you meant")
+    child.send("2")
+    child.send("\r")
+    child.expect("Feedback")
+    child.expect("Type your reply")
+    child.send("If you put ice in it, I don't know, that's your fault.\r")
+    child.expect("Don't say")
+    child.expect("Say instead")
+    child.expect("How the customer took it")
+    for _ in range(9):
+        index = child.expect(["Type your reply", "Debrief"])
+        if index == 1:
+            break
+        child.send("Thank you, I'll do it.\r")
+        if child.expect(["hears it like", "nearest to what you meant"]) == 1:
+            child.send("1")
+            child.send("\r")
+    child.expect("What you wrote, next to the best reply")
+    child.expect("Is it raining outside")
+    child.expect("You picked")
+    child.expect("Yes, of course")
+    child.expect(r"Play this scenario again\?")
+    child.send("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    (record,) = _history()
+    typed = [c["typed"] for c in record["choices"]]
+    assert typed[0].startswith("Hello and welcome") and typed[1] is None
+    assert "dont-know" in record["choices"][2]["dont_say"]
+
+
+def test_ctrl_c_while_typing_a_free_reply_keeps_the_drill_as_abandoned() -> None:
+    child = spawn("play", "pr-no-show", "--free", "--lang", "ko", "--trainee", "ara")
+    child.expect("전화로 할 말을 입력하세요")
+    child.send("대표님, 전화 주셔서 감사합니다. 어제 일로 연락드리려던 참이었어요.\r")
+    child.expect("고객은 이 답처럼 받아들입니다")
+    child.expect("전화로 할 말을 입력하세요")
+    child.send("반쯤 쓰다가")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    output = child.before
+    child.close()
+    assert child.exitstatus == 130 and "Traceback" not in output
+    (record,) = _history()
+    assert record["status"] == "abandoned" and len(record["choices"]) == 1
+    assert record["choices"][0]["typed"].startswith("대표님")
+
+
+def test_free_needs_a_terminal_and_does_not_take_answers() -> None:
+    child = spawn("play", "angry-shopper", "--free", "--answers", "1,1")
+    child.expect("cannot take --answers")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2

@@ -92,3 +92,18 @@ def test_scoring_is_deterministic(library: Library, matcher: Matcher) -> None:
     first = debrief(play(s, [2, 3, 1, 1, 1, 1, 1, 1]), library.steps, matcher)
     again = debrief(play(s, [2, 3, 1, 1, 1, 1, 1, 1]), library.steps, matcher)
     assert first.items == again.items and first.weak == again.weak
+
+
+def test_a_reply_that_loops_back_is_not_bettered_by_a_trap(library: Library,
+                                                           matcher: Matcher) -> None:
+    """At 'argument' the apology leads back to a node already met, so no simple path goes on
+    from it; the debrief must still weigh it (it once offered the "not my fault" trap as the
+    better choice, the only one whose path it knew)."""
+    s = library.scenario("angry-shopper")
+    answers = [1, 2, 3, 1, 1, 1, 1, 1, 1]
+    result = debrief(play(s, answers), library.steps, matcher)
+    fourth = result.transcript.turns[3]
+    assert fourth.node.id == "argument" and fourth.index == 0
+    assert result.best[3] == 0
+    assert all(w.turn.number != 4 for w in result.weak)
+    assert [w.turn.number for w in result.weak] == [3]

@@ -4,8 +4,13 @@ corpus (tests/data/replies.yaml). Pure: used by the benchmark and by a test."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cscoach.check import Checker
+
+if TYPE_CHECKING:
+    from cscoach.free import Judge
+    from cscoach.library import Library
 
 STEP_IDS = ("greet", "listen", "ask", "empathize", "resolve", "check", "follow_up")
 
@@ -67,3 +72,64 @@ def evaluate(checker: Checker, replies: list[dict[str, object]]) -> Scores:
         for sid in sorted(steps ^ want_steps):
             scores.misses.append(f"step {sid} {'extra' if sid in steps else 'missed'}: {text}")
     return scores
+
+
+@dataclass
+class Routing:
+    """How `play --free` places typed replies among a node's authored replies."""
+
+    right: int = 0  # placed on the reply it means
+    wrong: int = 0  # placed on another reply
+    refused: int = 0  # meant a reply but was sent to the options
+    declined: int = 0  # meant none and was sent to the options (right)
+    forced: int = 0  # meant none but was placed anyway
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        """Right placements over the replies that mean one."""
+        n = self.right + self.wrong + self.refused
+        return self.right / n if n else 1.0
+
+    @property
+    def decline_rate(self) -> float:
+        """Replies that mean none sent to the options, over all of those."""
+        n = self.declined + self.forced
+        return self.declined / n if n else 1.0
+
+
+def evaluate_routing(judge: Judge, library: Library,
+                     groups: list[dict[str, object]]) -> Routing:
+    from cscoach.engine import Session
+
+    out = Routing()
+    for group in groups:
+        scenario = library.scenario(str(group["scenario"]))
+        session = Session(scenario)
+        for answer in group.get("answers") or []:  # type: ignore[attr-defined]
+            session.choose(int(answer) - 1)
+        node = session.node
+        assert node is not None
+        for r in group["replies"]:  # type: ignore[attr-defined]
+            reply = judge.judge(node, str(r["text"]))
+            expect = r["expect"]
+            got = reply.closest.index + 1 if reply.close_enough else None
+            label = f"{scenario.id}/{node.id}: {r['text']}"
+            if expect is None:
+                if got is None:
+                    out.declined += 1
+                else:
+                    out.forced += 1
+                    out.misses.append(f"placed on {got} ({reply.closest.percent}%), "
+                                      f"meant none: {label}")
+            elif got == expect:
+                out.right += 1
+            elif got is None:
+                out.refused += 1
+                out.misses.append(f"sent to options ({reply.closest.percent}%), "
+                                  f"meant {expect}: {label}")
+            else:
+                out.wrong += 1
+                out.misses.append(f"placed on {got} ({reply.closest.percent}%), "
+                                  f"meant {expect}: {label}")
+    return out

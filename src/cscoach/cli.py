@@ -114,12 +114,17 @@ def play(
         help="Show the replies in a new random order every drill, so the best one cannot be "
              "learnt by its place (--no-shuffle: authored order).")] = True,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for the shuffle.")] = None,
+    free: Annotated[bool, typer.Option(
+        "--free", help="Type your own replies instead of picking: each is checked against the "
+        "phrasebook and the seven steps, scored, and the drill goes on as after the authored "
+        "reply it is closest to (when none is close, you pick).")] = False,
     trainee: TraineeArg = None,
     data_dir: DataDirArg = None,
     lrs: LrsArg = None,
     no_record: NoRecordArg = False,
 ) -> None:
-    """Play a scenario: the customer speaks, you pick replies, then a debrief scores you.
+    """Play a scenario: the customer speaks, you pick (or with --free type) replies, then a
+    debrief scores you.
 
     Every attempt is kept in your history ('cscoach progress'); one stopped with Ctrl-C is kept
     as abandoned.
@@ -134,6 +139,11 @@ def play(
     scripted = parse_answers(answers) if answers is not None else None
     if scripted is None and json_out:
         raise NoTerminalError("--json needs --answers (e.g. --answers 1,2,1)")
+    if scripted is not None and free:
+        from cscoach.errors import UsageError
+
+        raise UsageError("--free is for typing replies at a terminal; it cannot take --answers "
+                         "(to check written replies without a drill, use 'cscoach check')")
     if scripted is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
         from cscoach.i18n import tr
 
@@ -156,7 +166,7 @@ def play(
     from cscoach.ui.interactive import DrillOptions, run_drill
 
     console = _console()
-    options = DrillOptions(chosen_lang, feedback == FeedbackWhen.now, shuffle, seed)
+    options = DrillOptions(chosen_lang, feedback == FeedbackWhen.now, shuffle, seed, free)
     while True:
         tracker = Tracker(story, history.trainee if history else "", chosen_lang)
         try:

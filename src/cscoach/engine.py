@@ -25,6 +25,14 @@ class Turn:
     choice: Choice
     mood_before: int
     mood_after: int
+    # True when the trainee typed `choice.says` (play --free): `choice` is then their words and
+    # the steps they performed, going on as authored reply `index` does
+    typed: bool = False
+
+    @property
+    def authored(self) -> Choice:
+        """The authored reply this turn went on as (the one picked, or the closest typed)."""
+        return self.node.choices[self.index]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +66,9 @@ class Session:
     def over(self) -> bool:
         return self.ending is not None
 
-    def choose(self, index: int) -> Turn:
-        """Take choice `index` (0-based, authored order) at the current node."""
+    def choose(self, index: int, typed: Choice | None = None) -> Turn:
+        """Take choice `index` (0-based, authored order) at the current node; `typed` is what
+        the trainee typed instead, taken as that choice (see `cscoach.free.as_choice`)."""
         node = self.node
         if node is None:
             raise AnswerError("the drill is over; no more answers are needed")
@@ -70,10 +79,12 @@ class Session:
             )
         if len(self.turns) >= MAX_TURNS:
             raise AnswerError(f"the drill ran past {MAX_TURNS} turns; the scenario loops")
-        choice = node.choices[index]
+        choice = node.choices[index] if typed is None else typed
+        if choice.next != node.choices[index].next:
+            raise AnswerError(f"a typed reply must go on as choice {index + 1} does")
         before = self.mood
         self.mood = clamp_mood(before + choice.mood)
-        turn = Turn(len(self.turns) + 1, node, index, choice, before, self.mood)
+        turn = Turn(len(self.turns) + 1, node, index, choice, before, self.mood, typed is not None)
         self.turns.append(turn)
         if self.scenario.is_ending(choice.next):
             self.ending = self.scenario.endings[choice.next]
@@ -129,12 +140,12 @@ class PathSet:
     complete: bool  # False when the limit cut the walk short
 
 
-def enumerate_paths(scenario: Scenario, limit: int = 50_000) -> PathSet:
-    """Depth-first walk of the scenario graph; loops are not followed twice."""
+def enumerate_paths(scenario: Scenario, limit: int = 50_000, start: str | None = None) -> PathSet:
+    """Depth-first walk of the scenario graph from its start (or node `start`); loops are not
+    followed twice."""
     out: list[tuple[int, ...]] = []
-    stack: list[tuple[str, tuple[int, ...], frozenset[str]]] = [
-        (scenario.start, (), frozenset({scenario.start}))
-    ]
+    first = scenario.start if start is None else start
+    stack: list[tuple[str, tuple[int, ...], frozenset[str]]] = [(first, (), frozenset({first}))]
     while stack:
         node_id, prefix, seen = stack.pop()
         node = scenario.nodes[node_id]

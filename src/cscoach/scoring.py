@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from cscoach.engine import Transcript, Turn, enumerate_paths, play
+from cscoach.engine import Session, Transcript, Turn, enumerate_paths, play
 from cscoach.model import MOOD_MIN, Lang, Outcome, Scenario, Step, StepCatalog, Text
 from cscoach.phrases import Hit, Matcher
 
@@ -90,6 +90,8 @@ class Debrief:
     steps: tuple[StepReport, ...]
     turns: tuple[TurnReport, ...]
     weak: tuple[WeakChoice, ...]
+    # per turn: the authored reply (0-based) with the best total still reachable, when known
+    best: tuple[int | None, ...] = ()
 
     def subtotal(self, category: Category) -> int:
         return sum(i.points for i in self.items if i.category == category)
@@ -240,6 +242,27 @@ def _best_by_prefix(scenario: Scenario, steps: StepCatalog,
     return best
 
 
+def _best_after(scenario: Scenario, steps: StepCatalog, matcher: Matcher,
+                best: dict[tuple[int, ...], int], answers: tuple[int, ...]) -> int | None:
+    """The best total any completion of `answers` reaches. The table of simple paths knows most;
+    answers that came back to a node already met (a reply that loops back, as an apology that
+    returns to the question) are completed by every simple path on from where they stand."""
+    if answers in best:
+        known = best[answers]
+        return None if known < 0 else known
+    session = Session(scenario)
+    for answer in answers:
+        session.choose(answer - 1)
+    if session.node is None:
+        score = total(assess(session.transcript(), steps, matcher)[0])
+    else:
+        walk = enumerate_paths(scenario, limit=2_000, start=session.node.id)
+        score = max((total(assess(play(scenario, (*answers, *rest)), steps, matcher)[0])
+                     for rest in walk.paths), default=-1)
+    best[answers] = score  # remembered with the table (-1: no way to an ending)
+    return None if score < 0 else score
+
+
 def debrief(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
             rubric: Rubric = RUBRIC, prefer: Lang = "en") -> Debrief:
     """The full debrief: score, reasons, step table, phrase hits and better choices."""
@@ -247,21 +270,25 @@ def debrief(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
     score = total(items)
     best = _best_by_prefix(transcript.scenario, steps, matcher)
     weak: list[WeakChoice] = []
+    best_index: list[int | None] = []
     answers = tuple(transcript.answers)
     for tr in turn_reports:
         turn = tr.turn
         prefix = answers[: turn.number - 1]
-        options = {i: best.get((*prefix, i + 1)) for i in range(len(turn.node.choices))}
+        options = {i: _best_after(transcript.scenario, steps, matcher, best, (*prefix, i + 1))
+                   for i in range(len(turn.node.choices))}
         known = {i: s for i, s in options.items() if s is not None}
         if not known:
+            best_index.append(None)
             continue
         better = max(known, key=lambda i: (known[i], -i))
+        best_index.append(better)
         chosen = known.get(turn.index)
         worse = chosen is None or chosen <= known[better] - rubric.weak_margin
         if better != turn.index and (worse or tr.dont_say):
             weak.append(WeakChoice(turn, better, chosen, known[better]))
     return Debrief(transcript, score, score >= transcript.scenario.pass_mark, tuple(items),
-                   reports, turn_reports, tuple(weak))
+                   reports, turn_reports, tuple(weak), tuple(best_index))
 
 
 def path_scores(scenario: Scenario, steps: StepCatalog,

@@ -14,7 +14,7 @@ from cscoach.model import Lang
 EXPORT_COLUMNS = [
     "attempt", "kind", "trainee", "team", "status", "scenario", "scenario_version", "lang",
     "started_at", "finished_at", "score", "passed", "pass_mark", "ending", "outcome",
-    "final_mood", "turn", "node", "choice", "text", "steps", "dont_say", "say_instead",
+    "final_mood", "turn", "node", "choice", "text", "typed", "steps", "dont_say", "say_instead",
     "mood_before", "mood_after", "weak", "better", "points", "question", "topic", "source",
     "answer", "correct", "timed_out", "seconds", "at",
 ]

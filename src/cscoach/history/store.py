@@ -105,6 +105,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX outbox_pending ON outbox (lrs, sent_at);
     """,
+    # 3: what the trainee typed in `play --free` (NULL when they picked a reply)
+    """
+    ALTER TABLE choices ADD COLUMN typed TEXT;
+    """,
 )
 LATEST = len(MIGRATIONS)
 
@@ -368,12 +372,12 @@ def _insert(db: sqlite3.Connection, r: Record) -> None:
          json.dumps(r.get("points", []), ensure_ascii=False), r["cscoach_version"]))
     db.executemany(
         "INSERT INTO choices (attempt_id, turn, node, choice, options, text_ko, text_en, steps, "
-        "dont_say, say_instead, mood_before, mood_after, weak, better, points, at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "dont_say, say_instead, mood_before, mood_after, weak, better, points, at, typed) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(r["id"], c["turn"], c["node"], c["choice"], c["options"], c["text"]["ko"],
           c["text"]["en"], json.dumps(c["steps"]), json.dumps(c["dont_say"]),
           json.dumps(c["say_instead"]), c["mood_before"], c["mood_after"], c["weak"],
-          c.get("better"), c["points"], c["at"]) for c in r.get("choices", [])])
+          c.get("better"), c["points"], c["at"], c.get("typed")) for c in r.get("choices", [])])
     db.executemany(
         "INSERT INTO quiz_answers (attempt_id, number, question, topic, source, answer, correct, "
         "timed_out, seconds, points, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -403,6 +407,8 @@ def _choice(row: sqlite3.Row) -> Record:
         "say_instead": json.loads(row["say_instead"]), "mood_before": row["mood_before"],
         "mood_after": row["mood_after"], "weak": bool(row["weak"]), "better": row["better"],
         "points": row["points"], "at": row["at"],
+        # a history read-only before its upgrade has no such column
+        "typed": row["typed"] if "typed" in row.keys() else None,
     }
 
 

@@ -11,8 +11,10 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from cscoach.engine import Turn
+from cscoach.free import FreeReply
 from cscoach.i18n import mood_label, tr, tr_for
 from cscoach.model import MOOD_MAX, MOOD_MIN, Ending, Lang, Node, Phrasebook, Scenario
+from cscoach.phrases import Hit
 from cscoach.scoring import Debrief, TurnReport
 
 _MOOD_STYLE = {-5: "bold red", -4: "red", -3: "red", -2: "dark_orange", -1: "yellow",
@@ -70,9 +72,26 @@ def _spaced(parts: list[RichText]) -> list[RichText]:
     return out
 
 
+def _hit_lines(hits: tuple[Hit, ...], phrasebook: Phrasebook, lang: Lang) -> list[RichText]:
+    """Each "don't say" with why and what to say instead, then each good phrasing."""
+    lines = []
+    for hit in (h for h in hits if h.kind == "dont_say"):
+        entry = phrasebook.get(hit.entry_id)
+        lines.append(RichText.assemble(
+            (f"✗ {tr(lang, 'feedback.dont_say')}: ", "bold red"), f"“{hit.phrase}” — ",
+            entry.why(lang)))
+        lines.append(RichText.assemble((f"  → {tr(lang, 'feedback.say_instead')}: ", "green"),
+                                       entry.say_instead(lang)))
+    for hit in (h for h in hits if h.kind == "say_instead"):
+        lines.append(RichText.assemble((f"✓ {tr(lang, 'feedback.good_phrase')}: ", "green"),
+                                       f"“{hit.phrase}”"))
+    return lines
+
+
 def turn_feedback(console: Console, report: TurnReport, phrasebook: Phrasebook,
                   lang: Lang) -> None:
-    """What happened after one choice: feedback, mood change, phrase hits."""
+    """What happened after one choice: feedback, mood change, phrase hits. After a typed reply
+    the hits were shown with it (`free_reply`), so only the customer's reaction is."""
     turn = report.turn
     lines: list[RichText] = [RichText(turn.choice.feedback(lang))]
     delta = turn.mood_after - turn.mood_before
@@ -80,18 +99,30 @@ def turn_feedback(console: Console, report: TurnReport, phrasebook: Phrasebook,
     style = "green" if delta > 0 else "red" if delta < 0 else "dim"
     lines.append(RichText(f"{arrow} " + tr(lang, "mood.changed", before=turn.mood_before,
                                           after=turn.mood_after), style=style))
-    for hit in report.dont_say:
-        entry = phrasebook.get(hit.entry_id)
-        lines.append(RichText.assemble(
-            (f"✗ {tr(lang, 'feedback.dont_say')}: ", "bold red"), f"“{hit.phrase}” — ",
-            entry.why(lang)))
-        lines.append(RichText.assemble((f"  → {tr(lang, 'feedback.say_instead')}: ", "green"),
-                                       entry.say_instead(lang)))
-    for hit in report.say_instead:
-        lines.append(RichText.assemble((f"✓ {tr(lang, 'feedback.good_phrase')}: ", "green"),
-                                       f"“{hit.phrase}”"))
-    console.print(Panel(Group(*lines), title=tr(lang, "label.feedback"), title_align="left",
+    if not turn.typed:
+        lines += _hit_lines(report.hits, phrasebook, lang)
+    title = tr(lang, "free.feedback_as" if turn.typed else "label.feedback")
+    console.print(Panel(Group(*lines), title=title, title_align="left",
                         border_style="blue", box=box.ROUNDED))
+
+
+def free_reply(console: Console, reply: FreeReply, node: Node, phrasebook: Phrasebook,
+               lang: Lang) -> None:
+    """A typed reply, checked: the phrasebook's findings, the steps performed and which authored
+    reply the customer takes it as (or that none is close enough)."""
+    lines = _hit_lines(reply.hits, phrasebook, lang)
+    steps = ", ".join(f"{s.step.order} {s.step.name(lang)}" for s in reply.check.steps)
+    lines.append(RichText.assemble((f"{tr(lang, 'free.steps')}: ", "bold"),
+                                   steps or tr(lang, "free.no_steps")))
+    closest = reply.closest
+    if reply.close_enough:
+        lines.append(RichText(tr(lang, "free.taken_as", percent=closest.percent), style="bold"))
+        lines.append(RichText(f"“{node.choices[closest.index].says(lang)}”", style="cyan"))
+    else:
+        lines.append(RichText(tr(lang, "free.not_close", percent=closest.percent),
+                              style="yellow"))
+    console.print(Panel(Group(*lines), title=tr(lang, "free.title"), title_align="left",
+                        border_style="magenta", box=box.ROUNDED))
 
 
 PROMPT_MARGIN = 8  # questionary draws " » 1) " before each option
@@ -166,7 +197,11 @@ def recap(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) -> N
         turn_feedback(console, report, phrasebook, lang)
 
 
-def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) -> None:
+def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
+            wrote: dict[int, str] | None = None) -> None:
+    """The score, the steps, the points, the phrases to drop, better choices and, after a free
+    drill, what the trainee wrote beside the best reply. `wrote` holds words typed at turns
+    where the trainee then picked a reply (nothing authored was close enough)."""
     s = d.transcript.scenario
     verdict = tr(lang, "debrief.passed") if d.passed else tr(lang, "debrief.failed")
     style = "bold green" if d.passed else "bold red"
@@ -233,12 +268,34 @@ def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) ->
     for w in d.weak:
         better = w.turn.node.choices[w.better_index]
         rows = _Hanging(f"{tr(lang, 'label.turn')} {w.turn.number}")
-        rows.add_row(RichText.assemble((f"{tr(lang, 'debrief.chose')}: ", "bold"),
-                                       (w.turn.choice.says(lang), "red")))
+        chose = tr(lang, "debrief.wrote" if w.turn.typed else "debrief.chose")
+        rows.add_row(RichText.assemble((f"{chose}: ", "bold"), (w.turn.choice.says(lang), "red")))
         rows.add_row(RichText(w.turn.choice.feedback(lang), style="dim"))
         rows.add_row(RichText.assemble((f"{tr(lang, 'debrief.better')}: ", "bold"),
                                        (better.says(lang), "green")))
         rows.add_row(RichText(better.feedback(lang)))
+        console.print(rows)
+    free_debrief(console, d, lang, wrote or {})
+
+
+def free_debrief(console: Console, d: Debrief, lang: Lang, wrote: dict[int, str]) -> None:
+    """Every turn of a free drill: what the trainee wrote, the reply it was taken as, and the
+    authored best reply at that point."""
+    typed = [r.turn for r in d.turns if r.turn.typed or r.turn.number in wrote]
+    if not typed:
+        return
+    console.print()
+    console.print(RichText(tr(lang, "debrief.free_title"), style="bold italic"))
+    for turn in typed:
+        rows = _Hanging(f"{tr(lang, 'label.turn')} {turn.number}")
+        words = turn.choice.says(lang) if turn.typed else wrote[turn.number]
+        rows.add_row(RichText.assemble((f"{tr(lang, 'debrief.wrote')}: ", "bold"), words))
+        taken = tr(lang, "debrief.taken_as" if turn.typed else "debrief.picked")
+        rows.add_row(RichText.assemble((f"{taken}: ", "bold"), (turn.authored.says(lang), "dim")))
+        best = d.best[turn.number - 1] if turn.number <= len(d.best) else None
+        if best is not None:
+            rows.add_row(RichText.assemble((f"{tr(lang, 'debrief.best')}: ", "bold"),
+                                           (turn.node.choices[best].says(lang), "green")))
         console.print(rows)
 
 
