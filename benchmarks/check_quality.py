@@ -27,10 +27,14 @@ def main() -> None:
     library = load_library()
     matcher = Matcher(library.phrasebook)
     checker = Checker(matcher, library.steps)
-    for lang in ("ko", "en", None):
-        part = [r for r in replies if lang is None or r["lang"] == lang]
+    subsets = [("ko", [r for r in replies if r["lang"] == "ko"]),
+               ("en", [r for r in replies if r["lang"] == "en"]),
+               ("typing slips", [r for r in replies if r.get("typo")]),
+               ("hard negatives", [r for r in replies if r.get("hard")]),
+               (None, replies)]
+    for lang, part in subsets:
         s = evaluate(checker, part)
-        print(f"{lang or 'all':>3}: {len(part)} replies  precision {s.precision:.3f}  "
+        print(f"{lang or 'all':>14}: {len(part)} replies  precision {s.precision:.3f}  "
               f"recall {s.recall:.3f}  step accuracy {s.step_accuracy:.3f}  "
               f"(all seven right: {s.step_exact:.3f})")
         if lang is None and "--verbose" in sys.argv:

@@ -48,6 +48,35 @@ def test_hard_negatives_do_not_fire(checker: Checker) -> None:
             assert checker.check(r["text"]).clean, r["text"]
 
 
+def test_typing_slips_are_caught(checker: Checker) -> None:
+    slips = [r for r in CORPUS if r.get("typo")]
+    assert len(slips) >= 20
+    s = evaluate(checker, slips)
+    assert s.precision == 1.0 and s.recall >= 0.9, s.misses  # measured 1.000 / 1.000
+
+
+@pytest.mark.parametrize("text, entry, phrase", [
+    ("Thats not my falut.", "excuses", "not my falut"),  # a swap, mended towards "fault"
+    ("We will take legel action.", "threatening", "take legel action"),
+    ("고소할께요.", "threatening", "고소할께요"),  # ㄲ typed for ㄱ
+    ("상관업어요", "dont-care", "상관업어요"),  # 없 typed as 업
+    ("별거 아니자나요.", "minimising", "별거 아니자나요"),  # 잖아 typed as it sounds
+])
+def test_a_slip_is_found_and_placed_on_what_was_typed(checker: Checker, text: str, entry: str,
+                                                      phrase: str) -> None:
+    (finding,) = checker.check(text).findings
+    assert (finding.entry.id, finding.hit.phrase) == (entry, phrase)
+
+
+@pytest.mark.parametrize("text", [
+    "Please call the police if you feel unsafe.",  # a word of English is never mended
+    "언론 홍보는 보도를 보장할 수 없습니다.",  # 알 수 없 must not match inside 할 수 없
+    "고소한 냄새가 나네요.",  # savoury, not suing
+])
+def test_mending_slips_does_not_invent_a_dont_say(checker: Checker, text: str) -> None:
+    assert checker.check(text).clean
+
+
 def test_findings_are_placed_by_line_and_column(checker: Checker) -> None:
     text = "안녕하세요.\n그건 저도 모르겠어요. 다른 데 가세요."
     result = checker.check(text)
