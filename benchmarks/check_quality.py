@@ -25,7 +25,7 @@ def main() -> None:
     replies = yaml.safe_load((ROOT / "tests" / "data" / "replies.yaml").read_text("utf-8"))
     replies = replies["replies"]
     library = load_library()
-    matcher = Matcher(library.phrasebook)
+    matcher = Matcher(library.phrasebook, mend_slips=True)
     checker = Checker(matcher, library.steps)
     subsets = [("ko", [r for r in replies if r["lang"] == "ko"]),
                ("en", [r for r in replies if r["lang"] == "en"]),

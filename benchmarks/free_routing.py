@@ -34,7 +34,7 @@ VARIANTS = {
 def main() -> None:
     groups = yaml.safe_load((ROOT / "tests" / "data" / "free_replies.yaml").read_text("utf-8"))
     library = load_library()
-    checker = Checker(Matcher(library.phrasebook), library.steps)
+    checker = Checker(Matcher(library.phrasebook, mend_slips=True), library.steps)
     tuning = [g for g in groups if not g.get("held_out")]
     held_out = [g for g in groups if g.get("held_out")]
     for name, part in (("tuning set", tuning), ("held-out set", held_out)):

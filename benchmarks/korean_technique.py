@@ -66,7 +66,7 @@ def main() -> None:
     slips = [r for r in korean if r.get("typo")]
     phrasebook = load_library().phrasebook
     start = time.perf_counter()
-    matcher = Matcher(phrasebook)
+    matcher = Matcher(phrasebook, mend_slips=True)
     matcher.match("준비")
     shipped_load = time.perf_counter() - start
 

@@ -56,6 +56,12 @@ def matcher(library: Library) -> Matcher:
     return Matcher(library.phrasebook)
 
 
+@pytest.fixture(scope="session")
+def typed_matcher(library: Library) -> Matcher:
+    """The matcher for what trainees type (check, play --free): it also mends slips."""
+    return Matcher(library.phrasebook, mend_slips=True)
+
+
 @dataclass
 class Run:
     code: int

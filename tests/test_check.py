@@ -20,8 +20,8 @@ CORPUS = yaml.safe_load((ROOT / "tests" / "data" / "replies.yaml").read_text("ut
 
 
 @pytest.fixture(scope="module")
-def checker(library, matcher) -> Checker:
-    return Checker(matcher, library.steps)
+def checker(library, typed_matcher) -> Checker:
+    return Checker(typed_matcher, library.steps)
 
 
 def test_the_corpus_is_big_enough_and_balanced() -> None:
@@ -75,6 +75,15 @@ def test_a_slip_is_found_and_placed_on_what_was_typed(checker: Checker, text: st
 ])
 def test_mending_slips_does_not_invent_a_dont_say(checker: Checker, text: str) -> None:
     assert checker.check(text).clean
+
+
+def test_authored_text_is_matched_without_mending(library) -> None:
+    """Slips are mended only in what trainees type; scoring authored replies neither needs
+    it nor pays for the word list."""
+    from cscoach.phrases import Matcher
+
+    assert Matcher(library.phrasebook).match("Thats not my falut.") == ()
+    assert Matcher(library.phrasebook, mend_slips=True).match("Thats not my falut.")
 
 
 def test_findings_are_placed_by_line_and_column(checker: Checker) -> None:

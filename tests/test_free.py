@@ -19,8 +19,8 @@ DATA = Path(__file__).parent / "data" / "free_replies.yaml"
 
 
 @pytest.fixture(scope="module")
-def judge(library, matcher) -> Judge:
-    return Judge(Checker(matcher, library.steps))
+def judge(library, typed_matcher) -> Judge:
+    return Judge(Checker(typed_matcher, library.steps))
 
 
 def _at(library, scenario: str, answers: list[int]) -> Session:
@@ -55,7 +55,7 @@ def test_off_topic_and_empty_words_are_not_placed(judge, library) -> None:
         assert not judge.judge(node, text).close_enough, text
 
 
-def test_a_typed_reply_is_scored_on_its_own_words(judge, library, matcher) -> None:
+def test_a_typed_reply_is_scored_on_its_own_words(judge, library) -> None:
     """The steps the trainee performed and the phrases they used count; the drill goes on as
     after the closest authored reply (its next node and mood)."""
     session = _at(library, "silent-client", [])
@@ -69,7 +69,7 @@ def test_a_typed_reply_is_scored_on_its_own_words(judge, library, matcher) -> No
     assert [h.entry_id for h in reply.hits if h.kind == "dont_say"] == ["dont-know"]
 
 
-def test_typed_steps_earn_points_the_authored_reply_would_not(judge, library, matcher) -> None:
+def test_typed_steps_earn_points_the_authored_reply_would_not(judge, library) -> None:
     session = _at(library, "angry-shopper", [])
     _type(session, judge, "Welcome! Thank you for bringing it in - I'm so sorry, that must "
                           "have been upsetting. I'll help you with this.")
@@ -78,12 +78,12 @@ def test_typed_steps_earn_points_the_authored_reply_would_not(judge, library, ma
     assert turn.authored.steps == ("greet",)
 
 
-def test_the_debrief_knows_the_best_reply_at_every_turn(judge, library, matcher) -> None:
+def test_the_debrief_knows_the_best_reply_at_every_turn(judge, library, typed_matcher) -> None:
     session = _at(library, "angry-shopper", [])
     _type(session, judge, "Welcome, thanks for bringing it back. I'll help you all the way.")
     while session.node is not None:
         session.choose(0)
-    result = debrief(session.transcript(), library.steps, matcher)
+    result = debrief(session.transcript(), library.steps, typed_matcher)
     assert len(result.best) == len(session.turns)
     assert result.best[0] == 0  # the authored best reply of the first turn
 
@@ -114,15 +114,15 @@ def test_korean_is_profiled_without_spaces_and_english_by_word() -> None:
     assert "w:the" not in profile("the refund")  # words every reply has say nothing
 
 
-def test_what_was_typed_is_kept_in_the_history(judge, library, matcher, tmp_path) -> None:
+def test_what_was_typed_is_kept_in_the_history(judge, library, typed_matcher, tmp_path) -> None:
     session = _at(library, "silent-client", [])
     _type(session, judge, "I don't know when it'll be published, it depends on the journalist.")
     while session.node is not None:
         session.choose(0)
     transcript = session.transcript()
-    result = debrief(transcript, library.steps, matcher)
+    result = debrief(transcript, library.steps, typed_matcher)
     record = play_record(scripted_tracker(transcript.scenario, "mina", "en", transcript.turns),
-                         result, matcher)
+                         result, typed_matcher)
     first = record["choices"][0]
     assert first["typed"].startswith("I don't know when")
     assert first["text"]["en"] == transcript.turns[0].authored.says.en  # the authored reply

@@ -63,7 +63,7 @@ class Checker:
     def __init__(self, matcher: Matcher, steps: StepCatalog) -> None:
         self.matcher = matcher
         self.steps = steps
-        self._cues = PhraseIndex()
+        self._cues = PhraseIndex(matcher.index.mend_slips)
         for step in steps.steps:
             for phrases in step.cues.values():
                 for phrase in phrases:

@@ -151,7 +151,7 @@ def play(
     history = None if no_record else history_settings(data_dir, trainee, lrs)
     library = load_library()
     story = library.scenario(scenario)
-    matcher = Matcher(library.phrasebook)
+    matcher = Matcher(library.phrasebook, mend_slips=free)  # typed words may have slips
     if history is not None:
         check_store(history)
 

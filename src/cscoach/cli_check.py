@@ -81,7 +81,7 @@ def check(
     chosen = _lang(lang)
     text, where = read_input(reply, MAX_BYTES)
     library = load_library()
-    result = Checker(Matcher(library.phrasebook), library.steps).check(text)
+    result = Checker(Matcher(library.phrasebook, mend_slips=True), library.steps).check(text)
     if output is OutputFormat.json:
         sys.stdout.write(json.dumps(to_dict(result, where, chosen), ensure_ascii=False,
                                     indent=2) + "\n")

@@ -280,10 +280,11 @@ class PhraseIndex:
     cased, contracted or slightly mistyped. Korean phrasings match on their sound key with spaces
     removed; others on word edges, after one-letter slips are mended."""
 
-    def __init__(self) -> None:
+    def __init__(self, mend_slips: bool = False) -> None:
         self._compact: ahocorasick.Automaton = ahocorasick.Automaton()
         self._spaced: ahocorasick.Automaton = ahocorasick.Automaton()
         self._words: set[str] = set()
+        self.mend_slips = mend_slips  # English slips; for what people type, not authored text
         self._speller: _Speller | None = None
         self._ready = False
 
@@ -304,15 +305,14 @@ class PhraseIndex:
         for automaton in (self._compact, self._spaced):
             if len(automaton):
                 automaton.make_automaton()
-        self._speller = _Speller(self._words)
+        self._speller = _Speller(self._words) if self.mend_slips else None
         self._ready = True
 
     def find(self, text: str) -> list[Found]:
         if not self._ready:
             self._finish()
-        assert self._speller is not None
         spaced_chars = _fast_spaced(text)
-        fixes = self._speller.fixes(spaced_chars)
+        fixes = self._speller.fixes(spaced_chars) if self._speller is not None else {}
         if fixes:
             spaced_chars = _mend(spaced_chars, fixes)
         compact_chars = sound_key(spaced_chars.replace(" ", ""))
@@ -359,9 +359,11 @@ def _word(ch: str) -> bool:
 class Matcher:
     """Matches every phrasing of a phrasebook against a text."""
 
-    def __init__(self, phrasebook: Phrasebook) -> None:
+    def __init__(self, phrasebook: Phrasebook, mend_slips: bool = False) -> None:
+        """`mend_slips`: also mend one-letter slips in English words (for what trainees type:
+        `cscoach check`, `play --free`; authored text is spelt right and scores without it)."""
         self.phrasebook = phrasebook
-        self.index = PhraseIndex()
+        self.index = PhraseIndex(mend_slips)
         for entry in phrasebook.entries:
             groups: list[tuple[HitKind | Literal["not_when"], dict[Lang, tuple[str, ...]]]] = [
                 ("dont_say", entry.dont_say),
