@@ -65,3 +65,24 @@ def test_short_replies_are_not_repeated() -> None:
     console = _console(80)
     assert render.reply_options(console, ["a", "b"]) == ["a", "b"]
     assert console.file.getvalue() == ""  # type: ignore[attr-defined]
+
+
+def test_free_drill_with_feedback_at_the_end_recaps_what_was_typed(
+        library: Library, typed_matcher: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--free --feedback end: the typed words' don't-says come back in the recap, and the
+    debrief sets each typed reply beside the best authored one."""
+    typed = iter(["I'm busy. Just wait at the end of that line."]
+                 + ["Calm yourself and just listen to me."] * 20)
+    monkeypatch.setattr(interactive.prompt, "text", lambda *a, **k: next(typed))
+    monkeypatch.setattr(interactive.prompt, "select", lambda *a, **k: 0)
+    console = _console()
+    options = interactive.DrillOptions("en", feedback_now=False, free=True)
+    result = interactive.run_drill(console, library.scenario("angry-shopper"), library.steps,
+                                   typed_matcher, options)
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    first = result.transcript.turns[0]
+    assert first.typed and first.index == 1  # taken as the authored "I'm busy ..." reply
+    assert any(i.points < 0 and i.turn == 1 and i.category == "language" for i in result.items)
+    recap = out[out.index(result.transcript.ending.title.en):out.index("Debrief")]
+    assert "Don't say" in recap and "I'm busy" in recap
+    assert "What you wrote, next to the best reply" in out and "Best reply" in out

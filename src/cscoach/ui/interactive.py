@@ -43,15 +43,16 @@ def run_drill(console: Console, scenario: Scenario, steps: StepCatalog, matcher:
         node = session.node
         render.customer_turn(console, scenario, node, session.mood, lang, len(session.turns) + 1)
         question = tr_for(lang, "prompt.reply", scenario.channel.value)
+        turn: Turn | None = None
         if judge is not None:
             typed = _typed_reply(console, judge, node, matcher, lang, scenario.channel.value)
             if typed.close_enough:
                 index = typed.closest.index
                 turn = session.choose(index, as_choice(typed, node.choices[index]))
-            else:
+            else:  # nothing authored is close: the trainee picks the nearest
                 wrote[len(session.turns) + 1] = typed.text
                 question = tr(lang, "prompt.nearest")
-        if judge is None or not typed.close_enough:
+        if turn is None:
             order = list(range(len(node.choices)))
             if options.shuffle:
                 rng.shuffle(order)

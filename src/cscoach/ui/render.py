@@ -89,9 +89,9 @@ def _hit_lines(hits: tuple[Hit, ...], phrasebook: Phrasebook, lang: Lang) -> lis
 
 
 def turn_feedback(console: Console, report: TurnReport, phrasebook: Phrasebook,
-                  lang: Lang) -> None:
-    """What happened after one choice: feedback, mood change, phrase hits. After a typed reply
-    the hits were shown with it (`free_reply`), so only the customer's reaction is."""
+                  lang: Lang, recap: bool = False) -> None:
+    """What happened after one choice: feedback, mood change, phrase hits. Right after a typed
+    reply its hits were just shown (`free_reply`), so only the customer's reaction is."""
     turn = report.turn
     lines: list[RichText] = [RichText(turn.choice.feedback(lang))]
     delta = turn.mood_after - turn.mood_before
@@ -99,7 +99,7 @@ def turn_feedback(console: Console, report: TurnReport, phrasebook: Phrasebook,
     style = "green" if delta > 0 else "red" if delta < 0 else "dim"
     lines.append(RichText(f"{arrow} " + tr(lang, "mood.changed", before=turn.mood_before,
                                           after=turn.mood_after), style=style))
-    if not turn.typed:
+    if recap or not turn.typed:
         lines += _hit_lines(report.hits, phrasebook, lang)
     title = tr(lang, "free.feedback_as" if turn.typed else "label.feedback")
     console.print(Panel(Group(*lines), title=title, title_align="left",
@@ -194,7 +194,7 @@ def recap(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) -> N
     """Every turn's feedback, for `--feedback end`."""
     for report in d.turns:
         you_said(console, d.transcript.scenario, report.turn, lang)
-        turn_feedback(console, report, phrasebook, lang)
+        turn_feedback(console, report, phrasebook, lang, recap=True)
 
 
 def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
