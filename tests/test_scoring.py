@@ -107,3 +107,19 @@ def test_a_reply_that_loops_back_is_not_bettered_by_a_trap(library: Library,
     assert result.best[3] == 0
     assert all(w.turn.number != 4 for w in result.weak)
     assert [w.turn.number for w in result.weak] == [3]
+
+
+@pytest.mark.parametrize("scenario_id", SHIPPED)
+def test_best_after_is_the_best_simple_path_through_every_prefix(
+        library: Library, matcher: Matcher, scenario_id: str) -> None:
+    """The debrief's "best still reachable" comes from the memoised search; on every prefix of
+    every simple path it equals the best total of the paths that extend it, scored one by one."""
+    from cscoach.analysis import Analyser
+
+    s = library.scenario(scenario_id)
+    best: dict[tuple[int, ...], int] = {}
+    for answers, score in path_scores(s, library.steps, matcher).items():
+        for k in range(1, len(answers) + 1):
+            best[answers[:k]] = max(best.get(answers[:k], -1), score)
+    analyser = Analyser(s, library.steps, matcher)
+    assert {prefix: analyser.best_after(prefix) for prefix in best} == best

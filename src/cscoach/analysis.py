@@ -192,6 +192,30 @@ class Analyser:
             if node in self.cyclic:
                 visited = visited | {node}
 
+    def best_after(self, answers: tuple[int, ...]) -> int | None:
+        """The best total any completion of `answers` (1-based, from the start) reaches, or
+        None when none reaches an ending. Answers may come back to a node already met (a reply
+        that loops back); the completion then avoids the cycle nodes met so far."""
+        node: str | None = self.s.start
+        state, visited = self._start()
+        gained = 0
+        with _deep_recursion():
+            for k, answer in enumerate(answers):
+                if node is None or not 1 <= answer <= len(self.moves[node]):
+                    return None
+                m = self.moves[node][answer - 1]
+                state, points = self._step(state, m)
+                gained += points
+                if m.is_ending:
+                    last = k == len(answers) - 1
+                    return _clamp(gained + self._final(state, m.target)) if last else None
+                node = m.target
+                if node in self.cyclic:
+                    visited = visited | {node}
+            assert node is not None
+            best, best_move, _, _ = self._solve(node, state, visited)
+        return None if best_move == -1 else _clamp(gained + best)
+
     def extremes(self) -> Extremes | None:
         """None when no ending can be reached from the start."""
         state, visited = self._start()

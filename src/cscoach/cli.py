@@ -130,8 +130,6 @@ def play(
     as abandoned.
     """
     from cscoach.engine import parse_answers
-    from cscoach.history.config import settings as history_settings
-    from cscoach.history.service import check_store
     from cscoach.library import load_library
     from cscoach.phrases import Matcher
 
@@ -148,11 +146,17 @@ def play(
         from cscoach.i18n import tr
 
         raise NoTerminalError(tr(chosen_lang, "error.no_terminal"))
-    history = None if no_record else history_settings(data_dir, trainee, lrs)
+    history = None
+    if not no_record:
+        from cscoach.history.config import settings as history_settings
+
+        history = history_settings(data_dir, trainee, lrs)
     library = load_library()
     story = library.scenario(scenario)
     matcher = Matcher(library.phrasebook, mend_slips=free)  # typed words may have slips
     if history is not None:
+        from cscoach.history.service import check_store
+
         check_store(history)
 
     if scripted is not None:

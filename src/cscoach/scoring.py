@@ -7,11 +7,14 @@ The rubric is documented with a worked example in docs/scoring.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from cscoach.engine import Session, Transcript, Turn, enumerate_paths, play
+from cscoach.engine import Transcript, Turn, enumerate_paths, play
 from cscoach.model import MOOD_MIN, Lang, Outcome, Scenario, Step, StepCatalog, Text
 from cscoach.phrases import Hit, Matcher
+
+if TYPE_CHECKING:
+    from cscoach.analysis import Analyser
 
 Category = Literal["steps", "order", "language", "outcome"]
 
@@ -220,47 +223,23 @@ def total(items: list[ScoreItem]) -> int:
 
 
 # Keyed by identity: a library is loaded once per run and its objects live as long as it does.
-_BEST_CACHE: dict[tuple[int, int, int],
-                  tuple[Scenario, StepCatalog, Matcher, dict[tuple[int, ...], int]]] = {}
+_ANALYSERS: dict[tuple[int, int, int, int], tuple[object, ...]] = {}
 
 
-def _best_by_prefix(scenario: Scenario, steps: StepCatalog,
-                    matcher: Matcher) -> dict[tuple[int, ...], int]:
-    """For every prefix of every simple path: the best total any completion of it reaches."""
-    key = (id(scenario), id(steps), id(matcher))
-    hit = _BEST_CACHE.get(key)
-    if hit is not None and hit[0] is scenario and hit[1] is steps and hit[2] is matcher:
-        return hit[3]
-    best: dict[tuple[int, ...], int] = {}
-    for answers in enumerate_paths(scenario).paths:
-        score = total(assess(play(scenario, answers), steps, matcher)[0])
-        for k in range(len(answers) + 1):
-            prefix = answers[:k]
-            if best.get(prefix, -1) < score:
-                best[prefix] = score
-    _BEST_CACHE[key] = (scenario, steps, matcher, best)
-    return best
+def _analyser(scenario: Scenario, steps: StepCatalog, matcher: Matcher,
+              rubric: Rubric) -> Analyser:
+    """The best-completion search for a scenario (`cscoach.analysis`), kept for the run."""
+    from cscoach.analysis import Analyser
 
-
-def _best_after(scenario: Scenario, steps: StepCatalog, matcher: Matcher,
-                best: dict[tuple[int, ...], int], answers: tuple[int, ...]) -> int | None:
-    """The best total any completion of `answers` reaches. The table of simple paths knows most;
-    answers that came back to a node already met (a reply that loops back, as an apology that
-    returns to the question) are completed by every simple path on from where they stand."""
-    if answers in best:
-        known = best[answers]
-        return None if known < 0 else known
-    session = Session(scenario)
-    for answer in answers:
-        session.choose(answer - 1)
-    if session.node is None:
-        score = total(assess(session.transcript(), steps, matcher)[0])
-    else:
-        walk = enumerate_paths(scenario, limit=2_000, start=session.node.id)
-        score = max((total(assess(play(scenario, (*answers, *rest)), steps, matcher)[0])
-                     for rest in walk.paths), default=-1)
-    best[answers] = score  # remembered with the table (-1: no way to an ending)
-    return None if score < 0 else score
+    key = (id(scenario), id(steps), id(matcher), id(rubric))
+    hit = _ANALYSERS.get(key)
+    if hit is not None and hit[:4] == (scenario, steps, matcher, rubric):
+        found = hit[4]
+        assert isinstance(found, Analyser)
+        return found
+    analyser = Analyser(scenario, steps, matcher, rubric)
+    _ANALYSERS[key] = (scenario, steps, matcher, rubric, analyser)
+    return analyser
 
 
 def debrief(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
@@ -268,14 +247,14 @@ def debrief(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
     """The full debrief: score, reasons, step table, phrase hits and better choices."""
     items, reports, turn_reports = assess(transcript, steps, matcher, rubric, prefer)
     score = total(items)
-    best = _best_by_prefix(transcript.scenario, steps, matcher)
+    analyser = _analyser(transcript.scenario, steps, matcher, rubric)
     weak: list[WeakChoice] = []
     best_index: list[int | None] = []
     answers = tuple(transcript.answers)
     for tr in turn_reports:
         turn = tr.turn
         prefix = answers[: turn.number - 1]
-        options = {i: _best_after(transcript.scenario, steps, matcher, best, (*prefix, i + 1))
+        options = {i: analyser.best_after((*prefix, i + 1))
                    for i in range(len(turn.node.choices))}
         known = {i: s for i, s in options.items() if s is not None}
         if not known:
