@@ -57,10 +57,8 @@ def main() -> None:
     judge = Judge(checker)
     cases = []
     for g in groups:
-        session = Session(library.scenario(g["scenario"]))
-        for a in g["answers"]:
-            session.choose(a - 1)
-        cases += [(session.node, r["text"]) for r in g["replies"]]
+        node = Session.resume(library.scenario(g["scenario"]), g["answers"]).node
+        cases += [(node, r["text"]) for r in g["replies"]]
     rounds = 50
     start = time.perf_counter()
     for k in range(rounds):

@@ -13,6 +13,7 @@ from cscoach.engine import AnswerError, Session
 from cscoach.free import MAX_CHARS, Judge, as_choice, problem, profile
 from cscoach.history.record import play_record, scripted_tracker
 from cscoach.history.store import Store
+from cscoach.history.xapi import statements
 from cscoach.scoring import debrief
 
 DATA = Path(__file__).parent / "data" / "free_replies.yaml"
@@ -24,10 +25,7 @@ def judge(library, typed_matcher) -> Judge:
 
 
 def _at(library, scenario: str, answers: list[int]) -> Session:
-    session = Session(library.scenario(scenario))
-    for a in answers:
-        session.choose(a - 1)
-    return session
+    return Session.resume(library.scenario(scenario), answers)
 
 
 def _type(session: Session, judge: Judge, text: str):
@@ -84,8 +82,9 @@ def test_the_debrief_knows_the_best_reply_at_every_turn(judge, library, typed_ma
     while session.node is not None:
         session.choose(0)
     result = debrief(session.transcript(), library.steps, typed_matcher)
-    assert len(result.best) == len(session.turns)
-    assert result.best[0] == 0  # the authored best reply of the first turn
+    # angry-shopper's best reply is authored first at every node on this path
+    assert result.best == (0,) * len(session.turns)
+    assert session.turns[0].typed and not result.weak
 
 
 def test_a_typed_reply_must_go_on_as_its_authored_reply(judge, library) -> None:
@@ -131,3 +130,16 @@ def test_what_was_typed_is_kept_in_the_history(judge, library, typed_matcher, tm
     with Store(tmp_path / "h.db") as store:
         store.add(record)
         assert store.attempts("mina") == [record]
+    sent = [body for _, body in statements(record, "https://lrs.example", "https://x")
+            if body["verb"]["id"].endswith("/responded")]
+    typed = [b["result"]["extensions"].get("https://lrs.example/extensions/typed") for b in sent]
+    assert typed[0] == first["typed"] and typed[1:] == [None] * (len(sent) - 1)
+
+
+def test_free_without_a_terminal_points_to_check(cli) -> None:
+    """No terminal: --free cannot ask, and --answers does not go with it, so the message names
+    `cscoach check` instead."""
+    r = cli("play", "angry-shopper", "--free", "--lang", "en")
+    assert r.code == 2 and "cscoach check" in r.err and "--answers" not in r.err
+    r = cli("play", "angry-shopper", "--free", "--lang", "ko")
+    assert r.code == 2 and "cscoach check" in r.err

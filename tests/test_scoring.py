@@ -123,3 +123,33 @@ def test_best_after_is_the_best_simple_path_through_every_prefix(
             best[answers[:k]] = max(best.get(answers[:k], -1), score)
     analyser = Analyser(s, library.steps, matcher)
     assert {prefix: analyser.best_after(prefix) for prefix in best} == best
+
+
+def test_a_loop_back_to_a_node_deep_in_the_path_is_weighed_too(library: Library,
+                                                                matcher: Matcher) -> None:
+    """busy-counter: at 'louder' the apology goes back to 'room', whose way on runs through
+    'common', also met already; the debrief once found no way on and offered the police
+    threat as the best reply (seen in a --free drill in a terminal)."""
+    s = library.scenario("busy-counter")
+    prefix = [2, 2, 3, 1]
+    best = debrief(play(s, [*prefix, 1, *_rest(s, [*prefix, 1])]), library.steps,
+                            matcher).best
+    louder = s.nodes["louder"]
+    assert "police" in louder.choices[1].says.en
+    assert best[4] == 0  # the apology, not the threat
+
+
+def _rest(s, answers: list[int]) -> list[int]:
+    """Answers from where `answers` stand to an ending: the first reply that leads on."""
+    from cscoach.engine import Session
+
+    session = Session.resume(s, answers)
+    out: list[int] = []
+    seen: set[str] = set()
+    while session.node is not None:
+        node = session.node
+        pick = next((i for i, c in enumerate(node.choices) if c.next not in seen), 0)
+        seen.add(node.id)
+        session.choose(pick)
+        out.append(pick + 1)
+    return out

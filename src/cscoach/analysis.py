@@ -194,10 +194,13 @@ class Analyser:
 
     def best_after(self, answers: tuple[int, ...]) -> int | None:
         """The best total any completion of `answers` (1-based, from the start) reaches, or
-        None when none reaches an ending. Answers may come back to a node already met (a reply
-        that loops back); the completion then avoids the cycle nodes met so far."""
+        None when none reaches an ending. The completion repeats no node met since the path
+        last came back to one: for answers that never come back, the best simple path through
+        them; after a reply that loops back (an apology that returns to the question), the best
+        simple way on from there."""
         node: str | None = self.s.start
         state, visited = self._start()
+        seen = {self.s.start}
         gained = 0
         with _deep_recursion():
             for k, answer in enumerate(answers):
@@ -210,6 +213,9 @@ class Analyser:
                     last = k == len(answers) - 1
                     return _clamp(gained + self._final(state, m.target)) if last else None
                 node = m.target
+                if node in seen:  # came back: start a fresh simple walk from here
+                    seen, visited = set(), frozenset()
+                seen.add(node)
                 if node in self.cyclic:
                     visited = visited | {node}
             assert node is not None

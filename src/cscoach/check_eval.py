@@ -4,7 +4,7 @@ corpus (tests/data/replies.yaml). Pure: used by the benchmark and by a test."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cscoach.check import Checker
 
@@ -99,18 +99,17 @@ class Routing:
 
 
 def evaluate_routing(judge: Judge, library: Library,
-                     groups: list[dict[str, object]]) -> Routing:
+                     groups: list[dict[str, Any]]) -> Routing:
+    """Groups as in tests/data/free_replies.yaml: a scenario, the answers that lead to a node,
+    and replies typed there, each with the authored reply it means (or null)."""
     from cscoach.engine import Session
 
     out = Routing()
     for group in groups:
         scenario = library.scenario(str(group["scenario"]))
-        session = Session(scenario)
-        for answer in group.get("answers") or []:  # type: ignore[attr-defined]
-            session.choose(int(answer) - 1)
-        node = session.node
+        node = Session.resume(scenario, group.get("answers") or []).node
         assert node is not None
-        for r in group["replies"]:  # type: ignore[attr-defined]
+        for r in group["replies"]:
             reply = judge.judge(node, str(r["text"]))
             expect = r["expect"]
             got = reply.closest.index + 1 if reply.close_enough else None

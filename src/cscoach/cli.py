@@ -145,7 +145,8 @@ def play(
     if scripted is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
         from cscoach.i18n import tr
 
-        raise NoTerminalError(tr(chosen_lang, "error.no_terminal"))
+        raise NoTerminalError(tr(chosen_lang, "error.no_terminal_free" if free
+                                 else "error.no_terminal"))
     history = None
     if not no_record:
         from cscoach.history.config import settings as history_settings

@@ -62,6 +62,14 @@ class Session:
         self.turns: list[Turn] = []
         self.ending: Ending | None = None
 
+    @classmethod
+    def resume(cls, scenario: Scenario, answers: Iterable[int]) -> Session:
+        """A drill with these 1-based answers already given (it may be over)."""
+        session = cls(scenario)
+        for answer in answers:
+            session.choose(answer - 1)
+        return session
+
     @property
     def over(self) -> bool:
         return self.ending is not None
@@ -140,12 +148,12 @@ class PathSet:
     complete: bool  # False when the limit cut the walk short
 
 
-def enumerate_paths(scenario: Scenario, limit: int = 50_000, start: str | None = None) -> PathSet:
-    """Depth-first walk of the scenario graph from its start (or node `start`); loops are not
-    followed twice."""
+def enumerate_paths(scenario: Scenario, limit: int = 50_000) -> PathSet:
+    """Depth-first walk of the scenario graph; loops are not followed twice."""
     out: list[tuple[int, ...]] = []
-    first = scenario.start if start is None else start
-    stack: list[tuple[str, tuple[int, ...], frozenset[str]]] = [(first, (), frozenset({first}))]
+    stack: list[tuple[str, tuple[int, ...], frozenset[str]]] = [
+        (scenario.start, (), frozenset({scenario.start}))
+    ]
     while stack:
         node_id, prefix, seen = stack.pop()
         node = scenario.nodes[node_id]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 from cscoach.check import Checker, CheckResult
 from cscoach.model import Choice, Lang, Node, Text
-from cscoach.phrases import Hit, has_hangul
+from cscoach.phrases import HANGUL_LETTERS, Hit, has_hangul
 
 MAX_CHARS = 2_000  # one turn of a conversation; more is refused with a message
 
@@ -68,7 +68,7 @@ class FreeReply:
 
 
 _KEEP = re.compile(r"[^\w\s]+")
-_HANGUL_RUN = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
+_HANGUL_RUN = re.compile(f"[{HANGUL_LETTERS}]+")
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 # Words every English reply is full of; they say nothing about which reply is meant.
 _STOP = frozenset("""a an the and or but so to of in on at for with from by as is are was were be

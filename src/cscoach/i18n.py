@@ -119,6 +119,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "단계 {steps} · 순서 {order} · 표현 {language} · 결과 {outcome}"),
     "list.title": ("Scenarios", "시나리오"),
     "list.hint": ("Start one with: cscoach play <ID>", "시작하려면: cscoach play <ID>"),
+    "error.no_terminal_free": (
+        "--free needs an interactive terminal to type replies in; to check written replies "
+        "without one, use 'cscoach check FILE'",
+        "--free 는 답을 입력할 대화형 터미널이 필요합니다. 터미널 없이 써 둔 답을 점검하려면 "
+        "'cscoach check 파일'을 쓰세요",
+    ),
     "error.no_terminal": (
         "no terminal to ask in; pass the choices with --answers (e.g. --answers 1,2,1) "
         "or run in an interactive terminal",

@@ -15,7 +15,8 @@ from cscoach.model import Lang, Phrasebook
 
 HitKind = Literal["dont_say", "say_instead"]
 
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+HANGUL_LETTERS = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"  # syllables and jamo, for [...]
+_HANGUL = re.compile(f"[{HANGUL_LETTERS}]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 # Contractions and their long forms are made the same, so one phrasing matches both.
 _CONTRACTIONS = [

@@ -223,7 +223,8 @@ def total(items: list[ScoreItem]) -> int:
 
 
 # Keyed by identity: a library is loaded once per run and its objects live as long as it does.
-_ANALYSERS: dict[tuple[int, int, int, int], tuple[object, ...]] = {}
+_ANALYSERS: dict[tuple[int, int, int, int],
+                 tuple[Scenario, StepCatalog, Matcher, Rubric, Analyser]] = {}
 
 
 def _analyser(scenario: Scenario, steps: StepCatalog, matcher: Matcher,
@@ -233,10 +234,9 @@ def _analyser(scenario: Scenario, steps: StepCatalog, matcher: Matcher,
 
     key = (id(scenario), id(steps), id(matcher), id(rubric))
     hit = _ANALYSERS.get(key)
-    if hit is not None and hit[:4] == (scenario, steps, matcher, rubric):
-        found = hit[4]
-        assert isinstance(found, Analyser)
-        return found
+    if hit is not None and all(a is b for a, b in zip(hit[:4], (scenario, steps, matcher, rubric),
+                                                      strict=True)):
+        return hit[4]  # the very same objects (an id can be reused after one is freed)
     analyser = Analyser(scenario, steps, matcher, rubric)
     _ANALYSERS[key] = (scenario, steps, matcher, rubric, analyser)
     return analyser

@@ -125,6 +125,7 @@ def statements(record: Record, base: str, homepage: str) -> list[tuple[str, Stat
                     f"{ext}/say-instead": c["say_instead"],
                     f"{ext}/mood": {"before": c["mood_before"], "after": c["mood_after"]},
                     f"{ext}/text": _map(c["text"]["ko"], c["text"]["en"]),
+                    **({f"{ext}/typed": c["typed"]} if c.get("typed") else {}),
                 }},
             "context": _context(record, base, attempt),
             "timestamp": c["at"],
