@@ -60,6 +60,7 @@ def test_korean_drill_shows_trap_feedback() -> None:
     child.send("\r")
     child.expect("하지 말아야 할 말")
     child.expect("이렇게 말하세요")
+    child.expect("어떻게 답하시겠습니까")  # the next prompt
     child.sendintr()
     child.expect("중단되었습니다")
     child.expect(pexpect.EOF)

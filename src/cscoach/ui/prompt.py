@@ -7,6 +7,34 @@ from collections.abc import Callable, Sequence
 from cscoach.errors import Interrupted
 
 
+def _armed(question, eof: bool = True):  # type: ignore[no-untyped-def]
+    """Make a questionary question stop on every way a user says stop.
+
+    prompt_toolkit turns a SIGINT into a `<sigint>` key that questionary leaves unbound, so a
+    Ctrl-C arriving while the terminal is not yet raw (the prompt just appearing) or a
+    `kill -INT` would be lost; and a select or confirm ignores Ctrl-D. Both now end the prompt
+    with the exception the callers turn into `Interrupted`. (A text prompt keeps Ctrl-D for
+    deleting; on an empty line prompt_toolkit already raises EOFError.)"""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+
+    extra = KeyBindings()
+
+    @extra.add(Keys.SIGINT, eager=True)
+    def _stop(event) -> None:  # type: ignore[no-untyped-def]
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    if eof:
+        @extra.add(Keys.ControlD, eager=True)
+        def _end(event) -> None:  # type: ignore[no-untyped-def]
+            event.app.exit(exception=EOFError, style="class:aborting")
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, extra]) if app.key_bindings \
+        else extra
+    return question
+
+
 def select(message: str, options: Sequence[str], instruction: str = "") -> int:
     """The 0-based position of the option picked."""
     picked, _ = timed_select(message, options, instruction)
@@ -18,7 +46,7 @@ def confirm(message: str, default: bool = False) -> bool:
     import questionary
 
     try:
-        return bool(questionary.confirm(message, default=default).unsafe_ask())
+        return bool(_armed(questionary.confirm(message, default=default)).unsafe_ask())
     except (KeyboardInterrupt, EOFError):
         raise Interrupted() from None
 
@@ -35,7 +63,8 @@ def text(message: str, default: str = "",
         return True if problem is None else problem
 
     try:
-        answer = questionary.text(message, default=default, validate=check).unsafe_ask()
+        question = _armed(questionary.text(message, default=default, validate=check), eof=False)
+        answer = question.unsafe_ask()
     except (KeyboardInterrupt, EOFError):
         raise Interrupted() from None
     return str(answer).strip()
@@ -58,7 +87,7 @@ def timed_select(message: str, options: Sequence[str], instruction: str = "",
     choices = [questionary.Choice(title=text, value=i) for i, text in enumerate(options)]
     question = questionary.select(message, choices=choices, use_shortcuts=len(options) <= 36,
                                   instruction=instruction or None)
-    app = question.application
+    app = _armed(question).application
     app.erase_when_done = erase
     start = time.monotonic()
     if seconds is None:
