@@ -102,7 +102,8 @@ def play(
                                             show_default=False)],
     lang: LangArg = None,
     answers: Annotated[str | None, typer.Option(
-        "--answers", help="Play without prompts: 1-based choices in authored order, e.g. 2,1,3.",
+        "--answers", help="Play without prompts: 1-based choices in authored order, e.g. 2,1,3, "
+        "or @FILE to read them from a file (@- for standard input).",
         show_default=False)] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object "
                                            "(needs --answers).")] = False,
@@ -129,12 +130,12 @@ def play(
     Every attempt is kept in your history ('cscoach progress'); one stopped with Ctrl-C is kept
     as abandoned.
     """
-    from cscoach.engine import parse_answers
+    from cscoach.answers import drill_answers
     from cscoach.library import load_library
     from cscoach.phrases import Matcher
 
     chosen_lang = _lang(lang)
-    scripted = parse_answers(answers) if answers is not None else None
+    scripted = drill_answers(answers) if answers is not None else None
     if scripted is None and json_out:
         raise NoTerminalError("--json needs --answers (e.g. --answers 1,2,1)")
     if scripted is not None and free:
@@ -596,7 +597,8 @@ def quiz(
         "--timer", min=1, max=600, help="Seconds per answer; faster right answers score more.",
         show_default=False)] = None,
     answers: Annotated[list[str] | None, typer.Option(
-        "--answers", help="Play without prompts: 2,t,3-1-2 (solo) or TEAM=2,t,3-1-2 per team.",
+        "--answers", help="Play without prompts: 2,t,3-1-2 (solo) or TEAM=2,t,3-1-2 per team; "
+        "@FILE reads one such value a line.",
         show_default=False)] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON (needs "
                                            "--answers).")] = False,
@@ -616,6 +618,7 @@ def quiz(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from cscoach.answers import quiz_answers
     from cscoach.errors import UsageError
     from cscoach.i18n import tr
     from cscoach.library import load_library
@@ -660,7 +663,9 @@ def quiz(
     from cscoach.ui import quiz as ui
 
     if answers:
-        game.play_scripted(asked, scripted_answers(answers, game.teams, len(asked)))
+        origins: dict[str, str] = {}
+        game.play_scripted(asked, scripted_answers(quiz_answers(answers), game.teams,
+                                                   len(asked), origins), origins)
         keep(True)
         if out is not None:
             results.write(out, game, asked, chosen, True)
@@ -766,8 +771,8 @@ def main(argv: list[str] | None = None) -> None:
             raise
         lines = [_interrupted(args)] if isinstance(exc, Interrupted) else exc.lines()
         if isinstance(exc, ContentError) and len(lines) > 1:
-            lines = [lines[0], f"... and {len(lines) - 1} more problem(s); run 'cscoach validate "
-                     f"{exc.problems[0].path}' to see them all"]
+            lines = [f"{lines[0]} (+{len(lines) - 1} more: 'cscoach validate "
+                     f"{exc.problems[0].path}' lists them)"]
         _fail(lines, exc.exit_status)
     except (KeyboardInterrupt, EOFError):
         if debug:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -88,32 +89,68 @@ def _may_have_tags(text: str) -> bool:
         at = text.find("!", at + 1)
     return False
 
+def _may_have_aliases(text: str) -> bool:
+    """False when no alias (`*name`) can be in the text; like `_may_have_tags`."""
+    at = text.find("*")
+    while at != -1:
+        if at == 0 or text[at - 1] in " \t\r\n[{,:?-":
+            return True
+        at = text.find("*", at + 1)
+    return False
+
+
+def _refuse_aliases(text: str, shown: str) -> None:
+    """Content is written out in full: the first alias is an error, located where it is used.
+    This also refuses a "billion laughs" file at once: composing it is cheap (an alias is one
+    shared node), and nothing ever expands it."""
+    for token in yaml.scan(text, Loader=_Loader):
+        if isinstance(token, yaml.AliasToken):
+            mark = token.start_mark
+            raise ContentError([Problem(shown, mark.line + 1, mark.column + 1,
+                                        f"anchors and aliases (&name / *{token.value}) are not "
+                                        "supported; write the content out")])
+
+
 T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------- reading
 
 
+def read_bytes(path: Path, shown: str, limit: int = MAX_FILE_BYTES,
+               what: str = "a YAML file") -> bytes:
+    """At most `limit` bytes of a regular file, or a ContentError saying why not. Never reads
+    past the limit (a 50 MB file or one still growing costs no memory) and never opens what
+    could block or never end (a pipe, a device such as /dev/zero)."""
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise _fail(shown, f"is a directory, not {what}")
+        if not stat.S_ISREG(info.st_mode):
+            raise _fail(shown, "is not a regular file (a pipe, device or socket)")
+        if info.st_size > limit:
+            raise _fail(shown, f"file is too large ({info.st_size:,} bytes; "
+                               f"the limit is {limit:,})")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:  # it grew after stat()
+            raise _fail(shown, f"file is too large (the limit is {limit:,} bytes)")
+    except FileNotFoundError:
+        raise _fail(shown, "no such file (was it moved or deleted?)") from None
+    except PermissionError:
+        raise _fail(shown, "permission denied; make the file readable "
+                           "(chmod a+r) or run as its owner") from None
+    except IsADirectoryError:  # replaced by a folder after stat()
+        raise _fail(shown, f"is a directory, not {what}") from None
+    except OSError as exc:
+        raise _fail(shown, f"cannot read: {exc.strerror or exc}") from None
+    return data
+
+
 def read_text(path: Path, display: str | None = None) -> str:
     """The file's text, or a ContentError saying why it cannot be read."""
     shown = display or str(path)
-    try:
-        if path.is_dir():
-            raise _fail(shown, "is a directory, not a YAML file")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(shown, f"file is too large ({size:,} bytes; "
-                               f"the limit is {MAX_FILE_BYTES:,})")
-        data = path.read_bytes()
-        if len(data) > MAX_FILE_BYTES:  # it grew after stat()
-            raise _fail(shown, f"file is too large (the limit is {MAX_FILE_BYTES:,} bytes)")
-    except FileNotFoundError:
-        raise _fail(shown, "no such file") from None
-    except PermissionError:
-        raise _fail(shown, "permission denied") from None
-    except OSError as exc:
-        raise _fail(shown, f"cannot read: {exc.strerror or exc}") from None
-    return decode(data, shown)
+    return decode(read_bytes(path, shown), shown)
 
 
 def decode(data: bytes, shown: str) -> str:
@@ -138,7 +175,10 @@ def decode(data: bytes, shown: str) -> str:
 def compose(text: str, shown: str) -> yaml.Node | None:
     """The YAML node tree (no Python objects are built, so no tag can run code)."""
     try:
-        return yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_Loader)
+        if root is not None and _may_have_aliases(text):
+            _refuse_aliases(text, shown)
+        return root
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING
 
 from cscoach.errors import ContentError, Problem
 from cscoach.library import Library, display_path, library_files, load_library
-from cscoach.loader import Document, load_phrasebook, load_scenario, load_sources, load_steps
+from cscoach.loader import (
+    Document,
+    load_phrasebook,
+    load_scenario,
+    load_sources,
+    load_steps,
+    read_bytes,
+)
 from cscoach.model import Scenario
 from cscoach.phrases import Matcher
 
@@ -98,9 +105,10 @@ def validate(paths: list[Path], *, root: Path | None = None, use_cache: bool = T
     for i, path in enumerate(files):
         shown = display_path(path)
         try:
-            data: bytes | None = path.read_bytes()
-        except OSError:
-            data = None  # the loader says why, with the usual message
+            data: bytes | None = read_bytes(path, shown)
+        except ContentError as exc:  # missing, unreadable, too large, not a file: said once
+            results[i] = exc.problems
+            continue
         if store is not None and data is not None:
             keys[i] = cache.content_key(data)
             hit = store.get(keys[i], shown)

@@ -176,11 +176,18 @@ class Game:
         self.responses.append(response)
         return response
 
-    def play_scripted(self, asked: list[Asked], answers: dict[str, list[str]]) -> None:
-        """Every team's answers from `scripted_answers`, taken as instant."""
+    def play_scripted(self, asked: list[Asked], answers: dict[str, list[str]],
+                      where: dict[str, str] | None = None) -> None:
+        """Every team's answers from `scripted_answers`, taken as instant; `where` says where
+        a team's answers were written (`file:line`), for the message when one is wrong."""
         for a in asked:
             for team in self.teams:
-                self.record(team, a, parse_answer(a, answers[team][a.number - 1]), 0.0)
+                try:
+                    answer = parse_answer(a, answers[team][a.number - 1])
+                except UsageError as exc:
+                    at = (where or {}).get(team)
+                    raise UsageError(f"{at}: {exc.message}" if at else exc.message) from None
+                self.record(team, a, answer, 0.0)
 
     def ranking(self) -> list[tuple[int, Standing]]:
         """(rank, standing), best first; equal points share a rank."""
@@ -210,27 +217,33 @@ def check_teams(teams: list[str]) -> list[str]:
     return cleaned
 
 
-def scripted_answers(specs: list[str], teams: list[str], count: int) -> dict[str, list[str]]:
-    """`--answers` values (`2,t,3-1-2`, or `TEAM=2,t,3-1-2` per team) -> answers per team."""
+def scripted_answers(specs: list[tuple[str, str]], teams: list[str], count: int,
+                     where: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """`--answers` values (`2,t,3-1-2`, or `TEAM=2,t,3-1-2` per team), each with where it came
+    from ('' when given inline, `file:line` from an answers file) -> answers per team. `where`,
+    when given, is filled with where each team's answers came from."""
     out: dict[str, list[str]] = {}
-    for spec in specs:
+    for spec, origin in specs:
+        at = f"{origin}: " if origin else ""
         name, sep, rest = spec.partition("=")
         if not sep:
             name, rest = teams[0], spec
             if len(teams) > 1:
-                raise UsageError(f"--answers '{spec}': with teams, write TEAM=answers "
+                raise UsageError(f"{at}--answers '{spec}': with teams, write TEAM=answers "
                                  f"(e.g. {teams[0]}=2,t,1)")
         name = name.strip()
         if name not in teams:
-            raise UsageError(f"--answers for '{name}': no such team (teams: "
+            raise UsageError(f"{at}--answers for '{name}': no such team (teams: "
                              f"{', '.join(teams)})")
         if name in out:
-            raise UsageError(f"--answers for '{name}' given twice")
+            raise UsageError(f"{at}--answers for '{name}' given twice")
         tokens = [t.strip() for t in rest.split(",") if t.strip()]
         if len(tokens) != count:
-            raise UsageError(f"--answers for '{name}' has {len(tokens)} answer(s) for "
+            raise UsageError(f"{at}--answers for '{name}' has {len(tokens)} answer(s) for "
                              f"{count} question(s)")
         out[name] = tokens
+        if where is not None and at:
+            where[name] = origin
     missing = [t for t in teams if t not in out]
     if missing:
         raise UsageError(f"no --answers for team(s): {', '.join(missing)}")

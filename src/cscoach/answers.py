@@ -1,0 +1,75 @@
+"""`--answers` given inline (`2,1,3`) or read from a file (`@answers.txt`, `@-` for stdin).
+
+A file holds the same answers on one or more lines; `#` starts a comment. It is read like a
+content file: at most `MAX_BYTES`, UTF-8, no NUL bytes, not a folder or a device; every
+problem is located (`file:line:col`). For a quiz each line is one `--answers` value
+(`2,t,1`, or `TEAM=2,t,1` per team)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from cscoach.engine import AnswerError, parse_answers
+from cscoach.loader import decode, read_bytes
+
+MAX_BYTES = 64 * 1024  # thousands of answers; anything bigger is the wrong file
+_TOKEN = re.compile(r"[^,\s]+")
+
+
+def is_file(value: str) -> bool:
+    return value.startswith("@")
+
+
+def file_lines(value: str) -> tuple[str, list[tuple[int, str]]]:
+    """(the name shown, [(line number, text without its comment)]) of an `@FILE` value, only
+    the lines with something on them."""
+    name = value[1:]
+    if not name:
+        raise AnswerError("--answers @: name the file after the @ (e.g. @answers.txt, or @- "
+                          "for standard input)")
+    if name == "-":
+        shown = "<stdin>"
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise AnswerError(f"{shown}: more than {MAX_BYTES:,} bytes of answers; is this "
+                              "the right input?")
+    else:
+        shown = name
+        data = read_bytes(Path(name), shown, MAX_BYTES, what="an answers file")
+    text = decode(data, shown)
+    lines = [(n, line.split("#", 1)[0]) for n, line in enumerate(text.splitlines(), 1)]
+    kept = [(n, line) for n, line in lines if line.strip()]
+    if not kept:
+        raise AnswerError(f"{shown}: no answers in the file; write them like 2,1,3")
+    return shown, kept
+
+
+def drill_answers(value: str) -> list[int]:
+    """`play --answers`: 1-based choices, inline or from a file (commas, spaces or lines)."""
+    if not is_file(value):
+        return parse_answers(value)
+    shown, lines = file_lines(value)
+    out: list[int] = []
+    for number, line in lines:
+        for match in _TOKEN.finditer(line):
+            token = match.group()
+            if not token.isdigit() or int(token) < 1:
+                raise AnswerError(f"{shown}:{number}:{match.start() + 1}: '{token}' is not a "
+                                  "whole number from 1 up")
+            out.append(int(token))
+    return out
+
+
+def quiz_answers(values: list[str]) -> list[tuple[str, str]]:
+    """`quiz --answers` values, each with where it came from (for messages): an inline value
+    as given, a file's lines as `file:line`."""
+    out: list[tuple[str, str]] = []
+    for value in values:
+        if not is_file(value):
+            out.append((value, ""))
+            continue
+        shown, lines = file_lines(value)
+        out.extend((line.strip(), f"{shown}:{number}") for number, line in lines)
+    return out
