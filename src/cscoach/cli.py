@@ -302,6 +302,7 @@ def validate(
             if strict and p.severity == "warning":
                 line = line.replace(": warning: ", ": error: ", 1)
             sys.stdout.write(line + "\n")
+        sys.stdout.flush()  # the summary comes last also when both go to one pipe
         sys.stderr.write(f"{report.files} file(s) checked: {errors} error(s), "
                          f"{warnings} warning(s)\n")
     return ExitStatus.PROBLEMS_FOUND if errors else ExitStatus.OK

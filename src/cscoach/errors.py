@@ -62,11 +62,22 @@ class Problem:
     severity: str = "error"  # "error" or "warning"
     code: str = ""
 
+    def __post_init__(self) -> None:
+        # A message quotes what it found, which may hold a line break or another control
+        # character (a key written across lines, say); each problem stays one line.
+        if not self.message.isprintable():
+            object.__setattr__(self, "message", _printable(self.message))
+
     def __str__(self) -> str:
         where = self.path
         if self.line:
             where += f":{self.line}:{self.col or 1}"
         return f"{where}: {self.severity}: {self.message}"
+
+
+def _printable(text: str) -> str:
+    """Control and other unprintable characters as escapes (\\n, \\x01, \\u200b)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class ContentError(CscoachError):

@@ -187,8 +187,16 @@ def compose(text: str, shown: str) -> yaml.Node | None:
         message = _explain_yaml_error(message, text, mark.line)
         raise ContentError([Problem(shown, mark.line + 1, mark.column + 1,
                                     f"invalid YAML: {message}")]) from None
-    except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
-        raise _fail(shown, f"invalid YAML: {exc}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        at = exc.position if isinstance(exc.position, int) else 0
+        head = text[:at]
+        code = exc.character if isinstance(exc.character, int) else ord(text[at:at + 1] or " ")
+        raise ContentError([Problem(shown, head.count("\n") + 1, at - (head.rfind("\n") + 1) + 1,
+                                    f"a control character (U+{code:04X}) YAML does not allow; "
+                                    "delete it or write the text in double quotes with an "
+                                    "escape")]) from None
+    except yaml.YAMLError as exc:  # anything else the parser may raise, on one line
+        raise _fail(shown, "invalid YAML: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise _fail(shown, "invalid YAML: nesting is too deep") from None
 
