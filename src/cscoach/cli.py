@@ -72,9 +72,17 @@ def _lang(option: LangOption | None) -> Lang:
 
 
 def _console(*, stderr: bool = False) -> Console:
+    import os
+    import shutil
+
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    width = height = None
+    if os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        # rich takes any dumb terminal as 80 x 25; measure the real one (a dumb terminal
+        # still has a size, and COLUMNS / LINES still win)
+        width, height = shutil.get_terminal_size()
+    return Console(stderr=stderr, highlight=False, width=width, height=height)
 
 
 def _version(value: bool) -> None:
@@ -260,7 +268,9 @@ def list_scenarios(
         title.append("\n" + s.persona.type(chosen_lang), style="dim")
         table.add_row(s.id, title, tr(chosen_lang, f"channel.{s.channel.value}"),
                       "★" * s.difficulty, str(s.pass_mark))
-    _console().print(table)
+    from cscoach.ui.fit import show
+
+    show(_console(), table)
 
 
 class OutputFormat(StrEnum):

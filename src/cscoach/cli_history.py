@@ -289,7 +289,9 @@ def coverage(
         for r in rows:
             table.add_row(r.source, ", ".join(r.scenarios) or "[red]none[/red]",
                           ", ".join(r.phrases) or "-", ", ".join(r.quiz) or "-")
-        _console().print(table)
+        from cscoach.ui.fit import show
+
+        show(_console(), table)
     missing = [r.source for r in rows if not r.covered]
     if missing:
         _warn(f"{len(missing)} item(s) without content: {', '.join(missing)}")

@@ -13,6 +13,7 @@ from cscoach.autoplay import AutoplayReport
 from cscoach.i18n import tr
 from cscoach.model import Channel, Lang, Scenario, StepCatalog
 from cscoach.stats import ScenarioStats
+from cscoach.ui.fit import show
 
 BAR = "█"
 
@@ -95,8 +96,8 @@ def autoplay_report(console: Console, r: AutoplayReport, lang: Lang) -> None:
                          mark=s.pass_mark))
         console.print(_histogram(r, s))
     console.print()
-    console.print(_node_table(r, s, lang))
-    console.print(_ending_table(r, s, lang))
+    show(console, _node_table(r, s, lang))
+    show(console, _ending_table(r, s, lang))
     for key, found in (("autoplay.best_path", r.best), ("autoplay.worst_path", r.worst)):
         if found is not None:
             console.print(tr(lang, key, score=found[0], answers=",".join(map(str, found[1]))))

@@ -9,8 +9,43 @@ from cscoach.i18n import tr
 from cscoach.model import Lang
 
 
+def wrap(text: str, first: int, rest: int) -> list[str]:
+    """`text` broken at spaces into lines of at most `first` terminal cells, then `rest` (a
+    Hangul syllable takes two); a word longer than a line is cut where the line ends."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if line and cell_len(candidate) > (rest if lines else first):
+            lines.append(line)
+            candidate = word
+        line = candidate
+        while cell_len(line) > (limit := rest if lines else first) and limit > 0:
+            cut = max(1, next(i for i in range(len(line), -1, -1)
+                              if cell_len(line[:i]) <= limit))
+            lines.append(line[:cut])
+            line = line[cut:]
+    lines.append(line)
+    return lines
+
+
 def show(result: CheckResult, where: str, lang: Lang) -> None:
-    out = sys.stdout.write
+    """One finding a block. At a terminal the prose is wrapped to its width under its label;
+    piped, every finding stays on its own unbroken lines for scripts."""
+    import shutil
+
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 0
+
+    def out(line: str) -> None:
+        body = line.rstrip("\n")
+        if width and cell_len_over(body, width):
+            lead = len(body) - len(body.lstrip(" "))
+            parts = wrap(body.lstrip(" "), width - lead, width - lead - 2)
+            line = " " * lead + ("\n" + " " * (lead + 2)).join(parts) + "\n"
+        sys.stdout.write(line)
+
     for f in result.findings:
         out(f"{where}:{f.line}:{f.column}: {tr(lang, 'check.dont_say')} \"{f.hit.phrase}\" "
             f"({f.entry.id}, {f.entry.source})\n")
@@ -25,3 +60,9 @@ def show(result: CheckResult, where: str, lang: Lang) -> None:
     summary = (tr(lang, "check.clean") if result.clean
                else tr(lang, "check.found", n=len(result.findings)))
     sys.stderr.write(f"{where}: {summary}\n")
+
+
+def cell_len_over(line: str, width: int) -> bool:
+    from rich.cells import cell_len
+
+    return cell_len(line) > width

@@ -15,6 +15,7 @@ from cscoach.history.drill import Plan
 from cscoach.history.formats import TITLES
 from cscoach.i18n import tr
 from cscoach.model import Lang, Phrasebook, StepCatalog
+from cscoach.ui.fit import show
 
 
 def _bar(level: int | None, width: int = 10) -> RichText:
@@ -62,7 +63,7 @@ def progress(console: Console, data: dict[str, Any], steps: StepCatalog,
                             style="green" if s["passed"] else "")
             table.add_row(s["title"][lang], tries, _score(s["first"]), best, _score(s["last"]),
                           s["trend"][-12:])
-        console.print(table)
+        show(console, table)
 
     if any(s["level"] is not None for s in data["steps"]):
         console.print(RichText(tr(lang, "hist.steps"), style="bold"))
@@ -72,7 +73,7 @@ def progress(console: Console, data: dict[str, Any], steps: StepCatalog,
         for s in data["steps"]:
             step = steps.get(s["step"])
             table.add_row(f"{step.order}. {step.name(lang)}", _bar(s["level"]))
-        console.print(table)
+        show(console, table)
 
     if data["attempts"]:
         _dont_say(console, data, phrasebook, lang)
@@ -134,7 +135,7 @@ def drill_plan(console: Console, plan: Plan, trainee: str, lang: Lang, now: date
         table.add_row(c.scenario.title(lang), str(c.attempts),
                       "-" if c.recall is None else f"{round(100 * c.recall)}%",
                       _due(c.due, now, lang), f"{c.priority:.2f}", style=style)
-    console.print(table)
+    show(console, table)
 
 
 def _pct(value: int | None) -> str:
@@ -159,7 +160,7 @@ def report(console: Console, data: dict[str, Any], steps: StepCatalog, lang: Lan
                               "yellow" if row[s.id] >= 50 else "red") for s in steps.steps]
             table.add_row(row["trainee"], str(row["drills"]), _score(row["mean_score"]),
                           _pct(row["pass_rate"]), *cells)
-        console.print(table)
+        show(console, table)
         legend = " · ".join(f"{s.order} {s.name(lang)}" for s in steps.steps)
         console.print(Padding(RichText(legend, style="dim"), (0, 0, 1, 2)))
     if only in (None, "hardest"):
@@ -181,7 +182,7 @@ def report(console: Console, data: dict[str, Any], steps: StepCatalog, lang: Lan
             table.add_row(where, rate, text)
         if not data["hardest"]:
             table.add_row("-", "-", tr(lang, "report.no_traps"))
-        console.print(table)
+        show(console, table)
     if only in (None, "scenarios"):
         console.print(RichText(TITLES["scenarios"][ko], style="bold"))
         table = Table(box=box.SIMPLE_HEAD)
@@ -194,4 +195,4 @@ def report(console: Console, data: dict[str, Any], steps: StepCatalog, lang: Lan
             table.add_row(row["title"][lang], f"{row['attempts']}{abandoned}",
                           str(row["trainees"]), _pct(row["pass_rate"]),
                           _score(row["mean_score"]), _score(row["best_score"]))
-        console.print(table)
+        show(console, table)

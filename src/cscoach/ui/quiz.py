@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -14,6 +15,7 @@ from cscoach.i18n import tr
 from cscoach.model import Lang
 from cscoach.quiz.model import QType
 from cscoach.quiz.play import Answer, Asked, Game, Response
+from cscoach.ui.fit import show
 from cscoach.ui.render import PROMPT_MARGIN, shorten
 
 MEDALS = ("🥇", "🥈", "🥉")
@@ -32,12 +34,14 @@ def question_panel(console: Console, a: Asked, count: int, lang: Lang) -> None:
     q = a.question
     title = (f"{tr(lang, 'quiz.question', number=a.number, count=count)} · "
              f"{tr(lang, 'quiz.topic.' + q.topic)}")
-    body = RichText(q.prompt(lang), style="bold")
+    body: RichText | Group = RichText(q.prompt(lang), style="bold")
     if q.type is not QType.TRUEFALSE:
-        body.append("\n")
+        options = Table.grid(padding=(0, 1))  # a long option wraps under its own text
+        options.add_column(style="cyan", no_wrap=True)
+        options.add_column()
         for i, option in enumerate(a.shown(), 1):
-            body.append(f"\n{i}) ", style="cyan")
-            body.append(option(lang))
+            options.add_row(f"{i})", option(lang))
+        body = Group(body, RichText(""), options)
     console.print()
     console.print(Panel(body, title=title, title_align="left", border_style="cyan",
                         subtitle=f"{tr(lang, 'quiz.source')} {q.source}",
@@ -106,26 +110,39 @@ def reveal(console: Console, a: Asked, responses: list[Response], lang: Lang,
 
 def leaderboard(console: Console, game: Game, lang: Lang, title_key: str = "quiz.leaderboard"
                 ) -> None:
+    heads = [tr(lang, k) for k in ("quiz.rank", "quiz.team", "quiz.correct", "quiz.score")]
+    ranked = game.ranking()
     table = Table(title=tr(lang, title_key), box=box.SIMPLE_HEAVY, title_justify="left")
-    table.add_column(tr(lang, "quiz.rank"), justify="right")
-    table.add_column(tr(lang, "quiz.team"), style="bold")
-    table.add_column(tr(lang, "quiz.correct"), justify="right")
-    table.add_column(tr(lang, "quiz.score"), justify="right", style="bold cyan")
-    top = max((s.points for s in game.standings.values()), default=0) or 1
-    table.add_column("", no_wrap=True)
-    for rank, s in game.ranking():
-        bar = "█" * round(20 * s.points / top)
-        table.add_row(str(rank), s.team, str(s.correct), str(s.points),
-                      RichText(bar, style="magenta"))
-    console.print(table)
+    table.add_column(heads[0], justify="right", no_wrap=True)
+    table.add_column(heads[1], style="bold", overflow="fold")
+    table.add_column(heads[2], justify="right", no_wrap=True)
+    table.add_column(heads[3], justify="right", style="bold cyan", no_wrap=True)
+    # The bar gets what the columns leave of the width (up to 20 cells), or is left out on a
+    # narrow terminal: the numbers and names come first.
+    widths = [max(cell_len(heads[0]), 2),
+              max([cell_len(heads[1]), *(cell_len(s.team) for _, s in ranked)]),
+              max([cell_len(heads[2]), *(len(str(s.correct)) for _, s in ranked)]),
+              max([cell_len(heads[3]), *(len(str(s.points)) for _, s in ranked)])]
+    room = min(20, console.width - sum(widths) - 3 * 5 - 2)
+    top = max((s.points for _, s in ranked), default=0) or 1
+    if room >= 4:
+        table.add_column("", no_wrap=True)
+    for rank, s in ranked:
+        cells: list[str | RichText] = [str(rank), s.team, str(s.correct), str(s.points)]
+        if room >= 4:
+            cells.append(RichText("█" * round(room * s.points / top), style="magenta"))
+        table.add_row(*cells)
+    show(console, table, key_columns=2)
 
 
 def podium(console: Console, game: Game, lang: Lang) -> None:
-    lines = []
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(style="bold", overflow="fold")
+    grid.add_column(justify="right", style="bold", no_wrap=True)
     for rank, s in game.ranking()[:3]:
-        medal = MEDALS[rank - 1] if rank <= 3 else ""
-        lines.append(RichText(f"{medal} {s.team}  {s.points}", style="bold"))
-    console.print(Panel(Group(*lines), title=tr(lang, "quiz.podium"), border_style="yellow",
+        grid.add_row(MEDALS[rank - 1] if rank <= 3 else "", s.team, str(s.points))
+    console.print(Panel(grid, title=tr(lang, "quiz.podium"), border_style="yellow",
                         expand=False))
 
 

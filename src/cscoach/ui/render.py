@@ -16,6 +16,7 @@ from cscoach.i18n import mood_label, tr, tr_for
 from cscoach.model import MOOD_MAX, MOOD_MIN, Ending, Lang, Node, Phrasebook, Scenario
 from cscoach.phrases import Hit
 from cscoach.scoring import Debrief, TurnReport
+from cscoach.ui.fit import show
 
 _MOOD_STYLE = {-5: "bold red", -4: "red", -3: "red", -2: "dark_orange", -1: "yellow",
                0: "white", 1: "green_yellow", 2: "green", 3: "green", 4: "bold green",
@@ -233,7 +234,7 @@ def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
             status = RichText(f"~ {tr(lang, 'debrief.early')}", style="yellow")
         steps.add_row(str(r.step.order), r.step.name(lang),
                       ", ".join(str(t) for t in r.turns) or "—", status)
-    console.print(steps)
+    show(console, steps, key_columns=2)
 
     points = Table(title=tr(lang, "debrief.points_title"), box=box.SIMPLE_HEAVY,
                    title_justify="left")
@@ -244,8 +245,9 @@ def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
         pstyle = "green" if item.points > 0 else "red" if item.points < 0 else "dim"
         points.add_row(RichText(f"{item.points:+d}", style=pstyle),
                        str(item.turn) if item.turn else "",
-                       f"[{tr(lang, 'debrief.category.' + item.category)}] {item.reason(lang)}")
-    console.print(points)
+                       RichText(f"[{tr(lang, 'debrief.category.' + item.category)}] "
+                                f"{item.reason(lang)}"))
+    show(console, points, key_columns=2)
 
     dont = [(tr_, h) for tr_ in d.turns for h in tr_.dont_say]
     console.print(RichText(tr(lang, "debrief.phrases_title"), style="bold italic"))
