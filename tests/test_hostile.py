@@ -131,7 +131,7 @@ def _bytes(path: Path, data: bytes) -> Path:
 SPECIAL: list[tuple[str, Callable[[Path], None], str]] = [
     ("a directory", lambda p: p.mkdir(), "is a directory, not a YAML file"),
     ("50 MB", lambda p: os.truncate(_bytes(p, b""), 50 * 1024 * 1024),  # sparse: no disk
-     "file is too large (52,428,800 bytes; the limit is 5,242,880)"),
+     "file is too large (52,428,800 bytes; the limit is 2,097,152)"),
     ("a pipe", lambda p: os.mkfifo(p), "is not a regular file"),
 ]
 
@@ -307,3 +307,16 @@ def test_a_wrong_quiz_answer_in_a_file_names_its_line(cli, tmp_path: Path) -> No
     assert r.code == 2
     assert r.err.startswith(f"cscoach: {answers}:3: answer 'x' to question 1")
     assert r.err.count("\n") == 1
+
+
+def test_a_file_with_endless_problems_stops_at_two_hundred(library, tmp_path: Path) -> None:
+    path = tmp_path / "many.yaml"
+    path.write_text(HEADERS["phrasebook"] + "entries:\n"
+                    + "".join(f"  - x{i}: y\n" for i in range(5000)), encoding="utf-8")
+    from cscoach.loader import load_phrasebook
+
+    with pytest.raises(ContentError) as info:
+        load_phrasebook(path, sources=library.sources)
+    problems = info.value.problems
+    assert len(problems) == 201
+    assert problems[-1].message.startswith("stopped after 200 problems")

@@ -34,7 +34,8 @@ from cscoach.model import (
 
 FORMAT_VERSION = 1
 KINDS = ("scenario", "phrasebook", "steps", "sources", "quiz")
-MAX_FILE_BYTES = 5 * 1024 * 1024  # content files are hand-written; anything bigger is a mistake
+MAX_FILE_BYTES = 2 * 1024 * 1024  # hand-written: the largest shipped file is 27 KB
+MAX_PROBLEMS = 200  # per file; past that, the file is the wrong kind or badly broken
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 _ID = re.compile(ID_PATTERN)
@@ -256,6 +257,10 @@ class Reader:
     def _add(self, problem: Problem) -> None:
         if problem not in self.problems[-8:]:  # the same node read twice says it once
             self.problems.append(problem)
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise ContentError([*self.problems, Problem(
+                self.shown, 0, 0, f"stopped after {MAX_PROBLEMS} problems; fix these first "
+                "(is this the right file?)")])
 
     def _problem(self, node: yaml.Node | None, message: str, severity: str,
                  code: str) -> Problem:
