@@ -79,24 +79,15 @@ class _Loader(_BaseLoader):
 
 
 
-def _may_have_tags(text: str) -> bool:
-    """False when no explicit tag (`!foo`, `!!python/object`) can be in the text: a tag starts
-    where a node starts, after a space, a line break or a flow indicator. (Cheaper than walking
-    every node of a file that, like nearly all, has none.)"""
-    at = text.find("!")
+def _may_start_node_with(text: str, indicator: str) -> bool:
+    """False when no node can start with `indicator` (`!` a tag such as `!!python/object`,
+    `*` an alias) anywhere in the text: a node starts after a space, a line break or a flow
+    indicator. (Cheaper than walking every node of a file that, like nearly all, has none.)"""
+    at = text.find(indicator)
     while at != -1:
         if at == 0 or text[at - 1] in " \t\r\n[{,:?-":
             return True
-        at = text.find("!", at + 1)
-    return False
-
-def _may_have_aliases(text: str) -> bool:
-    """False when no alias (`*name`) can be in the text; like `_may_have_tags`."""
-    at = text.find("*")
-    while at != -1:
-        if at == 0 or text[at - 1] in " \t\r\n[{,:?-":
-            return True
-        at = text.find("*", at + 1)
+        at = text.find(indicator, at + 1)
     return False
 
 
@@ -177,7 +168,7 @@ def compose(text: str, shown: str) -> yaml.Node | None:
     """The YAML node tree (no Python objects are built, so no tag can run code)."""
     try:
         root = yaml.compose(text, Loader=_Loader)
-        if root is not None and _may_have_aliases(text):
+        if root is not None and _may_start_node_with(text, "*"):
             _refuse_aliases(text, shown)
         return root
     except yaml.MarkedYAMLError as exc:
@@ -471,7 +462,7 @@ class Document:
         if root is None:
             raise _fail(self.shown, "the file is empty")
         self.root = root
-        if _may_have_tags(text):
+        if _may_start_node_with(text, "!"):
             self.reader.check_tags(root)
         self.kind: str | None = None
         top = self.reader.mapping(root, "the file")
