@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -320,3 +321,16 @@ def test_a_file_with_endless_problems_stops_at_two_hundred(library, tmp_path: Pa
     problems = info.value.problems
     assert len(problems) == 201
     assert problems[-1].message.startswith("stopped after 200 problems")
+
+
+def test_answers_from_standard_input(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"1,1,1\n1 1 1 1\n")))
+    from_stdin = cli("play", "angry-shopper", "--answers", "@-", "--json", "--no-record")
+    inline = cli("play", "angry-shopper", "--answers", "1,1,1,1,1,1,1", "--json",
+                 "--no-record")
+    assert from_stdin.code == 0 and from_stdin.out == inline.out
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b", ,\n")))
+    r = cli("play", "angry-shopper", "--answers", "@-", "--no-record")
+    assert r.code == 2 and "<stdin>: no answers in the file" in r.err

@@ -59,6 +59,8 @@ def drill_answers(value: str) -> list[int]:
                 raise AnswerError(f"{shown}:{number}:{match.start() + 1}: '{token}' is not a "
                                   "whole number from 1 up")
             out.append(int(token))
+    if not out:
+        raise AnswerError(f"{shown}: no answers in the file; write them like 2,1,3")
     return out
 
 
