@@ -490,6 +490,14 @@ class Document:
         return self.reader.mapping(self.root, f"a {self.kind} file", tuple(head) + tuple(required),
                                    optional) or {}
 
+    def titled_list(self, key: str) -> list[yaml.Node]:
+        """The items of a file that is one list under `key` with an optional `title`
+        (a phrasebook, a quiz bank); an empty list when the key is missing or wrong."""
+        top = self.fields([key], ["title"])
+        if "title" in top:
+            self.reader.text(top["title"], "title")
+        return (self.reader.sequence(top[key], key, 1) if key in top else None) or []
+
     def finish(self) -> None:
         errors = [p for p in self.reader.problems if p.severity == "error"]
         if errors:
@@ -590,13 +598,9 @@ def load_phrasebook(path: Path, display: str | None = None,
                     doc: Document | None = None) -> Phrasebook:
     doc = begin(path, display, doc, "phrasebook")
     r = doc.reader
-    top = doc.fields(["entries"], ["title"])
-    if "title" in top:
-        r.text(top["title"], "title")
     entries: list[PhraseEntry] = []
     seen: dict[str, int] = {}
-    for i, n in enumerate((r.sequence(top["entries"], "entries", 1) if "entries" in top
-                           else None) or [], 1):
+    for i, n in enumerate(doc.titled_list("entries"), 1):
         what = f"entry {i}"
         f = r.mapping(n, what, ["id", "source", "dont_say", "why", "say_instead",
                                 "say_instead_markers"], ["not_when"])

@@ -23,13 +23,9 @@ def load_bank(path: Path, display: str | None = None,
               doc: Document | None = None) -> list[Question]:
     doc = begin(path, display, doc, "quiz")
     r = doc.reader
-    top = doc.fields(["questions"], ["title"])
-    if "title" in top:
-        r.text(top["title"], "title")
     out: list[Question] = []
     seen: dict[str, int] = {}
-    items = r.sequence(top["questions"], "questions", 1) if "questions" in top else None
-    for i, n in enumerate(items or [], 1):
+    for i, n in enumerate(doc.titled_list("questions"), 1):
         q = _question(r, n, f"question {i}", sources, doc.shown)
         if q is None:
             continue
