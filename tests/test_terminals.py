@@ -46,12 +46,23 @@ def test_every_table_fits_40_columns_whole(narrow, lang: str) -> None:
     for sid in ("angry-shopper", "media-training-refusal", "late-delivery-email"):
         assert sid in lines_of(r.out)  # each id whole, on its own line: shown as cards
     drilled(narrow, lang)
-    for args in (["progress"], ["drill", "--yes"], ["coverage"], ["stats"],
-                 ["autoplay", "angry-shopper", "--runs", "30", "--seed", "1"]):
+    blender = "사흘 만에 고장 난 믹서기" if lang == "ko" else "The blender that died"
+    # each command, and something it must show whole (a title, an id, a number)
+    for args, shown in ((["progress"], blender), (["drill", "--yes"], "happy-regular"),
+                        (["coverage"], "S000-P1"), (["stats"], "angry-shopper"),
+                        (["autoplay", "angry-shopper", "--runs", "30", "--seed", "1"],
+                         "argument")):
         r = narrow(*args, "--lang", lang, *(["--trainee", "김민지"]
                                            if args[0] in ("progress", "drill") else []))
         assert r.code in (0, 1), (args, r.err)
         assert_fits(r.out)
+        assert any(shown in line for line in lines_of(r.out)), (args, r.out)
+    from cscoach.history.config import settings
+
+    r = narrow("report", str(settings().db_path), "--lang", lang, "--only", "hardest")
+    assert r.code == 0
+    assert_fits(r.out)
+    assert "angry-shopper · counter" in lines_of(r.out)  # a two-line cell heads its card
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -150,3 +161,20 @@ def test_term_dumb_uses_the_real_width() -> None:
     child.close()
     panel = [line for line in shown.replace("\r", "").split("\n") if line.startswith(("│", "╭"))]
     assert panel and max(cell_len(line) for line in panel) == 60
+
+
+@pytest.mark.pty
+def test_a_refused_answer_is_explained_whole_at_40_columns(tmp_path) -> None:
+    """prompt_toolkit shows the reason on one cut-off line; at 40 columns it now wraps."""
+    import io
+
+    child = spawn("new", "--lang", "ko", "--out", str(tmp_path / "x.yaml"))
+    child.setwinsize(30, 40)
+    child.expect("시나리오 ID")
+    child.logfile_read = seen = io.StringIO()
+    child.sendline("Bad Id")
+    child.expect("시작하세요")  # the message's last word, past the first line
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130 and "영문 소문자" in ANSI.sub("", seen.getvalue())

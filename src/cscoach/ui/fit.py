@@ -70,7 +70,7 @@ def cards(table: Table, key_columns: int = 1) -> RenderableType:
     for row in rows:
         head = RichText(style="bold")
         for cell in row[:key_columns]:
-            text = _plain(cell)
+            text = " · ".join(part for part in _plain(cell).splitlines() if part.strip())
             if text:
                 head.append(("  " if head else "") + text)
         body = Table.grid(padding=(0, 1))

@@ -42,6 +42,21 @@ def select(message: str, options: Sequence[str], instruction: str = "") -> int:
     return picked
 
 
+def _wrap_validation(app) -> None:  # type: ignore[no-untyped-def]
+    """prompt_toolkit shows why an answer is refused on one line and cuts the rest off; on a
+    narrow terminal (40 columns) most of a Korean message was lost. Let that line wrap."""
+    from prompt_toolkit.filters import to_filter
+    from prompt_toolkit.layout.controls import FormattedTextControl
+
+    for window in app.layout.find_all_windows():
+        control = window.content
+        source = getattr(control, "text", None) if isinstance(
+            control, FormattedTextControl) else None
+        if getattr(source, "__qualname__", "").startswith("ValidationToolbar."):
+            window.height = None
+            window.wrap_lines = to_filter(True)
+
+
 def confirm(message: str, default: bool = False) -> bool:
     import questionary
 
@@ -64,6 +79,7 @@ def text(message: str, default: str = "",
 
     try:
         question = _armed(questionary.text(message, default=default, validate=check), eof=False)
+        _wrap_validation(question.application)
         answer = question.unsafe_ask()
     except (KeyboardInterrupt, EOFError):
         raise Interrupted() from None
