@@ -13,10 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from cscoach.check import Checker
-from cscoach.check_eval import evaluate
-from cscoach.library import load_library
-from cscoach.phrases import Matcher
+from cscoach.content.library import load_library
+from cscoach.judge.check import Checker
+from cscoach.judge.check_eval import evaluate
+from cscoach.judge.phrases import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 

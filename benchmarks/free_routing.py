@@ -14,12 +14,12 @@ from pathlib import Path
 
 import yaml
 
-from cscoach.check import Checker
-from cscoach.check_eval import evaluate_routing
-from cscoach.engine import Session
-from cscoach.free import WEIGHTS, Judge, Weights
-from cscoach.library import load_library
-from cscoach.phrases import Matcher
+from cscoach.content.library import load_library
+from cscoach.drill.engine import Session
+from cscoach.judge.check import Checker
+from cscoach.judge.check_eval import evaluate_routing
+from cscoach.judge.free import WEIGHTS, Judge, Weights
+from cscoach.judge.phrases import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,15 +12,15 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cscoach.engine import enumerate_paths, play
+from cscoach.content.library import load_library
+from cscoach.drill.engine import enumerate_paths, play
 from cscoach.history.drill import plan
 from cscoach.history.progress import summary
 from cscoach.history.record import play_record, scripted_tracker
 from cscoach.history.report import report
 from cscoach.history.store import Store
-from cscoach.library import load_library
-from cscoach.phrases import Matcher
-from cscoach.scoring import debrief
+from cscoach.judge.phrases import Matcher
+from cscoach.judge.scoring import debrief
 
 
 def main() -> None:

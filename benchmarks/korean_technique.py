@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from cscoach.library import load_library
-from cscoach.phrases import Matcher
+from cscoach.content.library import load_library
+from cscoach.judge.phrases import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 Detect = Callable[[str], set[str]]

@@ -12,8 +12,8 @@ from types import ModuleType
 import pytest
 
 from cscoach.cli import main
-from cscoach.library import Library, load_library
-from cscoach.phrases import Matcher
+from cscoach.content.library import Library, load_library
+from cscoach.judge.phrases import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 

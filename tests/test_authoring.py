@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from cscoach.engine import enumerate_paths
-from cscoach.library import Library
-from cscoach.schema import KINDS, file_name
+from cscoach.content.library import Library
+from cscoach.content.schema import KINDS, file_name
+from cscoach.drill.engine import enumerate_paths
 
 jsonschema = pytest.importorskip("jsonschema")
 

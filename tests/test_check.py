@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cscoach.check import Checker
-from cscoach.check_eval import evaluate
+from cscoach.judge.check import Checker
+from cscoach.judge.check_eval import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = yaml.safe_load((ROOT / "tests" / "data" / "replies.yaml").read_text("utf-8"))["replies"]
@@ -80,7 +80,7 @@ def test_mending_slips_does_not_invent_a_dont_say(checker: Checker, text: str) -
 def test_authored_text_is_matched_without_mending(library) -> None:
     """Slips are mended only in what trainees type; scoring authored replies neither needs
     it nor pays for the word list."""
-    from cscoach.phrases import Matcher
+    from cscoach.judge.phrases import Matcher
 
     assert Matcher(library.phrasebook).match("Thats not my falut.") == ()
     assert Matcher(library.phrasebook, mend_slips=True).match("Thats not my falut.")
@@ -168,9 +168,9 @@ def test_check_reads_no_more_than_its_limit(tmp_path: Path) -> None:
     """A 10 MB file is refused after reading just over 1 MB: memory stays bounded."""
     import tracemalloc
 
-    from cscoach.check import MAX_BYTES
-    from cscoach.cli_check import read_input
+    from cscoach.cli.check import read_input
     from cscoach.errors import UsageError
+    from cscoach.judge.check import MAX_BYTES
 
     path = tmp_path / "big.txt"
     path.write_bytes(b"I don't know. " * (10 * 1024 * 1024 // 14))
@@ -187,14 +187,14 @@ def test_check_reads_no_more_than_its_limit(tmp_path: Path) -> None:
     ("Sorry, I don't know." * 300, "<text>"),  # far longer than a file name may be
 ])
 def test_text_that_looks_a_little_like_a_path_is_checked_as_text(arg: str, where: str) -> None:
-    from cscoach.cli_check import read_input
+    from cscoach.cli.check import read_input
 
     assert read_input(arg, 1_000_000) == (arg, where)
 
 
 @pytest.mark.parametrize("arg", ["draft.md", "./reply", "~/macros/refund.txt", "/no/such"])
 def test_a_missing_file_name_is_an_error_not_text(arg: str) -> None:
-    from cscoach.cli_check import read_input
+    from cscoach.cli.check import read_input
     from cscoach.errors import UsageError
 
     with pytest.raises(UsageError, match="no such file"):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cscoach.coverage import STEP_ID, coverage, markdown, seed_ids
-from cscoach.library import Library
+from cscoach.authoring.coverage import STEP_ID, coverage, markdown, seed_ids
+from cscoach.content.library import Library
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds" / "README.md"

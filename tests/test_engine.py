@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cscoach.engine import AnswerError, Session, enumerate_paths, parse_answers, play
-from cscoach.library import Library
-from cscoach.loader import load_scenario
+from cscoach.content.library import Library
+from cscoach.content.loader import load_scenario
+from cscoach.drill.engine import AnswerError, Session, enumerate_paths, parse_answers, play
 
 
 @pytest.fixture

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cscoach.check import Checker
-from cscoach.check_eval import evaluate_routing
-from cscoach.engine import AnswerError, Session
-from cscoach.free import MAX_CHARS, Judge, as_choice, problem, profile
+from cscoach.drill.engine import AnswerError, Session
 from cscoach.history.record import play_record, scripted_tracker
 from cscoach.history.store import Store
 from cscoach.history.xapi import statements
-from cscoach.scoring import debrief
+from cscoach.judge.check import Checker
+from cscoach.judge.check_eval import evaluate_routing
+from cscoach.judge.free import MAX_CHARS, Judge, as_choice, problem, profile
+from cscoach.judge.scoring import debrief
 
 DATA = Path(__file__).parent / "data" / "free_replies.yaml"
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cscoach.engine import play
+from cscoach.content.library import Library
+from cscoach.drill.engine import play
 from cscoach.history import store as store_mod
 from cscoach.history.drill import plan, rating
 from cscoach.history.formats import history_csv, report_csv, report_markdown, report_tables
@@ -20,10 +21,10 @@ from cscoach.history.report import report
 from cscoach.history.service import export_document, load_records
 from cscoach.history.store import APPLICATION_ID, LATEST, HistoryError, Store
 from cscoach.history.xapi import statement_id, statements
-from cscoach.library import Library
-from cscoach.phrases import Matcher
+from cscoach.judge.phrases import Matcher
+from cscoach.judge.scoring import debrief, path_scores
+from cscoach.quiz.generate import all_questions
 from cscoach.quiz.play import Game, choose
-from cscoach.scoring import debrief, path_scores
 
 BEST = "1,1,1,1,1,1,1"  # angry-shopper's and pr-no-show's best path
 
@@ -140,7 +141,7 @@ def test_a_folder_where_the_database_belongs(tmp_path: Path) -> None:
 
 
 def _record_many(path: str, worker: int, count: int) -> None:
-    from cscoach.library import load_library
+    from cscoach.content.library import load_library
 
     library = load_library()
     matcher = Matcher(library.phrasebook)
@@ -182,7 +183,7 @@ def test_an_abandoned_drill_keeps_the_choices_made(library, matcher) -> None:
 
 
 def test_quiz_records_one_per_team(library) -> None:
-    asked = choose(library.questions(), 3, (), 7)
+    asked = choose(all_questions(library), 3, (), 7)
     game = Game(["Red", "Blue"])
     for a in asked:
         game.record("Red", a, 0, 1.0)

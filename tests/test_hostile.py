@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI_SCENARIO
+from cscoach.content.library import load_library
+from cscoach.content.loader import Document, load_scenario, read_bytes
 from cscoach.errors import ContentError
-from cscoach.library import load_library
-from cscoach.loader import Document, load_scenario, read_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -314,7 +314,7 @@ def test_a_file_with_endless_problems_stops_at_two_hundred(library, tmp_path: Pa
     path = tmp_path / "many.yaml"
     path.write_text(HEADERS["phrasebook"] + "entries:\n"
                     + "".join(f"  - x{i}: y\n" for i in range(5000)), encoding="utf-8")
-    from cscoach.loader import load_phrasebook
+    from cscoach.content.loader import load_phrasebook
 
     with pytest.raises(ContentError) as info:
         load_phrasebook(path, sources=library.sources)

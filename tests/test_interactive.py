@@ -7,8 +7,8 @@ import io
 import pytest
 from rich.console import Console
 
-from cscoach.library import Library
-from cscoach.phrases import Matcher
+from cscoach.content.library import Library
+from cscoach.judge.phrases import Matcher
 from cscoach.ui import interactive, render
 
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from cscoach.content.library import Library
+from cscoach.content.loader import load_phrasebook, load_scenario
 from cscoach.errors import ContentError
-from cscoach.library import Library
-from cscoach.loader import load_phrasebook, load_scenario
 
 
 def test_shipped_content_loads(library: Library) -> None:

@@ -13,9 +13,9 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from cscoach.authoring.validate import Checker  # noqa: E402
+from cscoach.content.library import Library  # noqa: E402
 from cscoach.errors import Problem  # noqa: E402
-from cscoach.library import Library  # noqa: E402
-from cscoach.validate import Checker  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted([*ROOT.glob("scenarios/*.yaml"), *ROOT.glob("phrasebook/*.yaml"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cscoach.phrases import Matcher, normalise
+from cscoach.judge.phrases import Matcher, normalise
 
 
 def ids(matcher: Matcher, text: str, kind: str = "dont_say") -> set[str]:
@@ -103,7 +103,7 @@ def test_normalise() -> None:
 def test_fast_normalisation_equals_the_mapped_one(library) -> None:
     """Searching uses a normalisation without a position map; placing a hit uses the mapped one.
     They must produce the same characters, or positions would point at the wrong text."""
-    from cscoach.phrases import _fast_spaced, _spaced
+    from cscoach.judge.phrases import _fast_spaced, _spaced
 
     texts = [c.says.ko for s in library.all_scenarios() for n in s.nodes.values()
              for c in n.choices]

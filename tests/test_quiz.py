@@ -10,15 +10,16 @@ from io import StringIO
 import pytest
 
 from conftest import ROOT
-from cscoach.library import Library
-from cscoach.quiz.model import TOPICS, QType
+from cscoach.content.library import Library
+from cscoach.content.model import TOPICS, QType
+from cscoach.quiz.generate import all_questions
 from cscoach.quiz.play import RULES, Game, choose, parse_answer
 
 # -- the bank
 
 
 def test_every_topic_has_questions_and_every_question_cites_a_source(library: Library) -> None:
-    questions = library.questions()
+    questions = all_questions(library)
     assert {q.topic for q in questions} == set(TOPICS)
     assert len({q.id for q in questions}) == len(questions)
     for q in questions:
@@ -30,7 +31,7 @@ def test_every_topic_has_questions_and_every_question_cites_a_source(library: Li
 
 
 def test_content_yields_questions_without_extra_writing(library: Library) -> None:
-    ids = {q.id for q in library.questions()}
+    ids = {q.id for q in all_questions(library)}
     for entry in library.phrasebook.entries:
         assert f"say-instead-{entry.id}" in ids
     for step in library.steps.steps[:-1]:
@@ -39,19 +40,19 @@ def test_content_yields_questions_without_extra_writing(library: Library) -> Non
     for sid in ("S001-T1", "S001-T2", "S001-T3", "S001-T4", "S001-CH1", "S001-CH2", "S001-CH3",
                 *(f"S000-C{i}" for i in range(1, 8))):
         assert f"advice-{sid.lower()}" in ids
-    cited = {q.source for q in library.questions()}
+    cited = {q.source for q in all_questions(library)}
     assert {"S002-STAT", "S002-LOST", "S001-SUM", "S003-STAT"} <= cited
 
 
 def test_the_phrasebook_question_has_one_right_answer(library: Library) -> None:
-    q = next(q for q in library.questions() if q.id == "say-instead-dont-know")
+    q = next(q for q in all_questions(library) if q.id == "say-instead-dont-know")
     quoted = q.prompt.en.split('"')[1]
     assert quoted in library.phrasebook.get("dont-know").dont_say["en"]
     assert q.prompt.en == f"Instead of \"{quoted}\", what should you say?"
     assert q.options[q.correct] == library.phrasebook.get("dont-know").say_instead
     # every other option is a "don't say" of another entry
     others = {e.id for e in library.phrasebook.entries}
-    from cscoach.phrases import Matcher
+    from cscoach.judge.phrases import Matcher
 
     matcher = Matcher(library.phrasebook)
     for i, option in enumerate(q.options):
@@ -64,17 +65,17 @@ def test_the_phrasebook_question_has_one_right_answer(library: Library) -> None:
 
 
 def test_same_seed_same_quiz(library: Library) -> None:
-    first = choose(library.questions(), 8, seed=5)
-    again = choose(library.questions(), 8, seed=5)
+    first = choose(all_questions(library), 8, seed=5)
+    again = choose(all_questions(library), 8, seed=5)
     assert [(a.question.id, a.order) for a in first] == [(a.question.id, a.order) for a in again]
-    assert [a.question.id for a in choose(library.questions(), 8, seed=6)] != \
+    assert [a.question.id for a in choose(all_questions(library), 8, seed=6)] != \
         [a.question.id for a in first]
-    steps_only = choose(library.questions(), 50, ["steps"], seed=1)
+    steps_only = choose(all_questions(library), 50, ["steps"], seed=1)
     assert {a.question.topic for a in steps_only} == {"steps"} and len(steps_only) == 7
 
 
 def test_answers_are_checked_in_shown_order(library: Library) -> None:
-    asked = choose(library.questions(), 200, seed=2)
+    asked = choose(all_questions(library), 200, seed=2)
     for a in asked:
         q = a.question
         if q.type is QType.SINGLE:
@@ -98,14 +99,14 @@ def test_answers_are_checked_in_shown_order(library: Library) -> None:
 def test_bad_scripted_answers(library: Library, token: str, message: str) -> None:
     from cscoach.errors import UsageError
 
-    a = next(a for a in choose(library.questions(), 100, seed=1)
+    a = next(a for a in choose(all_questions(library), 100, seed=1)
              if a.question.type is QType.SINGLE and len(a.question.options) == 4)
     with pytest.raises(UsageError, match=message):
         parse_answer(a, token)
 
 
 def test_points_speed_and_streak(library: Library) -> None:
-    asked = [a for a in choose(library.questions(), 100, seed=1)
+    asked = [a for a in choose(all_questions(library), 100, seed=1)
              if a.question.type is QType.TRUEFALSE][:3]
     assert len(asked) == 3
     game = Game(["Red", "Blue"], timer=20)
@@ -255,7 +256,7 @@ def test_gift_export_round_trips_through_an_independent_parser(cli, library: Lib
     r = cli("quiz", "export", "--format", "gift", "--lang", lang)
     assert r.code == 0
     parsed = {q.title: q for q in parser.parseFile(StringIO(r.out))}
-    questions = library.questions()
+    questions = all_questions(library)
     assert set(parsed) == {q.id for q in questions}
     for q in questions:
         p = parsed[q.id]
@@ -282,8 +283,8 @@ def test_aiken_and_json_exports(cli, library: Library, tmp_path) -> None:
     r = cli("quiz", "export", "--format", "aiken", "--lang", "ko")
     assert r.code == 0
     blocks = [b for b in r.out.strip().split("\n\n") if b]
-    ordering = sum(1 for q in library.questions() if q.type is QType.ORDER)
-    assert len(blocks) == len(library.questions()) - ordering
+    ordering = sum(1 for q in all_questions(library) if q.type is QType.ORDER)
+    assert len(blocks) == len(all_questions(library)) - ordering
     assert f"{ordering} ordering question(s) left out" in r.err
     for block in blocks:
         lines = block.splitlines()
@@ -292,8 +293,8 @@ def test_aiken_and_json_exports(cli, library: Library, tmp_path) -> None:
     out = tmp_path / "bank.json"
     assert cli("quiz", "export", "--format", "json", "--out", str(out)).code == 0
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert [q["id"] for q in data["questions"]] == [q.id for q in library.questions()]
-    by_id = {q.id: q for q in library.questions()}
+    assert [q["id"] for q in data["questions"]] == [q.id for q in all_questions(library)]
+    by_id = {q.id: q for q in all_questions(library)}
     for row in data["questions"]:  # both languages, and the answer, survive
         q = by_id[row["id"]]
         assert row["prompt"] == {"ko": q.prompt.ko, "en": q.prompt.en}

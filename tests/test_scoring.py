@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from cscoach.engine import enumerate_paths, play
-from cscoach.library import Library
-from cscoach.phrases import Matcher
-from cscoach.scoring import RUBRIC, debrief, path_scores
+from cscoach.content.library import Library
+from cscoach.drill.engine import enumerate_paths, play
+from cscoach.judge.phrases import Matcher
+from cscoach.judge.scoring import RUBRIC, debrief, path_scores
 
 # Every shipped scenario meets the quality bar, including ones added later.
 SHIPPED = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "scenarios").glob(
@@ -114,7 +114,7 @@ def test_best_after_is_the_best_simple_path_through_every_prefix(
         library: Library, matcher: Matcher, scenario_id: str) -> None:
     """The debrief's "best still reachable" comes from the memoised search; on every prefix of
     every simple path it equals the best total of the paths that extend it, scored one by one."""
-    from cscoach.analysis import Analyser
+    from cscoach.judge.analysis import Analyser
 
     s = library.scenario(scenario_id)
     best: dict[tuple[int, ...], int] = {}
@@ -141,7 +141,7 @@ def test_a_loop_back_to_a_node_deep_in_the_path_is_weighed_too(library: Library,
 
 def _rest(s, answers: list[int]) -> list[int]:
     """Answers from where `answers` stand to an ending: the first reply that leads on."""
-    from cscoach.engine import Session
+    from cscoach.drill.engine import Session
 
     session = Session.resume(s, answers)
     out: list[int] = []

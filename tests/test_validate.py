@@ -172,7 +172,7 @@ def test_empty_feedback_and_missing_language(cli, write, mini_text: str) -> None
 
 def test_results_are_cached_by_content(cli, write, mini_text: str, tmp_path,
                                        monkeypatch) -> None:
-    from cscoach.validate import validate
+    from cscoach.authoring.validate import validate
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("CSCOACH_CACHE_DIR", str(cache))
@@ -197,7 +197,7 @@ def test_results_are_cached_by_content(cli, write, mini_text: str, tmp_path,
 
 
 def test_parallel_and_serial_agree(tmp_path, monkeypatch) -> None:
-    from cscoach.validate import PARALLEL_FROM, validate
+    from cscoach.authoring.validate import PARALLEL_FROM, validate
 
     generate = bench_generator().generate
     monkeypatch.setenv("CSCOACH_CONTENT", str(ROOT))

@@ -3,8 +3,26 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from typing import Literal
 
-from cscoach.model import MOOD_MIN, Lang
+Lang = Literal["ko", "en"]
+LANGS: tuple[Lang, ...] = ("ko", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A human-readable string in Korean and English."""
+
+    ko: str
+    en: str
+
+    def __call__(self, lang: Lang) -> str:
+        return self.ko if lang == "ko" else self.en
+
+    def both(self) -> tuple[str, str]:
+        return (self.ko, self.en)
+
 
 # key -> (en, ko). Content (scenarios, phrasebook) carries its own translations.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -309,7 +327,7 @@ def tr_for(lang: Lang, key: str, variant: str) -> str:
 
 
 def mood_label(lang: Lang, mood: int) -> str:
-    en, ko = MOOD_LABELS[max(MOOD_MIN, min(-MOOD_MIN, mood))]
+    en, ko = MOOD_LABELS[max(min(MOOD_LABELS), min(max(MOOD_LABELS), mood))]
     return ko if lang == "ko" else en
 
 

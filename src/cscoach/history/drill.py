@@ -22,10 +22,10 @@ from typing import Any
 
 from fsrs import Card, Rating, Scheduler
 
+from cscoach.content.model import Lang, Scenario, StepCatalog, Text
 from cscoach.history.progress import dont_say_use, drills, step_levels
 from cscoach.history.record import Record, iso, parse_iso
-from cscoach.model import Lang, Scenario, StepCatalog, Text
-from cscoach.phrases import Matcher
+from cscoach.judge.phrases import Matcher
 
 NEW_NEED = 0.6
 DUE_BONUS = 0.3

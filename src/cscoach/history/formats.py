@@ -8,8 +8,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from cscoach.content.model import Lang
 from cscoach.history.record import Record
-from cscoach.model import Lang
 
 EXPORT_COLUMNS = [
     "attempt", "kind", "trainee", "team", "status", "scenario", "scenario_version", "lang",

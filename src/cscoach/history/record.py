@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cscoach import __version__
-from cscoach.engine import Turn
-from cscoach.model import Lang, Scenario
-from cscoach.phrases import Matcher
+from cscoach.content.model import Lang, Scenario
+from cscoach.drill.engine import Turn
+from cscoach.judge.phrases import Matcher
+from cscoach.judge.scoring import Debrief, turn_report
 from cscoach.quiz.play import Asked, Game
-from cscoach.scoring import Debrief, turn_report
 
 Record = dict[str, Any]
 

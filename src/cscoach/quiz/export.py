@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cscoach.model import Lang
-from cscoach.quiz.model import QType, Question
+from cscoach.content.model import Lang, QType, Question
 
 _GIFT_SPECIAL = "~=#{}:\\"
 

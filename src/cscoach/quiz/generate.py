@@ -4,9 +4,13 @@ yields questions with no extra writing. Deterministic: the same content, the sam
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
-from cscoach.model import Lang, Phrasebook, Source, StepCatalog, Text
-from cscoach.quiz.model import QType, Question
+from cscoach.content.model import Lang, Phrasebook, QType, Question, Source, StepCatalog, Text
+from cscoach.errors import ContentError, Problem
+
+if TYPE_CHECKING:
+    from cscoach.content.library import Library
 
 DISTRACTORS = 3
 
@@ -119,3 +123,20 @@ def from_sources(sources: dict[str, Source]) -> list[Question]:
 def generated(steps: StepCatalog, book: Phrasebook,
               sources: dict[str, Source]) -> list[Question]:
     return from_steps(steps) + from_phrasebook(book) + from_sources(sources)
+
+
+def all_questions(library: Library) -> list[Question]:
+    """Every quiz question: made from the content, then the trainer-written banks."""
+    out = generated(library.steps, library.phrasebook, library.sources)
+    banks = library.bank_questions()
+    problems: list[Problem] = []
+    taken = {q.id: "a question made from the content" for q in out}
+    for q in banks:
+        if q.id in taken:
+            problems.append(Problem(q.origin, q.line, 1 if q.line else 0,
+                                    f"question id '{q.id}' is already used by {taken[q.id]}; "
+                                    "choose another id"))
+        taken.setdefault(q.id, f"{q.origin}:{q.line}")
+    if problems:
+        raise ContentError(problems)
+    return out + banks

@@ -11,9 +11,8 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from cscoach.content.model import Lang, QType, Question, Text
 from cscoach.errors import UsageError
-from cscoach.model import Lang, Text
-from cscoach.quiz.model import QType, Question
 
 MAX_TEAMS = 8
 

@@ -9,8 +9,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from cscoach.content.model import Lang
 from cscoach.errors import UsageError
-from cscoach.model import Lang
 from cscoach.quiz.play import Asked, Game
 
 OUT_SUFFIXES = (".csv", ".json")

@@ -9,10 +9,10 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text as RichText
 
-from cscoach.autoplay import AutoplayReport
+from cscoach.authoring.autoplay import AutoplayReport
+from cscoach.authoring.stats import ScenarioStats
+from cscoach.content.model import Channel, Lang, Scenario, StepCatalog
 from cscoach.i18n import tr
-from cscoach.model import Channel, Lang, Scenario, StepCatalog
-from cscoach.stats import ScenarioStats
 from cscoach.ui.fit import show
 
 BAR = "█"
@@ -83,7 +83,7 @@ def autoplay_report(console: Console, r: AutoplayReport, lang: Lang) -> None:
     if not r.complete:
         console.print(RichText(tr(lang, "autoplay.incomplete", runs=r.runs), style="yellow"))
     if r.unfinished:
-        from cscoach.engine import MAX_TURNS
+        from cscoach.drill.engine import MAX_TURNS
 
         console.print(RichText(tr(lang, "autoplay.unfinished", n=r.unfinished,
                                   turns=MAX_TURNS), style="yellow"))

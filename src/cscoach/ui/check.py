@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from cscoach.check import CheckResult
+from cscoach.content.model import Lang
 from cscoach.i18n import tr
-from cscoach.model import Lang
+from cscoach.judge.check import CheckResult
 
 
 def wrap(text: str, first: int, rest: int) -> list[str]:

@@ -11,10 +11,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text as RichText
 
+from cscoach.content.model import Lang, Phrasebook, StepCatalog
 from cscoach.history.drill import Plan
 from cscoach.history.formats import TITLES
 from cscoach.i18n import tr
-from cscoach.model import Lang, Phrasebook, StepCatalog
 from cscoach.ui.fit import show
 
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from cscoach.check import Checker
-from cscoach.engine import Session, Turn
-from cscoach.free import FreeReply, Judge, as_choice, problem
+from cscoach.content.model import Lang, Node, Scenario, StepCatalog
+from cscoach.drill.engine import Session, Turn
 from cscoach.i18n import tr, tr_for
-from cscoach.model import Lang, Node, Scenario, StepCatalog
-from cscoach.phrases import Matcher
-from cscoach.scoring import Debrief, debrief, turn_report
+from cscoach.judge.check import Checker
+from cscoach.judge.free import FreeReply, Judge, as_choice, problem
+from cscoach.judge.phrases import Matcher
+from cscoach.judge.scoring import Debrief, debrief, turn_report
 from cscoach.ui import prompt, render
 
 

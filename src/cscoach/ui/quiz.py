@@ -11,9 +11,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text as RichText
 
+from cscoach.content.model import Lang, QType
 from cscoach.i18n import tr
-from cscoach.model import Lang
-from cscoach.quiz.model import QType
 from cscoach.quiz.play import Answer, Asked, Game, Response
 from cscoach.ui.fit import show
 from cscoach.ui.render import PROMPT_MARGIN, shorten

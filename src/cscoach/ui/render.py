@@ -10,12 +10,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text as RichText
 
-from cscoach.engine import Turn
-from cscoach.free import FreeReply
+from cscoach.content.model import MOOD_MAX, MOOD_MIN, Ending, Lang, Node, Phrasebook, Scenario
+from cscoach.drill.engine import Turn
 from cscoach.i18n import mood_label, tr, tr_for
-from cscoach.model import MOOD_MAX, MOOD_MIN, Ending, Lang, Node, Phrasebook, Scenario
-from cscoach.phrases import Hit
-from cscoach.scoring import Debrief, TurnReport
+from cscoach.judge.free import FreeReply
+from cscoach.judge.phrases import Hit
+from cscoach.judge.scoring import Debrief, TurnReport
 from cscoach.ui.fit import show
 
 _MOOD_STYLE = {-5: "bold red", -4: "red", -3: "red", -2: "dark_orange", -1: "yellow",

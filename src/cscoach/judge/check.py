@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cscoach.model import Lang, PhraseEntry, Step, StepCatalog
-from cscoach.phrases import Hit, Matcher, PhraseIndex, has_hangul
+from cscoach.content.model import Lang, PhraseEntry, Step, StepCatalog
+from cscoach.judge.phrases import Hit, Matcher, PhraseIndex, has_hangul
 
 MAX_BYTES = 1_000_000  # a reply, an email draft or a macro file; more is refused, not read
 

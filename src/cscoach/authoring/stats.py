@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cscoach.analysis import Analyser
-from cscoach.engine import play
-from cscoach.model import LANGS, Lang, Outcome, Scenario, StepCatalog, Text
-from cscoach.phrases import Matcher
+from cscoach.content.model import LANGS, Lang, Outcome, Scenario, StepCatalog, Text
+from cscoach.drill.engine import play
+from cscoach.judge.analysis import Analyser
+from cscoach.judge.phrases import Matcher
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from cscoach.content.library import Library
+from cscoach.content.model import Lang, Scenario
 from cscoach.i18n import tr
-from cscoach.library import Library
-from cscoach.model import Lang, Scenario
+from cscoach.quiz.generate import all_questions
 
 ID_RE = re.compile(r"\|\s*(S\d{3}-[A-Z0-9]+)\s*\|")
 STEP_ID = re.compile(r"S003-\d")  # the seven steps, taught by every scenario
@@ -54,7 +55,7 @@ def coverage(library: Library, lang: Lang, ids: list[str] | None = None) -> list
     for e in library.phrasebook.entries:
         phrases.setdefault(e.source, set()).add(e.id)
     quiz: dict[str, set[str]] = {}
-    for q in library.questions():
+    for q in all_questions(library):
         quiz.setdefault(q.source, set()).add(q.topic)
     rows = []
     for sid in ids if ids is not None else list(library.sources):

@@ -7,18 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cscoach.errors import ContentError, NotFoundError, Problem
-from cscoach.loader import (
+from cscoach.content.loader import (
     did_you_mean,
     load_phrasebook,
     load_scenario,
     load_sources,
     load_steps,
 )
-from cscoach.model import Phrasebook, PhraseEntry, Scenario, Source, StepCatalog
+from cscoach.content.model import Phrasebook, PhraseEntry, Scenario, Source, StepCatalog
+from cscoach.errors import ContentError, NotFoundError, Problem
 
 if TYPE_CHECKING:
-    from cscoach.quiz.model import Question
+    from cscoach.content.model import Question
 
 STEPS_FILE = "steps.yaml"
 SOURCES_FILE = "sources.yaml"
@@ -33,11 +33,11 @@ def content_root() -> Path:
     env = os.environ.get("CSCOACH_CONTENT")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent
-    packaged = here / "_content"
+    package = Path(__file__).resolve().parents[1]  # src/cscoach
+    packaged = package / "_content"
     if (packaged / "phrasebook").is_dir():
         return packaged
-    return here.parent.parent
+    return package.parent.parent
 
 
 @dataclass
@@ -69,26 +69,18 @@ class Library:
             return []
         return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
 
-    def questions(self) -> list[Question]:
-        """Every quiz question: made from the content, then the trainer-written banks."""
-        from cscoach.quiz.bank import load_bank
-        from cscoach.quiz.generate import generated
+    def bank_questions(self) -> list[Question]:
+        """The trainer-written quiz banks under `quiz/` (questions made from the content are the
+        quiz wing's: `cscoach.quiz.generate.all_questions`)."""
+        from cscoach.content.bank import load_bank
 
-        out = generated(self.steps, self.phrasebook, self.sources)
+        out: list[Question] = []
         problems: list[Problem] = []
         for path in self.quiz_files():
             try:
                 out.extend(load_bank(path, display_path(path), self.sources))
             except ContentError as exc:
                 problems.extend(exc.problems)
-        seen: set[str] = set()
-        for q in out:
-            if q.id in seen:
-                problems.append(Problem(q.origin if q.origin != "generated" else "quiz",
-                                        q.line, 1 if q.line else 0,
-                                        f"question id '{q.id}' is already used by a question "
-                                        "made from the content; choose another id"))
-            seen.add(q.id)
         if problems:
             raise ContentError(problems)
         return out

@@ -11,8 +11,8 @@ import re
 import sys
 from pathlib import Path
 
-from cscoach.engine import AnswerError, parse_answers
-from cscoach.loader import decode, read_bytes
+from cscoach.content.loader import decode, read_bytes
+from cscoach.drill.engine import AnswerError, parse_answers
 
 MAX_BYTES = 64 * 1024  # thousands of answers; anything bigger is the wrong file
 _TOKEN = re.compile(r"[^,\s]+")

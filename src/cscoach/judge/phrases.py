@@ -11,7 +11,7 @@ from typing import Literal
 
 import ahocorasick
 
-from cscoach.model import Lang, Phrasebook
+from cscoach.content.model import Lang, Phrasebook
 
 HitKind = Literal["dont_say", "say_instead"]
 

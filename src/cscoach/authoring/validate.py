@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cscoach.errors import ContentError, Problem
-from cscoach.library import Library, display_path, library_files, load_library
-from cscoach.loader import (
+from cscoach.content.library import Library, display_path, library_files, load_library
+from cscoach.content.loader import (
     Document,
     load_phrasebook,
     load_scenario,
@@ -22,8 +21,9 @@ from cscoach.loader import (
     load_steps,
     read_bytes,
 )
-from cscoach.model import Scenario
-from cscoach.phrases import Matcher
+from cscoach.content.model import Scenario
+from cscoach.errors import ContentError, Problem
+from cscoach.judge.phrases import Matcher
 
 if TYPE_CHECKING:
     from multiprocessing.pool import Pool
@@ -76,7 +76,7 @@ class Checker:
             if doc.kind == "phrasebook":
                 load_phrasebook(path, shown, lib.sources, doc)
             elif doc.kind == "quiz":
-                from cscoach.quiz.bank import load_bank
+                from cscoach.content.bank import load_bank
 
                 load_bank(path, shown, lib.sources, doc)
             elif doc.kind == "steps":
@@ -93,7 +93,7 @@ class Checker:
 def validate(paths: list[Path], *, root: Path | None = None, use_cache: bool = True,
              jobs: int = 0) -> Report:
     """Check the files named (or found in the folders named). `jobs` 0 means every core."""
-    from cscoach import cache
+    from cscoach.authoring import cache
 
     files, missing = content_files(paths)
     report = Report(len(files), list(missing))
@@ -185,7 +185,7 @@ def _check_chunk(chunk: list[tuple[int, Path, str, bytes | None]]
 
 def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Problem]:
     """Graph and content checks on a scenario that loaded."""
-    from cscoach.analysis import Extremes, extremes
+    from cscoach.judge.analysis import Extremes, extremes
 
     out: list[Problem] = []
 
@@ -227,7 +227,7 @@ def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Prob
 
 def _check_choice(choice: object, where: str, matcher: Matcher,
                   at: Callable[..., None]) -> None:
-    from cscoach.model import Choice
+    from cscoach.content.model import Choice
 
     assert isinstance(choice, Choice)
     hits = {lang: matcher.match(choice.says(lang)) for lang in ("ko", "en")}

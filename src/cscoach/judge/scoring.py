@@ -7,38 +7,16 @@ The rubric is documented with a worked example in docs/scoring.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from cscoach.engine import Transcript, Turn, enumerate_paths, play
-from cscoach.model import MOOD_MIN, Lang, Outcome, Scenario, Step, StepCatalog, Text
-from cscoach.phrases import Hit, Matcher
-
-if TYPE_CHECKING:
-    from cscoach.analysis import Analyser
+from cscoach.content.model import MOOD_MIN, Lang, Outcome, Scenario, Step, StepCatalog, Text
+from cscoach.drill.engine import Transcript, Turn, enumerate_paths, play
+from cscoach.judge.analysis import Analyser
+from cscoach.judge.phrases import Hit, Matcher
+from cscoach.judge.rubric import RUBRIC as RUBRIC
+from cscoach.judge.rubric import Rubric as Rubric
 
 Category = Literal["steps", "order", "language", "outcome"]
-
-
-@dataclass(frozen=True, slots=True)
-class Rubric:
-    """Every number the score is made of (100 in all for a perfect drill)."""
-
-    step_points: int = 5  # each of the seven steps performed: 35 in all
-    order_base: int = 15  # taken away by the three order faults below
-    resolve_before_listen: int = 5
-    resolve_before_ask: int = 5
-    no_check_after_resolve: int = 5
-    language_base: int = 15
-    dont_say_penalty: int = 10  # each "don't say" used
-    say_instead_credit: int = 5  # each "say instead" used ...
-    say_instead_cap: int = 10  # ... up to this much
-    outcome_points: tuple[tuple[Outcome, int], ...] = (
-        (Outcome.GOOD, 15), (Outcome.PARTIAL, 7), (Outcome.BAD, 0))
-    mood_point_per_level: int = 1  # final mood -5..+5 gives 0..10
-    weak_margin: int = 5  # a choice is weak when the best path after it is this much worse
-
-
-RUBRIC = Rubric()
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,9 +207,7 @@ _ANALYSERS: dict[tuple[int, int, int, int],
 
 def _analyser(scenario: Scenario, steps: StepCatalog, matcher: Matcher,
               rubric: Rubric) -> Analyser:
-    """The best-completion search for a scenario (`cscoach.analysis`), kept for the run."""
-    from cscoach.analysis import Analyser
-
+    """The best-completion search for a scenario (`cscoach.judge.analysis`), kept for the run."""
     key = (id(scenario), id(steps), id(matcher), id(rubric))
     hit = _ANALYSERS.get(key)
     if hit is not None and all(a is b for a, b in zip(hit[:4], (scenario, steps, matcher, rubric),

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from cscoach.model import MOOD_MAX, MOOD_MIN, Scenario, StepCatalog
-from cscoach.phrases import Matcher
-from cscoach.scoring import RUBRIC, Rubric
+from cscoach.content.model import MOOD_MAX, MOOD_MIN, Scenario, StepCatalog
+from cscoach.judge.phrases import Matcher
+from cscoach.judge.rubric import RUBRIC, Rubric
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ class Analyser:
         self._finals: dict[tuple[tuple[int, int, int, bool], str], int] = {}
 
     def _move(self, index: int, choice: object, matcher: Matcher) -> _Move:
-        from cscoach.model import Choice
+        from cscoach.content.model import Choice
 
         assert isinstance(choice, Choice)
         kinds: set[tuple[str, str]] = set()

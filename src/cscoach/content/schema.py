@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from cscoach.library import Library
-from cscoach.loader import FORMAT_VERSION, ID_PATTERN
-from cscoach.model import MOOD_MAX, MOOD_MIN, Channel, Outcome
+from cscoach.content.library import Library
+from cscoach.content.loader import FORMAT_VERSION, ID_PATTERN
+from cscoach.content.model import MOOD_MAX, MOOD_MIN, Channel, Outcome
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 KINDS = ("scenario", "phrasebook", "quiz")
@@ -201,7 +201,7 @@ def phrasebook_schema(library: Library) -> Schema:
 
 
 def quiz_schema(library: Library) -> Schema:
-    from cscoach.quiz.model import TOPICS, QType
+    from cscoach.content.model import TOPICS, QType
 
     defs = _common_defs(library)
     common = {

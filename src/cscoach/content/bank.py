@@ -7,9 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from cscoach.loader import Document, Reader, _known_source, begin
-from cscoach.model import Source, Text
-from cscoach.quiz.model import TOPICS, QType, Question
+from cscoach.content.loader import Document, Reader, _known_source, begin
+from cscoach.content.model import TOPICS, QType, Question, Source, Text
 
 _KEYS: dict[QType, tuple[list[str], list[str]]] = {
     QType.SINGLE: (["options"], []),

@@ -49,8 +49,8 @@ def progress(
     json_out: JsonArg = False,
 ) -> None:
     """Your attempts, best and last score per scenario, skill per step, phrases to drop."""
+    from cscoach.content.library import load_library
     from cscoach.history.progress import summary
-    from cscoach.library import load_library
 
     chosen = _lang(lang)
     history, records = _records(data_dir, trainee)
@@ -77,10 +77,10 @@ def drill(
 ) -> None:
     """Pick what to practise next (spaced repetition + your weak steps and phrases), say why,
     and start it."""
+    from cscoach.content.library import load_library
     from cscoach.history.drill import plan
     from cscoach.history.record import now
-    from cscoach.library import load_library
-    from cscoach.phrases import Matcher
+    from cscoach.judge.phrases import Matcher
 
     chosen = _lang(lang)
     history, records = _records(data_dir, trainee)
@@ -140,10 +140,10 @@ def report(
                                              show_default=False)] = None,
 ) -> None:
     """For trainers: steps per trainee, the hardest choices across the team, pass rates."""
+    from cscoach.content.library import load_library
     from cscoach.history.formats import report_csv, report_markdown, report_tables
     from cscoach.history.report import report as build
     from cscoach.history.service import load_records
-    from cscoach.library import load_library
 
     chosen = _lang(lang)
     records = load_records(sources)
@@ -260,9 +260,9 @@ def coverage(
 ) -> None:
     """For trainers: which scenarios, phrasebook entries and quiz topics teach each source item
     (exit 1 when an item has none)."""
-    from cscoach.coverage import coverage as build
-    from cscoach.coverage import markdown, seed_ids
-    from cscoach.library import load_library
+    from cscoach.authoring.coverage import coverage as build
+    from cscoach.authoring.coverage import markdown, seed_ids
+    from cscoach.content.library import load_library
 
     chosen = _lang(lang)
     ids = None

@@ -11,8 +11,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from cscoach.errors import ContentError, Problem
-from cscoach.model import (
+from cscoach.content.model import (
     LANGS,
     MOOD_MAX,
     MOOD_MIN,
@@ -31,6 +30,7 @@ from cscoach.model import (
     StepCatalog,
     Text,
 )
+from cscoach.errors import ContentError, Problem
 
 FORMAT_VERSION = 1
 KINDS = ("scenario", "phrasebook", "steps", "sources", "quiz")

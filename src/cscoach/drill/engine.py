@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cscoach.content.model import MOOD_MAX, MOOD_MIN, Choice, Ending, Node, Scenario
 from cscoach.errors import UsageError
-from cscoach.model import MOOD_MAX, MOOD_MIN, Choice, Ending, Node, Scenario
 
 MAX_TURNS = 200  # a guard against a scenario that loops forever
 
@@ -76,7 +76,7 @@ class Session:
 
     def choose(self, index: int, typed: Choice | None = None) -> Turn:
         """Take choice `index` (0-based, authored order) at the current node; `typed` is what
-        the trainee typed instead, taken as that choice (see `cscoach.free.as_choice`)."""
+        the trainee typed instead, taken as that choice (see `cscoach.judge.free.as_choice`)."""
         node = self.node
         if node is None:
             raise AnswerError("the drill is over; no more answers are needed")

@@ -43,7 +43,7 @@ def fingerprint(library_files: Iterable[Path]) -> str:
     its code, so an edited checkout never reuses stale results) and the library's files."""
     h = hashlib.blake2b(digest_size=20)
     h.update(f"cscoach {__version__}\n".encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # the whole package, every wing
     for path in sorted(package.rglob("*.py")):
         st = path.stat()
         h.update(f"{path.relative_to(package)} {st.st_size} {st.st_mtime_ns}\n".encode())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from cscoach.model import Channel
+from cscoach.content.model import Channel
 
 # Where each channel's complaints are taught (S001-CH1..CH3).
 CHANNEL_SOURCE = {

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cscoach.model import Choice, Lang, Outcome, Scenario, StepCatalog
-from cscoach.phrases import Matcher
+from cscoach.content.model import Choice, Lang, Outcome, Scenario, StepCatalog
+from cscoach.judge.phrases import Matcher
 
 STEP_COLOURS = {
     "greet": "#1f77b4", "listen": "#17becf", "ask": "#9467bd", "empathize": "#e377c2",

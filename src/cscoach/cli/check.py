@@ -74,9 +74,9 @@ def check(
     which of the seven steps it performs. Exit 1 when a "don't say" is found."""
     import json
 
-    from cscoach.check import MAX_BYTES, Checker, to_dict
-    from cscoach.library import load_library
-    from cscoach.phrases import Matcher
+    from cscoach.content.library import load_library
+    from cscoach.judge.check import MAX_BYTES, Checker, to_dict
+    from cscoach.judge.phrases import Matcher
 
     chosen = _lang(lang)
     text, where = read_input(reply, MAX_BYTES)

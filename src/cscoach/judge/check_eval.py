@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cscoach.check import Checker
+from cscoach.judge.check import Checker
 
 if TYPE_CHECKING:
-    from cscoach.free import Judge
-    from cscoach.library import Library
+    from cscoach.content.library import Library
+    from cscoach.judge.free import Judge
 
 STEP_IDS = ("greet", "listen", "ask", "empathize", "resolve", "check", "follow_up")
 
@@ -102,7 +102,7 @@ def evaluate_routing(judge: Judge, library: Library,
                      groups: list[dict[str, Any]]) -> Routing:
     """Groups as in tests/data/free_replies.yaml: a scenario, the answers that lead to a node,
     and replies typed there, each with the authored reply it means (or null)."""
-    from cscoach.engine import Session
+    from cscoach.drill.engine import Session
 
     out = Routing()
     for group in groups:

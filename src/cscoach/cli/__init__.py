@@ -15,10 +15,10 @@ from cscoach.errors import ContentError, CscoachError, ExitStatus, Interrupted, 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from cscoach.content.library import Library
+    from cscoach.content.model import Lang, Scenario
     from cscoach.history.config import Settings as HistorySettings
-    from cscoach.library import Library
-    from cscoach.model import Lang, Scenario
-    from cscoach.phrases import Matcher
+    from cscoach.judge.phrases import Matcher
 
 app = typer.Typer(
     name="cscoach",
@@ -138,9 +138,9 @@ def play(
     Every attempt is kept in your history ('cscoach progress'); one stopped with Ctrl-C is kept
     as abandoned.
     """
-    from cscoach.answers import drill_answers
-    from cscoach.library import load_library
-    from cscoach.phrases import Matcher
+    from cscoach.content.library import load_library
+    from cscoach.drill.answers import drill_answers
+    from cscoach.judge.phrases import Matcher
 
     chosen_lang = _lang(lang)
     scripted = drill_answers(answers) if answers is not None else None
@@ -213,9 +213,9 @@ def _play_scripted(story: Scenario, library: Library, matcher: Matcher, answers:
                    history: HistorySettings | None) -> None:
     import json
 
-    from cscoach.engine import play as play_through
-    from cscoach.results import debrief_to_dict
-    from cscoach.scoring import debrief
+    from cscoach.drill.engine import play as play_through
+    from cscoach.judge.results import debrief_to_dict
+    from cscoach.judge.scoring import debrief
 
     transcript = play_through(story, answers)
     result = debrief(transcript, library.steps, matcher, prefer=lang)
@@ -239,8 +239,8 @@ def list_scenarios(
     json_out: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
 ) -> None:
     """List the scenarios you can play."""
-    from cscoach.library import load_library
-    from cscoach.results import scenario_summary
+    from cscoach.content.library import load_library
+    from cscoach.judge.results import scenario_summary
 
     chosen_lang = _lang(lang)
     scenarios = load_library().all_scenarios()
@@ -295,7 +295,7 @@ def validate(
     """Check content files: YAML, schema, the scenario graph and the phrases. Exit 1 on errors."""
     import json
 
-    from cscoach.validate import validate as run_validate
+    from cscoach.authoring.validate import validate as run_validate
 
     report = run_validate(paths, use_cache=not no_cache, jobs=jobs)
     errors, warnings = report.counts(strict)
@@ -338,9 +338,9 @@ def graph(
 ) -> None:
     """Draw a scenario's branching: choices coloured by step, traps dashed red, endings by
     outcome."""
-    from cscoach.graph import to_dot, to_mermaid
-    from cscoach.library import load_library
-    from cscoach.phrases import Matcher
+    from cscoach.authoring.graph import to_dot, to_mermaid
+    from cscoach.content.library import load_library
+    from cscoach.judge.phrases import Matcher
 
     library = load_library()
     story = library.scenario(scenario)
@@ -400,8 +400,8 @@ def schema(
     """Print the JSON Schema (2020-12) of a content format, for editors and other tools."""
     import json
 
-    from cscoach.library import load_library
-    from cscoach.schema import KINDS, file_name, schema_for
+    from cscoach.content.library import load_library
+    from cscoach.content.schema import KINDS, file_name, schema_for
 
     library = load_library()
 
@@ -433,11 +433,11 @@ def stats(
     """Per scenario: size, words, paths, best and worst reachable score, steps on the best path."""
     import json
 
+    from cscoach.authoring.stats import scenario_stats
+    from cscoach.authoring.validate import content_files
+    from cscoach.content.library import load_library
     from cscoach.errors import ContentError
-    from cscoach.library import load_library
-    from cscoach.phrases import Matcher
-    from cscoach.stats import scenario_stats
-    from cscoach.validate import content_files
+    from cscoach.judge.phrases import Matcher
 
     library = load_library()
     matcher = Matcher(library.phrasebook)
@@ -486,10 +486,10 @@ def autoplay(
     """Play a scenario many times without a trainee: hit counts, score spread, best and worst."""
     import json
 
-    from cscoach.autoplay import exhaustive as walk_all
-    from cscoach.autoplay import random_runs
-    from cscoach.library import load_library
-    from cscoach.phrases import Matcher
+    from cscoach.authoring.autoplay import exhaustive as walk_all
+    from cscoach.authoring.autoplay import random_runs
+    from cscoach.content.library import load_library
+    from cscoach.judge.phrases import Matcher
 
     library = load_library()
     story = library.scenario(scenario)
@@ -524,11 +524,11 @@ def new(
     lang: LangArg = None,
 ) -> None:
     """Start a new scenario: a few questions, then a commented skeleton that validates."""
+    from cscoach.authoring.skeleton import Answers, render
+    from cscoach.content.loader import valid_id
+    from cscoach.content.model import Channel
     from cscoach.errors import UsageError
     from cscoach.i18n import tr
-    from cscoach.loader import valid_id
-    from cscoach.model import Channel
-    from cscoach.skeleton import Answers, render
 
     chosen = _lang(lang)
     channels = [c.value for c in Channel]
@@ -558,7 +558,7 @@ def new(
                       values["persona_en"], values["persona_ko"], Channel(values["channel"]),
                       _schema_ref(target), target.as_posix())
     _write_file(target, render(answers))
-    from cscoach.validate import validate as run_validate
+    from cscoach.authoring.validate import validate as run_validate
 
     report = run_validate([target], use_cache=False, jobs=1)
     if report.problems:  # a skeleton that does not validate is our bug: say so loudly
@@ -573,7 +573,7 @@ def _schema_ref(target: Path) -> str:
     """Where an editor finds the scenario schema, relative to the new file when possible."""
     import os
 
-    from cscoach.library import content_root
+    from cscoach.content.library import content_root
 
     schema_file = content_root() / "schema" / "scenario.schema.json"
     if not schema_file.is_file():
@@ -629,13 +629,13 @@ def quiz(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from cscoach.answers import quiz_answers
+    from cscoach.content.library import load_library
+    from cscoach.content.loader import did_you_mean
+    from cscoach.content.model import TOPICS
+    from cscoach.drill.answers import quiz_answers
     from cscoach.errors import UsageError
     from cscoach.i18n import tr
-    from cscoach.library import load_library
-    from cscoach.loader import did_you_mean
     from cscoach.quiz import results
-    from cscoach.quiz.model import TOPICS
     from cscoach.quiz.play import Game, check_teams, choose, scripted_answers
 
     chosen = _lang(lang)
@@ -651,7 +651,9 @@ def quiz(
     if not answers and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise NoTerminalError("no terminal to ask in; give the answers with --answers "
                               "(e.g. --answers 2,t,1, or --answers Red=2,t,1 per team)")
-    asked = choose(load_library().questions(), count, topic or (), seed)
+    from cscoach.quiz.generate import all_questions
+
+    asked = choose(all_questions(load_library()), count, topic or (), seed)
     if not asked:
         raise UsageError(tr(chosen, "quiz.no_questions", topics=", ".join(topic or [])))
     game = Game(teams or ["solo"], timer)
@@ -721,10 +723,11 @@ def quiz_export(
 ) -> None:
     """Write the whole question bank for an LMS: Moodle GIFT or Aiken, or JSON (both languages).
     """
-    from cscoach.library import load_library
+    from cscoach.content.library import load_library
     from cscoach.quiz.export import to_aiken, to_gift, to_json
+    from cscoach.quiz.generate import all_questions
 
-    questions = load_library().questions()
+    questions = all_questions(load_library())
     chosen = _lang(lang)
     if output is ExportFormat.gift:
         text = to_gift(questions, chosen)
@@ -810,5 +813,5 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(returned if isinstance(returned, int) else ExitStatus.OK)
 
 
-from cscoach import cli_check as _cli_check  # noqa: E402,F401  (registers its commands)
-from cscoach import cli_history as _cli_history  # noqa: E402,F401  (registers its commands)
+from cscoach.cli import check as _cli_check  # noqa: E402,F401  (registers its commands)
+from cscoach.cli import history as _cli_history  # noqa: E402,F401  (registers its commands)

@@ -11,11 +11,11 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from cscoach.analysis import Analyser
-from cscoach.engine import MAX_TURNS, Session, Transcript, enumerate_paths, play
-from cscoach.model import Scenario, StepCatalog
-from cscoach.phrases import Matcher
-from cscoach.scoring import assess, total
+from cscoach.content.model import Scenario, StepCatalog
+from cscoach.drill.engine import MAX_TURNS, Session, Transcript, enumerate_paths, play
+from cscoach.judge.analysis import Analyser
+from cscoach.judge.phrases import Matcher
+from cscoach.judge.scoring import assess, total
 
 
 @dataclass

@@ -4,27 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
 
-Lang = Literal["ko", "en"]
-LANGS: tuple[Lang, ...] = ("ko", "en")
+from cscoach.i18n import LANGS as LANGS
+from cscoach.i18n import Lang as Lang
+from cscoach.i18n import Text as Text
 
 MOOD_MIN = -5
 MOOD_MAX = 5
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A human-readable string in Korean and English."""
-
-    ko: str
-    en: str
-
-    def __call__(self, lang: Lang) -> str:
-        return self.ko if lang == "ko" else self.en
-
-    def both(self) -> tuple[str, str]:
-        return (self.ko, self.en)
 
 
 class Channel(StrEnum):
@@ -175,3 +161,32 @@ class Scenario:
 
     def is_ending(self, target: str) -> bool:
         return target in self.endings
+
+
+# --------------------------------------------------------------------------- the quiz bank
+
+# Topics, in the order a quiz menu shows them.
+TOPICS = ("steps", "phrasebook", "customer-types", "channels", "pr-clients", "principles",
+          "facts")
+
+
+class QType(StrEnum):
+    SINGLE = "single"  # one right option among several
+    TRUEFALSE = "truefalse"
+    ORDER = "order"  # put the options in the right order
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    topic: str
+    type: QType
+    source: str
+    prompt: Text
+    # SINGLE: the options, `correct` is the index of the right one.
+    # ORDER: the items in their right order. TRUEFALSE: empty.
+    options: tuple[Text, ...]
+    correct: int | bool | None
+    explanation: Text
+    origin: str = "generated"  # "generated", or the bank file it came from
+    line: int = 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cscoach.model import Lang, Phrasebook, Scenario
-from cscoach.scoring import Debrief
+from cscoach.content.model import Lang, Phrasebook, Scenario
+from cscoach.judge.scoring import Debrief
 
 
 def debrief_to_dict(d: Debrief, phrasebook: Phrasebook, lang: Lang) -> dict[str, Any]:

@@ -21,9 +21,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from cscoach.check import Checker, CheckResult
-from cscoach.model import Choice, Lang, Node, Text
-from cscoach.phrases import HANGUL_LETTERS, Hit, has_hangul
+from cscoach.content.model import Choice, Lang, Node, Text
+from cscoach.judge.check import Checker, CheckResult
+from cscoach.judge.phrases import HANGUL_LETTERS, Hit, has_hangul
 
 MAX_CHARS = 2_000  # one turn of a conversation; more is refused with a message
 

@@ -1,0 +1,1 @@
+"""For trainers: validate, graph, skeleton, stats, autoplay, coverage and the validate cache."""

@@ -1,0 +1,1 @@
+"""Files -> model: the data types, the YAML reader, every format's description, the library."""

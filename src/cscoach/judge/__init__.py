@@ -1,0 +1,1 @@
+"""What was said, judged: phrases, scoring, best/worst analysis, free-text checks, results."""

@@ -1,0 +1,52 @@
+"""The shape of the package: the wings' layers contract (import-linter) holds, and it bites."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+LINT = Path(sys.executable).with_name("lint-imports")
+
+
+def lint(src: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    return subprocess.run([str(LINT), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+                          capture_output=True, text=True, env=env, cwd=src, check=False)
+
+
+def test_the_wings_contracts_hold() -> None:
+    done = lint(ROOT / "src")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 kept, 0 broken" in done.stdout
+
+
+def _copy(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "src" / "cscoach", src / "cscoach",
+                    ignore=shutil.ignore_patterns("__pycache__", "_content"))
+    return src
+
+
+def test_a_lower_wing_importing_a_higher_one_breaks_the_contract(tmp_path: Path) -> None:
+    src = _copy(tmp_path)
+    model = src / "cscoach" / "content" / "model.py"
+    model.write_text(model.read_text() + "\n\ndef _late() -> None:\n"
+                     "    from cscoach.judge import scoring  # noqa: F401\n")
+    done = lint(src)
+    assert done.returncode == 1
+    assert "cscoach.content.model -> cscoach.judge.scoring" in done.stdout
+
+
+def test_a_circle_inside_a_wing_breaks_the_contract(tmp_path: Path) -> None:
+    src = _copy(tmp_path)
+    rubric = src / "cscoach" / "judge" / "rubric.py"
+    rubric.write_text(rubric.read_text() + "\n\ndef _late() -> None:\n"
+                      "    from cscoach.judge import scoring  # noqa: F401\n")
+    done = lint(src)
+    assert done.returncode == 1
+    assert "No import circles inside any wing BROKEN" in done.stdout
