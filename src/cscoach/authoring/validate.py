@@ -28,6 +28,9 @@ from cscoach.judge.phrases import Matcher
 if TYPE_CHECKING:
     from multiprocessing.pool import Pool
 
+# The code of the graph and content checks below: they read a whole loaded scenario, beyond
+# any schema (formats.BEYOND_SCHEMA lists them for the schemas' descriptions).
+CONTENT = "content"
 PARALLEL_FROM = 48  # fewer files than this are checked in one process (forking costs more)
 
 
@@ -76,11 +79,11 @@ class Checker:
             if doc.kind == "phrasebook":
                 load_phrasebook(path, shown, lib.sources, doc)
             elif doc.kind == "quiz":
-                from cscoach.content.bank import load_bank
+                from cscoach.content.loader import load_bank
 
                 load_bank(path, shown, lib.sources, doc)
             elif doc.kind == "steps":
-                load_steps(path, shown, doc)
+                load_steps(path, shown, doc, lib.sources)
             elif doc.kind == "sources":
                 load_sources(path, shown, doc)
             else:
@@ -190,7 +193,7 @@ def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Prob
     out: list[Problem] = []
 
     def at(line: int, message: str, severity: str = "error") -> None:
-        out.append(Problem(s.path, line, 1 if line else 0, message, severity))
+        out.append(Problem(s.path, line, 1 if line else 0, message, severity, CONTENT))
 
     reachable = _reachable(s)
     for node in s.nodes.values():

@@ -387,6 +387,8 @@ def _write_file(out: Path, text: str) -> None:
 class SchemaKind(StrEnum):
     scenario = "scenario"
     phrasebook = "phrasebook"
+    steps = "steps"
+    sources = "sources"
     quiz = "quiz"
 
 
@@ -394,7 +396,8 @@ class SchemaKind(StrEnum):
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(help="Which format.")] = SchemaKind.scenario,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Write every format's schema (scenario, phrasebook, quiz) into this folder.",
+        "--out", help="Write every format's schema (scenario, phrasebook, steps, sources, quiz) "
+        "into this folder.",
         show_default=False)] = None,
 ) -> None:
     """Print the JSON Schema (2020-12) of a content format, for editors and other tools."""

@@ -72,7 +72,7 @@ class Library:
     def bank_questions(self) -> list[Question]:
         """The trainer-written quiz banks under `quiz/` (questions made from the content are the
         quiz wing's: `cscoach.quiz.generate.all_questions`)."""
-        from cscoach.content.bank import load_bank
+        from cscoach.content.loader import load_bank
 
         out: list[Question] = []
         problems: list[Problem] = []
@@ -151,8 +151,8 @@ def load_library(root: Path | None = None) -> Library:
     root = root or content_root()
     steps_file, sources_file, *phrasebooks = library_files(root)
     book = steps_file.parent
-    steps = load_steps(steps_file, display_path(steps_file))
     sources = load_sources(sources_file, display_path(sources_file))
+    steps = load_steps(steps_file, display_path(steps_file), sources=sources)
     entries: list[PhraseEntry] = []
     problems: list[Problem] = []
     for path in phrasebooks:
