@@ -50,8 +50,13 @@ _CORE: tuple[tuple[str, re.Pattern[str]], ...] = (
 MERGE = _Y + "merge"
 
 
+_MAY_NOT_BE_TEXT = frozenset("~nNtTfF+-.0123456789")
+
+
 def core_tag(value: str) -> str:
     """The tag the YAML 1.2 core schema gives a plain scalar."""
+    if value and value[0] not in _MAY_NOT_BE_TEXT:
+        return _STR  # most texts: no pattern can match (Hangul, most words)
     for tag, pattern in _CORE:
         if pattern.match(value):
             return tag
@@ -275,14 +280,18 @@ class Reader:
 
     # -- shapes
     def mapping(self, node: yaml.Node, what: str, required: Iterable[str] = (),
-                optional: Iterable[str] = ()) -> dict[str, yaml.Node] | None:
+                optional: Iterable[str] = (),
+                allowed: frozenset[str] | None = None) -> dict[str, yaml.Node] | None:
+        """The keys of a mapping, each once; `allowed` (all of required and optional, when the
+        caller has it ready) saves building it again for every node."""
         if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
             self.error(node, f"{what} must be a mapping (key: value lines), not {_kind_of(node)}")
             return None
         if not self._collection(node):
             return None
         required = tuple(required)
-        allowed = set(required) | set(optional)
+        if allowed is None:
+            allowed = frozenset(required) | frozenset(optional)
         out: dict[str, yaml.Node] = {}
         first: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -378,6 +387,10 @@ class Reader:
 
     def text(self, node: yaml.Node, what: str) -> Text | None:
         """A `{ko: ..., en: ...}` mapping."""
+        fast = _plain_text(node)  # nearly every text of a good file: no problem to look for
+        if fast is not None and id(node) not in self._seen:
+            self._seen.add(id(node))
+            return fast
         if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
             self.error(node, f"{what} must give both languages, like {{ko: ..., en: ...}}, "
                        "not one text")
@@ -433,6 +446,21 @@ class Reader:
                     stack.extend((k, v))
             elif isinstance(n, yaml.SequenceNode):
                 stack.extend(n.value)
+
+
+def _plain_text(node: yaml.Node) -> Text | None:
+    """`{ko: ..., en: ...}` when that is exactly what the node is (two text keys, ko and en,
+    each with non-empty text), else None and the Reader looks closer."""
+    if type(node) is not yaml.MappingNode or node.tag != _MAP or len(node.value) != 2:
+        return None
+    texts: dict[str, str] = {}
+    for key, value in node.value:
+        if type(key) is not yaml.ScalarNode or key.tag != _STR or \
+                type(value) is not yaml.ScalarNode or value.tag != _STR:
+            return None
+        texts[key.value] = value.value.strip()
+    ko, en = texts.get("ko"), texts.get("en")
+    return Text(ko=ko, en=en) if ko and en else None
 
 
 def whole_number(text: str) -> int | None:

@@ -300,19 +300,25 @@ class Map(Spec):
     switch: str | None = None
     variants: dict[str, dict[str, Field]] = field(default_factory=dict)
 
-    def all_fields(self) -> dict[str, Field]:
-        out = dict(self.fields)
+    def __post_init__(self) -> None:
+        every = dict(self.fields)
         for extra in self.variants.values():
             for key, f in extra.items():
-                out.setdefault(key, Field(f.spec, False))
-        return out
+                every.setdefault(key, Field(f.spec, False))
+        self._every = every
+        self._required = tuple(k for k, f in every.items() if f.required)
+        self._optional = tuple(k for k, f in every.items() if not f.required)
+        self._allowed = frozenset(every)
+
+    def all_fields(self) -> dict[str, Field]:
+        """The keys of every variant too (a quiz question may hold any one variant's keys)."""
+        return self._every
 
     def check(self, ctx: Context, node: yaml.Node, what: str, prefix: str | None = None) -> Any:
         """`prefix` names the keys in messages (default: `what`; a file's top keys have none)."""
         r = ctx.reader
-        every = self.all_fields()
-        found = r.mapping(node, what, [k for k, f in every.items() if f.required],
-                          [k for k, f in every.items() if not f.required])
+        every = self._every
+        found = r.mapping(node, what, self._required, self._optional, self._allowed)
         if found is None:
             return BAD
         out: dict[str, Any] = {}
@@ -329,7 +335,7 @@ class Map(Spec):
             kind = out.get(self.switch)
             fits = isinstance(kind, str) and self._check_variant(ctx, node, found, kind, named)
         ctx.nodes[id(out)] = node
-        missing = [k for k, f in every.items() if f.required and k not in found]
+        missing = any(k not in found for k in self._required)
         return BAD if missing or not fits else out
 
     def _check_variant(self, ctx: Context, node: yaml.Node, found: dict[str, yaml.Node],
