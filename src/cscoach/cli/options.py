@@ -78,6 +78,16 @@ def console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, width=width, height=height)
 
 
+def history(no_record: bool, data_dir: Path | None, trainee: str | None, lrs: str | None
+            ) -> HistorySettings | None:
+    """Where the attempt is kept, and sent (None with --no-record)."""
+    if no_record:
+        return None
+    from cscoach.history.config import settings
+
+    return settings(data_dir, trainee, lrs)
+
+
 def keep(history: HistorySettings, records: list[dict[str, object]]) -> None:
     """Record attempts; a history or LRS problem is a warning, never the end of a drill."""
     from cscoach.history.service import record

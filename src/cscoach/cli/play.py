@@ -11,13 +11,14 @@ import typer
 from cscoach.cli import options
 from cscoach.cli.options import DataDirArg, LangArg, LrsArg, NoRecordArg, TraineeArg
 from cscoach.cli.root import app
-from cscoach.errors import Interrupted, NoTerminalError
+from cscoach.errors import NoTerminalError
 
 if TYPE_CHECKING:
-    from cscoach.content.library import Library
-    from cscoach.content.model import Lang, Scenario
+    from cscoach.content.model import Lang, Phrasebook, Scenario
     from cscoach.history.config import Settings as HistorySettings
+    from cscoach.history.record import DrillTracker
     from cscoach.judge.phrases import Matcher
+    from cscoach.judge.scoring import Debrief
 
 
 class FeedbackWhen(StrEnum):
@@ -59,11 +60,57 @@ def play(
     Every attempt is kept in your history ('cscoach progress'); one stopped with Ctrl-C is kept
     as abandoned.
     """
+    from functools import partial
+
     from cscoach.content.library import load_library
-    from cscoach.drill.answers import drill_answers
+    from cscoach.drill.runner import run
     from cscoach.judge.phrases import Matcher
+    from cscoach.judge.scoring import debrief
 
     chosen_lang = options.lang(lang)
+    scripted = _scripted(answers, json_out, free, chosen_lang)
+    history = options.history(no_record, data_dir, trainee, lrs)
+
+    library = load_library()
+    story = library.scenario(scenario)
+    matcher = Matcher(library.phrasebook, mend_slips=free)  # typed words may have slips
+    if history is not None:
+        from cscoach.history.service import check_store
+
+        check_store(history)
+    conclude = partial(debrief, steps=library.steps, matcher=matcher, prefer=chosen_lang)
+    feedback_now = feedback == FeedbackWhen.now
+
+    if scripted is not None:
+        from cscoach.drill.answers import Scripted
+
+        result = run(story, Scripted(scripted), conclude,
+                     _trackers(story, matcher, chosen_lang, history))
+        _show_scripted(result, library.phrasebook, chosen_lang, json_out, feedback_now)
+        return
+
+    from cscoach.i18n import tr
+    from cscoach.ui import prompt
+    from cscoach.ui.interactive import DrillOptions, Interactive
+
+    console = options.console()
+    front = Interactive(console, library.steps, matcher,
+                        DrillOptions(chosen_lang, feedback_now, shuffle, seed, free))
+    while True:
+        run(story, front, conclude, _trackers(story, matcher, chosen_lang, history))
+        if history is not None:
+            console.print(tr(chosen_lang, "history.saved", trainee=history.trainee),
+                          style="dim")
+        if not prompt.confirm(tr(chosen_lang, "prompt.replay")):
+            console.print(tr(chosen_lang, "bye"))
+            return
+
+
+def _scripted(answers: str | None, json_out: bool, free: bool, lang: Lang) -> list[int] | None:
+    """The --answers to play, or None to ask at the terminal; refuses what cannot go together
+    (and asking without a terminal)."""
+    from cscoach.drill.answers import drill_answers
+
     scripted = drill_answers(answers) if answers is not None else None
     if scripted is None and json_out:
         raise NoTerminalError("--json needs --answers (e.g. --answers 1,2,1)")
@@ -75,74 +122,37 @@ def play(
     if scripted is None and not options.at_terminal():
         from cscoach.i18n import tr
 
-        raise NoTerminalError(tr(chosen_lang, "error.no_terminal_free" if free
-                                 else "error.no_terminal"))
-    history = None
-    if not no_record:
-        from cscoach.history.config import settings as history_settings
-
-        history = history_settings(data_dir, trainee, lrs)
-    library = load_library()
-    story = library.scenario(scenario)
-    matcher = Matcher(library.phrasebook, mend_slips=free)  # typed words may have slips
-    if history is not None:
-        from cscoach.history.service import check_store
-
-        check_store(history)
-
-    if scripted is not None:
-        _play_scripted(story, library, matcher, scripted, chosen_lang, json_out,
-                       feedback == FeedbackWhen.now, history)
-        return
-
-    from cscoach.history.record import Tracker, play_record
-    from cscoach.i18n import tr
-    from cscoach.ui import prompt
-    from cscoach.ui.interactive import DrillOptions, run_drill
-
-    console = options.console()
-    drill_options = DrillOptions(chosen_lang, feedback == FeedbackWhen.now, shuffle, seed, free)
-    while True:
-        tracker = Tracker(story, history.trainee if history else "", chosen_lang)
-        try:
-            result = run_drill(console, story, library.steps, matcher, drill_options,
-                               tracker.on_turn)
-        except (Interrupted, KeyboardInterrupt):
-            if history is not None and tracker.turns:
-                options.keep(history, [play_record(tracker, None, matcher)])
-            raise
-        if history is not None:
-            options.keep(history, [play_record(tracker, result, matcher)])
-            console.print(tr(chosen_lang, "history.saved", trainee=history.trainee),
-                          style="dim")
-        if not prompt.confirm(tr(chosen_lang, "prompt.replay")):
-            console.print(tr(chosen_lang, "bye"))
-            return
+        raise NoTerminalError(tr(lang, "error.no_terminal_free" if free else "error.no_terminal"))
+    return scripted
 
 
-def _play_scripted(story: Scenario, library: Library, matcher: Matcher, answers: list[int],
-                   lang: Lang, json_out: bool, feedback_now: bool,
-                   history: HistorySettings | None) -> None:
-    import json
+def _trackers(story: Scenario, matcher: Matcher, lang: Lang, history: HistorySettings | None
+              ) -> list[DrillTracker]:
+    """Who hears the drill: the history's tracker, which keeps the attempt when it ends (a
+    completed drill, or one stopped after a whole turn or more); nobody with --no-record."""
+    if history is None:
+        return []
+    from cscoach.history.record import DrillTracker
 
-    from cscoach.drill.engine import play as play_through
-    from cscoach.judge.results import debrief_to_dict
-    from cscoach.judge.scoring import debrief
+    def keep(record: dict[str, object]) -> None:
+        options.keep(history, [record])
 
-    transcript = play_through(story, answers)
-    result = debrief(transcript, library.steps, matcher, prefer=lang)
-    if history is not None:
-        from cscoach.history.record import play_record, scripted_tracker
+    return [DrillTracker(story, history.trainee, lang, matcher, keep)]
 
-        tracker = scripted_tracker(story, history.trainee, lang, transcript.turns)
-        options.keep(history, [play_record(tracker, result, matcher)])
+
+def _show_scripted(result: Debrief, phrasebook: Phrasebook, lang: Lang, json_out: bool,
+                   feedback_now: bool) -> None:
     if json_out:
-        sys.stdout.write(json.dumps(debrief_to_dict(result, library.phrasebook, lang),
+        import json
+
+        from cscoach.judge.results import debrief_to_dict
+
+        sys.stdout.write(json.dumps(debrief_to_dict(result, phrasebook, lang),
                                     ensure_ascii=False, indent=2) + "\n")
         return
     from cscoach.ui import render
 
-    render.scripted_drill(options.console(), result, library.phrasebook, lang, feedback_now)
+    render.scripted_drill(options.console(), result, phrasebook, lang, feedback_now)
 
 
 @app.command("list")

@@ -87,12 +87,10 @@ def quiz(
     if not asked:
         raise UsageError(tr(chosen, "quiz.no_questions", topics=", ".join(topic or [])))
     game = Game(teams or ["solo"], timer)
-    history = None
-    if not no_record:
-        from cscoach.history.config import settings as history_settings
+    history = options.history(no_record, data_dir, trainee, lrs)
+    if history is not None:
         from cscoach.history.service import check_store
 
-        history = history_settings(data_dir, trainee, lrs)
         check_store(history)
     from cscoach.history.record import now, quiz_records
 
