@@ -13,10 +13,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cscoach.content.library import load_library
-from cscoach.drill.engine import enumerate_paths, play
+from cscoach.drill.answers import Scripted
+from cscoach.drill.engine import enumerate_paths
+from cscoach.drill.runner import run
 from cscoach.history.drill import plan
 from cscoach.history.progress import summary
-from cscoach.history.record import play_record, scripted_tracker
+from cscoach.history.record import DrillTracker
 from cscoach.history.report import report
 from cscoach.history.store import Store
 from cscoach.judge.phrases import Matcher
@@ -34,11 +36,11 @@ def main() -> None:
     records = []
     for n in range(count):
         s = rng.choice(scenarios)
-        transcript = play(s, rng.choice(paths[s.id]))
-        tracker = scripted_tracker(s, f"trainee-{n % 20}", "en", transcript.turns,
-                                   start + timedelta(hours=n))
-        records.append(play_record(tracker, debrief(transcript, library.steps, matcher),
-                                   matcher))
+        when = start + timedelta(hours=n)
+        tracker = DrillTracker(s, f"trainee-{n % 20}", "en", matcher, records.append,
+                               lambda when=when: when)
+        run(s, Scripted(rng.choice(paths[s.id])), lambda t: debrief(t, library.steps, matcher),
+            [tracker])
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "history.db"
         with Store(path) as store:

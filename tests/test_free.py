@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from cscoach.drill.engine import AnswerError, Session
-from cscoach.history.record import play_record, scripted_tracker
+from cscoach.history.record import DrillTracker
 from cscoach.history.store import Store
 from cscoach.history.xapi import statements
 from cscoach.judge.check import Checker
@@ -120,8 +120,12 @@ def test_what_was_typed_is_kept_in_the_history(judge, library, typed_matcher, tm
         session.choose(0)
     transcript = session.transcript()
     result = debrief(transcript, library.steps, typed_matcher)
-    record = play_record(scripted_tracker(transcript.scenario, "mina", "en", transcript.turns),
-                         result, typed_matcher)
+    kept: list[dict] = []
+    tracker = DrillTracker(transcript.scenario, "mina", "en", typed_matcher, kept.append)
+    for turn in transcript.turns:
+        tracker.heard(turn)
+    tracker.finished(transcript, result)
+    (record,) = kept
     first = record["choices"][0]
     assert first["typed"].startswith("I don't know when")
     assert first["text"]["en"] == transcript.turns[0].authored.says.en  # the authored reply

@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 
 from cscoach.content.library import Library
+from cscoach.drill.answers import Scripted
 from cscoach.drill.engine import play
+from cscoach.drill.runner import run
 from cscoach.history import store as store_mod
 from cscoach.history.drill import plan, rating
 from cscoach.history.formats import history_csv, report_csv, report_markdown, report_tables
 from cscoach.history.progress import sparkline, step_levels, summary
-from cscoach.history.record import Tracker, play_record, quiz_records, scripted_tracker
+from cscoach.history.record import DrillTracker, quiz_records
 from cscoach.history.report import report
 from cscoach.history.service import export_document, load_records
 from cscoach.history.store import APPLICATION_ID, LATEST, HistoryError, Store
@@ -40,11 +42,16 @@ BASE, HOME = "https://lrs.example/xapi", "https://example.org/people"
 
 def drill(library: Library, matcher: Matcher, scenario: str, answers: str,
           trainee: str = "mina", when: datetime = T0) -> dict:
+    """The record of a drill played from `answers` as `play --answers` plays it, begun and every
+    reply at `when`, finished three minutes later."""
     story = library.scenario(scenario)
-    transcript = play(story, [int(a) for a in answers.split(",")])
-    result = debrief(transcript, library.steps, matcher)
-    tracker = scripted_tracker(story, trainee, "en", transcript.turns, when)
-    return play_record(tracker, result, matcher, finished=when + timedelta(minutes=3))
+    replies = [int(a) for a in answers.split(",")]
+    moments = iter([when] * (1 + len(replies)) + [when + timedelta(minutes=3)])
+    kept: list[dict] = []
+    tracker = DrillTracker(story, trainee, "en", matcher, kept.append, lambda: next(moments))
+    run(story, Scripted(replies), lambda t: debrief(t, library.steps, matcher), [tracker])
+    (record,) = kept
+    return record
 
 
 # -- the store ------------------------------------------------------------------------------
@@ -172,11 +179,13 @@ def test_drills_finishing_at_once_in_several_terminals_all_land(tmp_path: Path) 
 def test_an_abandoned_drill_keeps_the_choices_made(library, matcher) -> None:
     story = library.scenario("angry-shopper")
     transcript = play(story, [1, 1, 1, 1, 1, 1, 1])
-    tracker = Tracker(story, "mina", "ko", T0)
-    for n, turn in enumerate(transcript.turns[:2]):
-        tracker.turns.append(turn)
-        tracker.times.append(T0 + timedelta(seconds=10 * (n + 1)))
-    record = play_record(tracker, None, matcher)
+    moments = iter(T0 + timedelta(seconds=10 * n) for n in range(3))
+    kept: list[dict] = []
+    tracker = DrillTracker(story, "mina", "ko", matcher, kept.append, lambda: next(moments))
+    for turn in transcript.turns[:2]:
+        tracker.heard(turn)
+    tracker.abandoned()
+    (record,) = kept
     assert record["status"] == "abandoned" and record["score"] is None
     assert [c["turn"] for c in record["choices"]] == [1, 2]
     assert record["finished_at"] == "2026-03-02T09:00:20.000Z"

@@ -1,4 +1,4 @@
-"""The interactive drill loop, with the prompt replaced: shuffled replies map back correctly."""
+"""The interactive front, with the prompt replaced: shuffled replies map back correctly."""
 
 from __future__ import annotations
 
@@ -8,12 +8,22 @@ import pytest
 from rich.console import Console
 
 from cscoach.content.library import Library
+from cscoach.content.model import Scenario
+from cscoach.drill.runner import run
 from cscoach.judge.phrases import Matcher
+from cscoach.judge.scoring import Debrief, debrief
 from cscoach.ui import interactive, render
 
 
 def _console(width: int = 100) -> Console:
     return Console(file=io.StringIO(), width=width, force_terminal=False, color_system=None)
+
+
+def _drill(console: Console, scenario: Scenario, library: Library, matcher: Matcher,
+           options: interactive.DrillOptions) -> Debrief:
+    """One drill through the interactive front, debriefed as `play` does."""
+    front = interactive.Interactive(console, library.steps, matcher, options)
+    return run(scenario, front, lambda t: debrief(t, library.steps, matcher, prefer=options.lang))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -32,7 +42,7 @@ def test_shuffled_replies_map_back_to_authored_choices(library: Library, matcher
 
     monkeypatch.setattr(interactive.prompt, "select", pick_first_authored)
     options = interactive.DrillOptions("en", feedback_now=True, shuffle=True, seed=seed)
-    result = interactive.run_drill(_console(400), scenario, library.steps, matcher, options)
+    result = _drill(_console(400), scenario, library, matcher, options)
     assert result.score == 100 and result.transcript.answers == [1] * 7
     assert any(opts != [c.says.en for c in n.choices]
                for opts in shown for n in scenario.nodes.values()
@@ -44,8 +54,7 @@ def test_feedback_end_holds_feedback_until_the_recap(library: Library, matcher: 
     monkeypatch.setattr(interactive.prompt, "select", lambda *a, **k: 1)  # reply 2 every time
     console = _console()
     options = interactive.DrillOptions("en", feedback_now=False)
-    result = interactive.run_drill(console, library.scenario("angry-shopper"), library.steps,
-                                   matcher, options)
+    result = _drill(console, library.scenario("angry-shopper"), library, matcher, options)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     assert result.transcript.ending.id == "walked-out"
     assert out.index("Gone for good") < out.index("Feedback") < out.index("Debrief")
@@ -77,8 +86,7 @@ def test_free_drill_with_feedback_at_the_end_recaps_what_was_typed(
     monkeypatch.setattr(interactive.prompt, "select", lambda *a, **k: 0)
     console = _console()
     options = interactive.DrillOptions("en", feedback_now=False, free=True)
-    result = interactive.run_drill(console, library.scenario("angry-shopper"), library.steps,
-                                   typed_matcher, options)
+    result = _drill(console, library.scenario("angry-shopper"), library, typed_matcher, options)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     first = result.transcript.turns[0]
     assert first.typed and first.index == 1  # taken as the authored "I'm busy ..." reply

@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 
-from cscoach.cli import LangOption, OutputFormat, _lang, app
+from cscoach.cli import options
+from cscoach.cli.options import LangOption, OutputFormat
+from cscoach.cli.root import app
 from cscoach.errors import ExitStatus, UsageError
 
 # what can only mean a file: one word with a text-file suffix, or a path from /, ./ or ~/
@@ -78,7 +80,7 @@ def check(
     from cscoach.judge.check import MAX_BYTES, Checker, to_dict
     from cscoach.judge.phrases import Matcher
 
-    chosen = _lang(lang)
+    chosen = options.lang(lang)
     text, where = read_input(reply, MAX_BYTES)
     library = load_library()
     result = Checker(Matcher(library.phrasebook, mend_slips=True), library.steps).check(text)

@@ -1,4 +1,4 @@
-"""Commands over the history: progress, drill, report, export, sync. Thin, like cli.py."""
+"""Commands over the history: progress, drill, report, export, sync, coverage."""
 
 from __future__ import annotations
 
@@ -10,17 +10,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cscoach.cli import (
-    DataDirArg,
-    LangArg,
-    LrsArg,
-    TraineeArg,
-    _console,
-    _emit,
-    _lang,
-    _warn,
-    app,
-)
+from cscoach.cli import options
+from cscoach.cli.options import DataDirArg, LangArg, LrsArg, TraineeArg
+from cscoach.cli.root import app
 from cscoach.errors import ExitStatus, NoTerminalError, UsageError
 
 if TYPE_CHECKING:
@@ -52,7 +44,7 @@ def progress(
     from cscoach.content.library import load_library
     from cscoach.history.progress import summary
 
-    chosen = _lang(lang)
+    chosen = options.lang(lang)
     history, records = _records(data_dir, trainee)
     library = load_library()
     data = summary(records, history.trainee, library.steps.ids())
@@ -62,7 +54,7 @@ def progress(
     from cscoach.ui.history import progress as show
 
     first = library.all_scenarios()[0].id
-    show(_console(), data, library.steps, library.phrasebook, chosen, first)
+    show(options.console(), data, library.steps, library.phrasebook, chosen, first)
 
 
 @app.command()
@@ -82,7 +74,7 @@ def drill(
     from cscoach.history.record import now
     from cscoach.judge.phrases import Matcher
 
-    chosen = _lang(lang)
+    chosen = options.lang(lang)
     history, records = _records(data_dir, trainee)
     library = load_library()
     matcher = Matcher(library.phrasebook)
@@ -95,10 +87,10 @@ def drill(
     from cscoach.i18n import tr
     from cscoach.ui.history import drill_plan
 
-    console = _console()
+    console = options.console()
     drill_plan(console, chosen_plan, history.trainee, chosen, when)
     pick = chosen_plan.pick.scenario.id
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not options.at_terminal():
         console.print(tr(chosen, "drill.run", id=pick))
         return
     from cscoach.ui import prompt
@@ -106,7 +98,7 @@ def drill(
     if not yes and not prompt.confirm(tr(chosen, "drill.start"), default=True):
         console.print(tr(chosen, "drill.run", id=pick))
         return
-    from cscoach.cli import play
+    from cscoach.cli.play import play
 
     play(pick, lang=lang, trainee=history.trainee, data_dir=data_dir, lrs=lrs)
 
@@ -145,7 +137,7 @@ def report(
     from cscoach.history.report import report as build
     from cscoach.history.service import load_records
 
-    chosen = _lang(lang)
+    chosen = options.lang(lang)
     records = load_records(sources)
     steps = load_library().steps
     data = build(records, steps.ids(), top)
@@ -158,7 +150,7 @@ def report(
             raise UsageError("--out needs --format csv, json or md")
         from cscoach.ui.history import report as show
 
-        show(_console(), data, steps, chosen, only.value if only else None)
+        show(options.console(), data, steps, chosen, only.value if only else None)
         return
     if output is ReportFormat.json:
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -166,7 +158,7 @@ def report(
         text = report_csv(tables)
     else:
         text = report_markdown(tables, chosen)
-    _emit(text, out)
+    options.emit(text, out)
 
 
 class ExportFormat(StrEnum):
@@ -202,18 +194,18 @@ def export(
         with open_store(history.db_path) as store:
             records = store.attempts(None if everyone else history.trainee)
     if not records:
-        _warn(f"no attempts recorded for {'anyone' if everyone else history.trainee} in "
+        options.warn(f"no attempts recorded for {'anyone' if everyone else history.trainee} in "
               f"{history.db_path}")
     if output is ExportFormat.json:
         text = json.dumps(export_document(records), ensure_ascii=False, indent=2) + "\n"
     elif output is ExportFormat.csv:
-        text = history_csv(records, _lang(lang))
+        text = history_csv(records, options.lang(lang))
     else:
         from cscoach.history.xapi import statements
 
         text = statements_json([body for r in records for _, body in
                                 statements(r, history.activity_base, history.homepage)])
-    _emit(text, out)
+    options.emit(text, out)
 
 
 @app.command()
@@ -237,7 +229,7 @@ def sync(
                      + (f" ({result.queued} attempt(s) newly queued)" if result.queued else "")
                      + f", {result.pending} waiting\n")
     if result.error:
-        _warn(f"{result.error}; {result.pending} statement(s) kept for the next sync")
+        options.warn(f"{result.error}; {result.pending} statement(s) kept for the next sync")
         raise typer.Exit(ExitStatus.PROBLEMS_FOUND)
 
 
@@ -264,7 +256,7 @@ def coverage(
     from cscoach.authoring.coverage import markdown, seed_ids
     from cscoach.content.library import load_library
 
-    chosen = _lang(lang)
+    chosen = options.lang(lang)
     ids = None
     if seeds is not None:
         try:
@@ -274,11 +266,11 @@ def coverage(
     library = load_library()
     rows = build(library, chosen, ids)
     if output is CoverageFormat.json:
-        _emit(json.dumps([{"source": r.source, "title": r.title, "scenarios": r.scenarios,
+        options.emit(json.dumps([{"source": r.source, "title": r.title, "scenarios": r.scenarios,
                            "phrasebook": r.phrases, "quiz": r.quiz} for r in rows],
                          ensure_ascii=False, indent=2) + "\n", out)
     elif output is CoverageFormat.md:
-        _emit(markdown(rows, chosen, library.all_scenarios()), out)
+        options.emit(markdown(rows, chosen, library.all_scenarios()), out)
     else:
         from rich import box
         from rich.table import Table
@@ -291,8 +283,8 @@ def coverage(
                           ", ".join(r.phrases) or "-", ", ".join(r.quiz) or "-")
         from cscoach.ui.fit import show
 
-        show(_console(), table)
+        show(options.console(), table)
     missing = [r.source for r in rows if not r.covered]
     if missing:
-        _warn(f"{len(missing)} item(s) without content: {', '.join(missing)}")
+        options.warn(f"{len(missing)} item(s) without content: {', '.join(missing)}")
         raise typer.Exit(ExitStatus.PROBLEMS_FOUND)

@@ -1,18 +1,29 @@
-"""`--answers` given inline (`2,1,3`) or read from a file (`@answers.txt`, `@-` for stdin).
+"""Scripted answers: `--answers` read (`2,1,3`, `@answers.txt`, `@-` for stdin) and played.
 
 A file holds the same answers on one or more lines; `#` starts a comment. It is read like a
 content file: at most `MAX_BYTES`, UTF-8, no NUL bytes, not a folder or a device; every
 problem is located (`file:line:col`). For a quiz each line is one `--answers` value
-(`2,t,1`, or `TEAM=2,t,1` per team)."""
+(`2,t,1`, or `TEAM=2,t,1` per team). `Scripted` is the front that plays a drill's answers."""
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from cscoach.content.loader import decode, read_bytes
-from cscoach.drill.engine import AnswerError, parse_answers
+from cscoach.content.model import Scenario
+from cscoach.drill.engine import (
+    AnswerError,
+    Session,
+    Transcript,
+    Turn,
+    left_over,
+    parse_answers,
+    ran_out,
+)
+from cscoach.drill.runner import Reply
 
 MAX_BYTES = 64 * 1024  # thousands of answers; anything bigger is the wrong file
 _TOKEN = re.compile(r"[^,\s]+")
@@ -75,3 +86,31 @@ def quiz_answers(values: list[str]) -> list[tuple[str, str]]:
         shown, lines = file_lines(value)
         out.extend((line.strip(), f"{shown}:{number}") for number, line in lines)
     return out
+
+
+class Scripted:
+    """A front over `--answers`: each reply is the next 1-based answer, in authored order. It
+    says what is wrong where `cscoach.drill.engine.play` does: an answer out of range (the
+    session refuses it), none left at a node, some left over at the ending."""
+
+    def __init__(self, answers: Sequence[int]) -> None:
+        self.answers = list(answers)
+        self.used = 0
+
+    def begin(self, scenario: Scenario) -> None:
+        self.used = 0
+
+    def reply(self, session: Session) -> Reply:
+        assert session.node is not None
+        if self.used == len(self.answers):
+            raise ran_out(session.node, len(session.turns))
+        self.used += 1
+        return Reply(self.answers[self.used - 1] - 1)
+
+    def heard(self, turn: Turn) -> None:
+        pass
+
+    def end(self, transcript: Transcript, result: object) -> None:
+        if self.used < len(self.answers):
+            raise left_over(len(self.answers) - self.used, self.used)
+

@@ -113,17 +113,22 @@ def play(scenario: Scenario, answers: Iterable[int]) -> Transcript:
     answers = list(answers)
     for used, answer in enumerate(answers):
         if session.over:
-            raise AnswerError(
-                f"{len(answers) - used} answer(s) left over: the drill ended after {used} turn(s)"
-            )
+            raise left_over(len(answers) - used, used)
         session.choose(answer - 1)
-    if not session.over:
-        assert session.node is not None
-        raise AnswerError(
-            f"the answers ran out at turn {len(session.turns) + 1} (node '{session.node.id}'); "
-            f"give one more answer (1-{len(session.node.choices)})"
-        )
+    if session.node is not None:
+        raise ran_out(session.node, len(session.turns))
     return session.transcript()
+
+
+def left_over(left: int, used: int) -> AnswerError:
+    """Scripted answers still there when the drill ended after `used` turns."""
+    return AnswerError(f"{left} answer(s) left over: the drill ended after {used} turn(s)")
+
+
+def ran_out(node: Node, played: int) -> AnswerError:
+    """No scripted answer left for `node`, after `played` turns."""
+    return AnswerError(f"the answers ran out at turn {played + 1} (node '{node.id}'); give one "
+                       f"more answer (1-{len(node.choices)})")
 
 
 def parse_answers(spec: str) -> list[int]:

@@ -1,16 +1,15 @@
-"""An attempt as a plain record: what is stored, exported, reported on and sent as xAPI. Pure."""
+"""An attempt as a plain record (stored, exported, reported on, sent as xAPI); the drill tracker."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from cscoach import __version__
 from cscoach.content.model import Lang, Scenario
-from cscoach.drill.engine import Turn
+from cscoach.drill.engine import Transcript, Turn
 from cscoach.judge.phrases import Matcher
 from cscoach.judge.scoring import Debrief, turn_report
 from cscoach.quiz.play import Asked, Game
@@ -31,21 +30,33 @@ def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-@dataclass
-class Tracker:
-    """Follows a drill as it is played: when it started and when each reply was picked."""
+class DrillTracker:
+    """Hears a drill as it is played (an observer of `cscoach.drill.runner`): when it started and
+    when each whole turn was taken; when the drill ends it hands its record to `keep`, completed
+    with the debrief, or abandoned with the turns heard (none heard, nothing kept)."""
 
-    scenario: Scenario
-    trainee: str
-    lang: Lang
-    started: datetime = field(default_factory=now)
-    turns: list[Turn] = field(default_factory=list)
-    times: list[datetime] = field(default_factory=list)
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    def __init__(self, scenario: Scenario, trainee: str, lang: Lang, matcher: Matcher,
+                 keep: Callable[[Record], None], clock: Callable[[], datetime] = now) -> None:
+        self.scenario = scenario
+        self.trainee = trainee
+        self.lang = lang
+        self.matcher = matcher
+        self.keep = keep
+        self.clock = clock
+        self.id = str(uuid.uuid4())
+        self.started = clock()
+        # one append per turn, the turn with its moment: a Ctrl-C cannot keep half of it
+        self.played: list[tuple[Turn, datetime]] = []
 
-    def on_turn(self, turn: Turn) -> None:
-        self.turns.append(turn)
-        self.times.append(now())
+    def heard(self, turn: Turn) -> None:
+        self.played.append((turn, self.clock()))
+
+    def finished(self, transcript: Transcript, result: Debrief) -> None:
+        self.keep(play_record(self, result, self.clock()))
+
+    def abandoned(self) -> None:
+        if self.played:  # stopped at the first reply: there is nothing to keep
+            self.keep(play_record(self, None, self.played[-1][1]))
 
 
 def _base(tracker_id: str, kind: str, trainee: str, status: str, scenario: str,
@@ -62,11 +73,9 @@ def _base(tracker_id: str, kind: str, trainee: str, status: str, scenario: str,
     }
 
 
-def play_record(tracker: Tracker, result: Debrief | None, matcher: Matcher,
-                finished: datetime | None = None) -> Record:
+def play_record(tracker: DrillTracker, result: Debrief | None, finished: datetime) -> Record:
     """A finished drill (with its debrief) or an abandoned one (result None)."""
     s = tracker.scenario
-    finished = finished or (tracker.times[-1] if tracker.times and result is None else now())
     record = _base(tracker.id, "play", tracker.trainee,
                    "completed" if result is not None else "abandoned", s.id, s.version,
                    s.title.both(), tracker.lang, tracker.started, finished)
@@ -86,8 +95,8 @@ def play_record(tracker: Tracker, result: Debrief | None, matcher: Matcher,
             points=[{"category": i.category, "points": i.points, "turn": i.turn,
                      "reason": {"ko": i.reason.ko, "en": i.reason.en}} for i in result.items])
     reports = {tr.turn.number: tr for tr in result.turns} if result is not None else {}
-    for turn, at in zip(tracker.turns, tracker.times, strict=True):
-        report = reports.get(turn.number) or turn_report(matcher, turn, tracker.lang)
+    for turn, at in tracker.played:
+        report = reports.get(turn.number) or turn_report(tracker.matcher, turn, tracker.lang)
         record["choices"].append({
             "turn": turn.number, "node": turn.node.id, "choice": turn.index + 1,
             "options": len(turn.node.choices),
@@ -101,13 +110,6 @@ def play_record(tracker: Tracker, result: Debrief | None, matcher: Matcher,
             "points": turn_points.get(turn.number, 0), "at": iso(at),
         })
     return record
-
-
-def scripted_tracker(scenario: Scenario, trainee: str, lang: Lang, turns: Sequence[Turn],
-                     when: datetime | None = None) -> Tracker:
-    """A tracker for a drill played from --answers: every reply at the same moment."""
-    when = when or now()
-    return Tracker(scenario, trainee, lang, when, list(turns), [when] * len(turns))
 
 
 QUIZ_ID = "quiz"

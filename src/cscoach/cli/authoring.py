@@ -1,0 +1,315 @@
+"""For trainers writing content: validate, graph, schema, stats, autoplay and new."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cscoach.cli import options
+from cscoach.cli.options import LangArg, OutputFormat
+from cscoach.cli.root import app
+from cscoach.errors import ContentError, CscoachError, ExitStatus, NoTerminalError
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Scenario or phrasebook files, or folders to search for *.yaml.",
+        show_default=False)],
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")
+                      ] = OutputFormat.text,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Check every file again instead of reusing results for unchanged "
+        "files.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to check with "
+                                      "(0: one per core).")] = 0,
+) -> int:
+    """Check content files: YAML, schema, the scenario graph and the phrases. Exit 1 on errors."""
+    import json
+
+    from cscoach.authoring.validate import validate as run_validate
+
+    report = run_validate(paths, use_cache=not no_cache, jobs=jobs)
+    errors, warnings = report.counts(strict)
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps({
+            "files": report.files, "errors": errors, "warnings": warnings,
+            "problems": [{"file": p.path, "line": p.line, "col": p.col,
+                          "severity": "error" if strict else p.severity, "message": p.message}
+                         for p in report.problems],
+        }, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for p in report.problems:
+            line = str(p)
+            if strict and p.severity == "warning":
+                line = line.replace(": warning: ", ": error: ", 1)
+            sys.stdout.write(line + "\n")
+        sys.stdout.flush()  # the summary comes last also when both go to one pipe
+        sys.stderr.write(f"{report.files} file(s) checked: {errors} error(s), "
+                         f"{warnings} warning(s)\n")
+    return ExitStatus.PROBLEMS_FOUND if errors else ExitStatus.OK
+
+
+class GraphFormat(StrEnum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+RENDERED = (".svg", ".png", ".pdf")
+
+
+@app.command()
+def graph(
+    scenario: Annotated[str, typer.Argument(help="Scenario id or YAML file.", show_default=False)],
+    output: Annotated[GraphFormat, typer.Option("--format", help="mermaid (GitHub, docs) or dot "
+                                                "(Graphviz).")] = GraphFormat.mermaid,
+    lang: LangArg = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write to this file instead of printing; .svg, .png or .pdf is drawn with "
+        "Graphviz 'dot'.", show_default=False)] = None,
+) -> None:
+    """Draw a scenario's branching: choices coloured by step, traps dashed red, endings by
+    outcome."""
+    from cscoach.authoring.graph import to_dot, to_mermaid
+    from cscoach.content.library import load_library
+    from cscoach.judge.phrases import Matcher
+
+    library = load_library()
+    story = library.scenario(scenario)
+    matcher = Matcher(library.phrasebook)
+    chosen = options.lang(lang)
+    drawn = out is not None and out.suffix.lower() in RENDERED
+    if output is GraphFormat.dot or drawn:
+        text = to_dot(story, matcher, library.steps, chosen)
+    else:
+        text = to_mermaid(story, matcher, chosen)
+    if out is None:
+        sys.stdout.write(text)
+    elif drawn:
+        _render_dot(text, out)
+    else:
+        options.write_file(out, text)
+
+
+def _render_dot(text: str, out: Path) -> None:
+    import shutil
+    import subprocess
+
+    from cscoach.errors import UsageError
+
+    dot = shutil.which("dot")
+    if dot is None:
+        raise UsageError(f"{out}: drawing {out.suffix} needs Graphviz 'dot', which is not "
+                         "installed; use --format dot and render elsewhere, or install graphviz")
+    done = subprocess.run([dot, f"-T{out.suffix[1:].lower()}", "-o", str(out)],
+                          input=text.encode(), capture_output=True, check=False)
+    if done.returncode != 0:
+        raise CscoachError(f"{out}: dot failed: {done.stderr.decode(errors='replace').strip()}")
+
+
+class SchemaKind(StrEnum):
+    scenario = "scenario"
+    phrasebook = "phrasebook"
+    steps = "steps"
+    sources = "sources"
+    quiz = "quiz"
+
+
+@app.command()
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="Which format.")] = SchemaKind.scenario,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write every format's schema (scenario, phrasebook, steps, sources, quiz) "
+        "into this folder.",
+        show_default=False)] = None,
+) -> None:
+    """Print the JSON Schema (2020-12) of a content format, for editors and other tools."""
+    import json
+
+    from cscoach.content.library import load_library
+    from cscoach.content.schema import KINDS, file_name, schema_for
+
+    library = load_library()
+
+    def dump(k: str) -> str:
+        return json.dumps(schema_for(k, library), ensure_ascii=False, indent=2) + "\n"
+
+    if out is None:
+        sys.stdout.write(dump(kind.value))
+        return
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from cscoach.errors import UsageError
+
+        raise UsageError(f"{out}: cannot create the folder: {exc.strerror or exc}") from None
+    for k in KINDS:
+        options.write_file(out / file_name(k), dump(k))
+        sys.stderr.write(f"wrote {out / file_name(k)}\n")
+
+
+@app.command()
+def stats(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Scenario files or folders (default: the shipped scenarios).", show_default=False)
+    ] = None,
+    lang: LangArg = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> int:
+    """Per scenario: size, words, paths, best and worst reachable score, steps on the best path."""
+    import json
+
+    from cscoach.authoring.stats import scenario_stats
+    from cscoach.authoring.validate import content_files
+    from cscoach.content.library import load_library
+    from cscoach.errors import ContentError
+    from cscoach.judge.phrases import Matcher
+
+    library = load_library()
+    matcher = Matcher(library.phrasebook)
+    files, missing = content_files(list(paths)) if paths else (library.scenario_files(), [])
+    for p in missing:
+        sys.stderr.write(f"cscoach: {p}\n")
+    broken = 0
+    rows = []
+    for path in files:
+        try:
+            story = library.load_scenario_file(path)
+        except ContentError as exc:
+            broken += 1
+            sys.stderr.write(f"cscoach: {exc.problems[0]} (skipped; run 'cscoach validate "
+                             f"{exc.problems[0].path}' for details)\n")
+            continue
+        rows.append(scenario_stats(story, library.steps, matcher))
+    failed = ExitStatus.PROBLEMS_FOUND if missing or broken else ExitStatus.OK
+    if not rows and not json_out:
+        return failed
+    if json_out:
+        sys.stdout.write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2)
+                         + "\n")
+    else:
+        from cscoach.ui.authoring import stats_view
+
+        console = options.console()
+        console.print(stats_view(rows, options.lang(lang), library.steps, console.width))
+    return failed
+
+
+@app.command()
+def autoplay(
+    scenario: Annotated[str, typer.Argument(help="Scenario id or YAML file.", show_default=False)],
+    runs: Annotated[int, typer.Option("--runs", min=1, max=1_000_000,
+                                      help="Random playthroughs.")] = 1000,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed: the same seed, the same "
+                                             "runs.")] = None,
+    exhaustive: Annotated[bool, typer.Option("--exhaustive", help="Walk every path instead of "
+                                             "random runs.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many paths for "
+                                       "--exhaustive.")] = 20_000,
+    lang: LangArg = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Play a scenario many times without a trainee: hit counts, score spread, best and worst."""
+    import json
+
+    from cscoach.authoring.autoplay import exhaustive as walk_all
+    from cscoach.authoring.autoplay import random_runs
+    from cscoach.content.library import load_library
+    from cscoach.judge.phrases import Matcher
+
+    library = load_library()
+    story = library.scenario(scenario)
+    matcher = Matcher(library.phrasebook)
+    report = (walk_all(story, library.steps, matcher, limit) if exhaustive
+              else random_runs(story, library.steps, matcher, runs, seed))
+    if json_out:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    from cscoach.ui.authoring import autoplay_report
+
+    autoplay_report(options.console(), report, options.lang(lang))
+
+
+@app.command()
+def new(
+    scenario_id: Annotated[str | None, typer.Option("--id", help="Scenario id, e.g. "
+                                                    "late-delivery.", show_default=False)] = None,
+    title_en: Annotated[str | None, typer.Option("--title-en", show_default=False)] = None,
+    title_ko: Annotated[str | None, typer.Option("--title-ko", show_default=False)] = None,
+    persona_en: Annotated[str | None, typer.Option(
+        "--persona-en", help="How the trainee addresses the customer (English).",
+        show_default=False)] = None,
+    persona_ko: Annotated[str | None, typer.Option("--persona-ko", show_default=False)] = None,
+    channel: Annotated[str | None, typer.Option(
+        "--channel", help="in_person, phone, email, letter or online.", show_default=False)
+    ] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="File to write (default: scenarios/ID.yaml when ./scenarios exists, "
+        "else ./ID.yaml).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    lang: LangArg = None,
+) -> None:
+    """Start a new scenario: a few questions, then a commented skeleton that validates."""
+    from cscoach.authoring.skeleton import Answers, render
+    from cscoach.content.loader import valid_id
+    from cscoach.content.model import Channel
+    from cscoach.errors import UsageError
+    from cscoach.i18n import tr
+
+    chosen = options.lang(lang)
+    channels = [c.value for c in Channel]
+    if channel is not None and channel not in channels:
+        raise UsageError(f"--channel '{channel}' is not one of: {', '.join(channels)}")
+    if scenario_id is not None and not valid_id(scenario_id):
+        raise UsageError(f"--id '{scenario_id}': {tr(chosen, 'new.bad_id')}")
+    given = {"id": scenario_id, "title_en": title_en, "title_ko": title_ko,
+             "persona_en": persona_en, "persona_ko": persona_ko, "channel": channel}
+    missing = [f"--{k.replace('_', '-')}" for k, v in given.items() if not v]
+    if missing and not options.at_terminal():
+        raise NoTerminalError(tr(chosen, "new.missing", flags=", ".join(missing)))
+    if missing:
+        from cscoach.ui.authoring import ask_new
+
+        def id_problem(value: str) -> str | None:
+            return None if valid_id(value) else tr(chosen, "new.bad_id")
+
+        values = ask_new(chosen, given, id_problem)
+    else:
+        values = {k: v for k, v in given.items() if v}
+    target = out or (Path("scenarios") if Path("scenarios").is_dir() else Path(".")) / \
+        f"{values['id']}.yaml"
+    if target.exists() and not force:
+        raise UsageError(tr(chosen, "new.exists", path=target))
+    answers = Answers(values["id"], values["title_en"], values["title_ko"],
+                      values["persona_en"], values["persona_ko"], Channel(values["channel"]),
+                      _schema_ref(target), target.as_posix())
+    options.write_file(target, render(answers))
+    from cscoach.authoring.validate import validate as run_validate
+
+    report = run_validate([target], use_cache=False, jobs=1)
+    if report.problems:  # a skeleton that does not validate is our bug: say so loudly
+        raise ContentError(report.problems)
+    sys.stdout.write(tr(chosen, "new.written", path=target) + "\n")
+    for command in (f"cscoach validate {target}", f"cscoach graph {target}",
+                    f"cscoach autoplay {target} --exhaustive", f"cscoach play {target}"):
+        sys.stdout.write(f"  {command}\n")
+
+
+def _schema_ref(target: Path) -> str:
+    """Where an editor finds the scenario schema, relative to the new file when possible."""
+    import os
+
+    from cscoach.content.library import content_root
+
+    schema_file = content_root() / "schema" / "scenario.schema.json"
+    if not schema_file.is_file():
+        return ""
+    try:
+        return Path(os.path.relpath(schema_file.resolve(), target.resolve().parent)).as_posix()
+    except ValueError:  # another drive on Windows
+        return schema_file.resolve().as_uri()

@@ -1,0 +1,113 @@
+"""What the commands share: the option types every area takes and the small helpers they use."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cscoach.errors import CscoachError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cscoach.content.model import Lang
+    from cscoach.history.config import Settings as HistorySettings
+
+
+class LangOption(StrEnum):
+    ko = "ko"
+    en = "en"
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+LangArg = Annotated[LangOption | None, typer.Option(
+    "--lang", help="Language of content and interface (default: CSCOACH_LANG, the locale, or en).",
+    show_default=False)]
+
+
+TraineeArg = Annotated[str | None, typer.Option(
+    "--trainee", help="Whose history (default: CSCOACH_TRAINEE, 'trainee' in config.toml, or "
+    "your login name).", show_default=False)]
+DataDirArg = Annotated[Path | None, typer.Option(
+    "--data-dir", help="Folder of the history database and config.toml (default: CSCOACH_HOME "
+    "or your data folder).", show_default=False)]
+LrsArg = Annotated[str | None, typer.Option(
+    "--lrs", help="Also send the attempt as xAPI to this Learning Record Store (default: "
+    "CSCOACH_LRS_URL or config.toml); credentials from CSCOACH_LRS_USER/CSCOACH_LRS_PASSWORD.",
+    show_default=False)]
+NoRecordArg = Annotated[bool, typer.Option("--no-record", help="Do not keep this attempt in the "
+                                           "history.")]
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"cscoach: warning: {message}\n")
+
+
+def lang(option: LangOption | None) -> Lang:
+    from cscoach.i18n import default_lang
+
+    if option is None:
+        return default_lang()
+    return "ko" if option is LangOption.ko else "en"
+
+
+def at_terminal() -> bool:
+    """Whether there is someone to ask: both standard input and output are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def console(*, stderr: bool = False) -> Console:
+    import os
+    import shutil
+
+    from rich.console import Console
+
+    width = height = None
+    if os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        # rich takes any dumb terminal as 80 x 25; measure the real one (a dumb terminal
+        # still has a size, and COLUMNS / LINES still win)
+        width, height = shutil.get_terminal_size()
+    return Console(stderr=stderr, highlight=False, width=width, height=height)
+
+
+def history(no_record: bool, data_dir: Path | None, trainee: str | None, lrs: str | None
+            ) -> HistorySettings | None:
+    """Where the attempt is kept, and sent (None with --no-record)."""
+    if no_record:
+        return None
+    from cscoach.history.config import settings
+
+    return settings(data_dir, trainee, lrs)
+
+
+def keep(history: HistorySettings, records: list[dict[str, object]]) -> None:
+    """Record attempts; a history or LRS problem is a warning, never the end of a drill."""
+    from cscoach.history.service import record
+
+    try:
+        record(history, records, warn)
+    except CscoachError as exc:
+        warn(f"this attempt was not recorded: {exc.message}")
+
+
+def write_file(out: Path, text: str) -> None:
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot write: {exc.strerror or exc}") from None
+
+
+def emit(text: str, out: Path | None) -> None:
+    """Print, or write to --out (via write_file)."""
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_file(out, text)

@@ -1,0 +1,104 @@
+"""The Typer app and main(), the one place a failure becomes one line and an exit code."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from cscoach import __version__
+from cscoach.errors import ContentError, CscoachError, ExitStatus, Interrupted
+
+if TYPE_CHECKING:
+    from cscoach.content.model import Lang
+
+app = typer.Typer(
+    name="cscoach",
+    help="Role-play drills for handling complaints and difficult clients.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"cscoach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Role-play drills for handling complaints and difficult clients.
+
+    Exit codes: 0 success, 1 a check found problems, 2 bad usage or unreadable input,
+    130 interrupted.
+    """
+
+
+def _fail(message_lines: list[str], status: int) -> NoReturn:
+    for line in message_lines:
+        sys.stderr.write(f"cscoach: {line}\n")
+    sys.exit(status)
+
+
+def _interrupted(args: list[str]) -> str:
+    """"interrupted" in the language the command was asked to speak."""
+    from cscoach.i18n import default_lang, tr
+
+    lang: Lang = default_lang()
+    for i, arg in enumerate(args):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            args[i + 1] if arg == "--lang" and i + 1 < len(args) else None)
+        if value in ("ko", "en"):
+            lang = "ko" if value == "ko" else "en"
+    return tr(lang, "interrupted")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the app and maps every failure to one line and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        returned = app(args=args, prog_name="cscoach", standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _fail([_interrupted(args)], ExitStatus.INTERRUPTED)
+    except CscoachError as exc:
+        if debug:
+            raise
+        lines = [_interrupted(args)] if isinstance(exc, Interrupted) else exc.lines()
+        if isinstance(exc, ContentError) and len(lines) > 1:
+            lines = [f"{lines[0]} (+{len(lines) - 1} more: 'cscoach validate "
+                     f"{exc.problems[0].path}' lists them)"]
+        _fail(lines, exc.exit_status)
+    except (KeyboardInterrupt, EOFError):
+        if debug:
+            raise
+        sys.stderr.write(f"\ncscoach: {_interrupted(args)}\n")
+        sys.exit(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (e.g. `| head`); nothing more to say
+        sys.exit(ExitStatus.OK)
+    except Exception as exc:  # the one place a bug becomes a message
+        parser_code = getattr(exc, "exit_code", None)
+        if hasattr(exc, "show") and isinstance(parser_code, int):
+            exc.show()  # a usage error found by the argument parser (click's or typer's)
+            sys.exit(ExitStatus.BAD_INPUT if parser_code == 2 else parser_code)
+        if debug:
+            raise
+        _fail([f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the "
+               "traceback, and please report it)"], ExitStatus.INTERNAL)
+    if returned == ExitStatus.INTERRUPTED:
+        # Typer turns a Ctrl-C that lands outside a prompt (while a panel is being drawn, say)
+        # into a silent `return 130`; no command returns 130 itself, so say what happened.
+        sys.stderr.write("\n")
+        _fail([_interrupted(args)], ExitStatus.INTERRUPTED)
+    sys.exit(returned if isinstance(returned, int) else ExitStatus.OK)
