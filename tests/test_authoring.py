@@ -243,8 +243,9 @@ def test_new_writes_a_skeleton_that_validates(cli, tmp_path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=")
     schema_ref = text.splitlines()[0].split("$schema=", 1)[1]
-    assert (path.parent / schema_ref).resolve() == (ROOT / "schema" /
-                                                     "scenario.schema.json").resolve()
+    assert schema_ref == "schema/scenario.schema.json"  # beside the content, never installed
+    written = json.loads((tmp_path / schema_ref).read_text(encoding="utf-8"))
+    assert written == json.loads(cli("schema", "scenario").out)
     assert cli("validate", str(path), "--strict").code == 0
     data = yaml.safe_load(text)
     assert data["title"] == {"ko": "늦은 배송", "en": "Late delivery"}
@@ -286,3 +287,34 @@ def test_stats_on_a_narrow_terminal_uses_cards(cli, monkeypatch) -> None:
     assert "angry-shopper\n" in out
     assert "decision points" in out and "Best 100 (1→2→3→4→5→6→7)" in out
     assert max(len(line.rstrip()) for line in out.splitlines()) <= 60
+
+
+def test_new_links_a_schema_that_travels_with_the_folder(cli, tmp_path) -> None:
+    """The editor link is relative and points into the team's own folder, so the folder can be
+    zipped and sent; a second scenario reuses the schemas already there."""
+    team = tmp_path / "team"
+    (team / "scenarios").mkdir(parents=True)
+    first = cli("new", "--id", "late-parcel", "--title-en", "Late parcel", "--title-ko",
+                "늦은 택배", "--persona-en", "Mr Lee", "--persona-ko", "이 고객님", "--channel",
+                "phone", "--out", str(team / "scenarios" / "late-parcel.yaml"))
+    assert first.code == 0, first.err
+    assert "wrote the schemas for your editor into" in first.err
+    assert sorted(p.name for p in (team / "schema").iterdir()) == sorted(map(file_name, KINDS))
+    again = cli("new", "--id", "rude-caller", "--title-en", "Rude caller", "--title-ko",
+                "무례한 전화", "--persona-en", "Mr Kang", "--persona-ko", "강 고객님", "--channel",
+                "phone", "--out", str(team / "scenarios" / "rude-caller.yaml"))
+    assert again.code == 0 and "wrote the schemas" not in again.err
+    moved = shutil.copytree(team, tmp_path / "elsewhere" / "team")
+    for name in ("late-parcel.yaml", "rude-caller.yaml"):
+        head = (moved / "scenarios" / name).read_text(encoding="utf-8").splitlines()[0]
+        assert head == "# yaml-language-server: $schema=../schema/scenario.schema.json"
+        assert (moved / "scenarios" / "../schema/scenario.schema.json").is_file()
+    assert "site-packages" not in (moved / "scenarios" / "late-parcel.yaml").read_text("utf-8")
+
+
+def test_schema_out_writes_the_schemas_a_folder_needs(cli, tmp_path) -> None:
+    r = cli("schema", "--out", str(tmp_path / "team" / "schema"))
+    assert r.code == 0
+    for kind in KINDS:
+        written = json.loads((tmp_path / "team" / "schema" / file_name(kind)).read_text("utf-8"))
+        assert written == json.loads(cli("schema", kind).out)

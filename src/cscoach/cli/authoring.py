@@ -12,7 +12,7 @@ import typer
 from cscoach.cli import options
 from cscoach.cli.options import LangArg, OutputFormat
 from cscoach.cli.root import app
-from cscoach.errors import ContentError, CscoachError, ExitStatus, NoTerminalError
+from cscoach.errors import ContentError, CscoachError, ExitStatus, NoTerminalError, Problem
 
 
 @app.command()
@@ -28,30 +28,55 @@ def validate(
         "files.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to check with "
                                       "(0: one per core).")] = 0,
+    watch: Annotated[bool, typer.Option(
+        "--watch", help="Check again whenever a file is saved, until Ctrl-C (with --format "
+        "json: one JSON object a line).")] = False,
 ) -> int:
     """Check content files: YAML, schema, the scenario graph and the phrases. Exit 1 on errors."""
-    import json
-
     from cscoach.authoring.validate import validate as run_validate
 
+    if watch:
+        from cscoach.authoring.editor import watch as watch_files
+
+        def begin() -> None:
+            sys.stderr.write(f"cscoach: checking {' '.join(map(str, paths))}\n")
+            sys.stderr.flush()
+
+        watch_files(paths, lambda files, problems: _report(
+            files, problems, strict, output, watching=True), begin=begin)
+        return ExitStatus.OK  # not reached: a watch ends with Ctrl-C
     report = run_validate(paths, use_cache=not no_cache, jobs=jobs)
-    errors, warnings = report.counts(strict)
+    return _report(report.files, report.problems, strict, output)
+
+
+def _report(files: int, problems: list[Problem], strict: bool, output: OutputFormat,
+            watching: bool = False) -> int:
+    """Print what validate found (text lines, or one JSON object); the exit status it means."""
+    import json
+
+    errors = sum(1 for p in problems if p.severity == "error" or strict)
+    warnings = len(problems) - errors
     if output is OutputFormat.json:
-        sys.stdout.write(json.dumps({
-            "files": report.files, "errors": errors, "warnings": warnings,
+        found = {
+            "files": files, "errors": errors, "warnings": warnings,
             "problems": [{"file": p.path, "line": p.line, "col": p.col,
                           "severity": "error" if strict else p.severity, "message": p.message}
-                         for p in report.problems],
-        }, ensure_ascii=False, indent=2) + "\n")
+                         for p in problems],
+        }
+        sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=None if watching else 2)
+                         + "\n")
+        sys.stdout.flush()
     else:
-        for p in report.problems:
+        for p in problems:
             line = str(p)
             if strict and p.severity == "warning":
                 line = line.replace(": warning: ", ": error: ", 1)
             sys.stdout.write(line + "\n")
         sys.stdout.flush()  # the summary comes last also when both go to one pipe
-        sys.stderr.write(f"{report.files} file(s) checked: {errors} error(s), "
-                         f"{warnings} warning(s)\n")
+        sys.stderr.write(f"{files} file(s) checked: {errors} error(s), {warnings} warning(s)"
+                         + ("; watching for changes (Ctrl-C to stop)" if watching else "")
+                         + "\n")
+        sys.stderr.flush()
     return ExitStatus.PROBLEMS_FOUND if errors else ExitStatus.OK
 
 
@@ -132,7 +157,7 @@ def schema(
     import json
 
     from cscoach.content.library import load_library
-    from cscoach.content.schema import KINDS, file_name, schema_for
+    from cscoach.content.schema import schema_for
 
     library = load_library()
 
@@ -142,15 +167,16 @@ def schema(
     if out is None:
         sys.stdout.write(dump(kind.value))
         return
+    from cscoach.authoring.editor import write_schemas
+
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        written = write_schemas(out, library, options.write_file)
     except OSError as exc:
         from cscoach.errors import UsageError
 
         raise UsageError(f"{out}: cannot create the folder: {exc.strerror or exc}") from None
-    for k in KINDS:
-        options.write_file(out / file_name(k), dump(k))
-        sys.stderr.write(f"wrote {out / file_name(k)}\n")
+    for path in written:
+        sys.stderr.write(f"wrote {path}\n")
 
 
 @app.command()
@@ -285,10 +311,17 @@ def new(
         f"{values['id']}.yaml"
     if target.exists() and not force:
         raise UsageError(tr(chosen, "new.exists", path=target))
+    from cscoach.authoring.editor import schema_reference
+    from cscoach.content.library import load_library
+
+    reference, schemas = schema_reference(target, load_library(), options.write_file)
     answers = Answers(values["id"], values["title_en"], values["title_ko"],
                       values["persona_en"], values["persona_ko"], Channel(values["channel"]),
-                      _schema_ref(target), target.as_posix())
+                      reference, target.as_posix())
     options.write_file(target, render(answers))
+    if schemas:
+        sys.stderr.write(f"wrote the schemas for your editor into {schemas[0].parent} (the new "
+                         "file's $schema line names them)\n")
     from cscoach.authoring.validate import validate as run_validate
 
     report = run_validate([target], use_cache=False, jobs=1)
@@ -298,18 +331,3 @@ def new(
     for command in (f"cscoach validate {target}", f"cscoach graph {target}",
                     f"cscoach autoplay {target} --exhaustive", f"cscoach play {target}"):
         sys.stdout.write(f"  {command}\n")
-
-
-def _schema_ref(target: Path) -> str:
-    """Where an editor finds the scenario schema, relative to the new file when possible."""
-    import os
-
-    from cscoach.content.library import content_root
-
-    schema_file = content_root() / "schema" / "scenario.schema.json"
-    if not schema_file.is_file():
-        return ""
-    try:
-        return Path(os.path.relpath(schema_file.resolve(), target.resolve().parent)).as_posix()
-    except ValueError:  # another drive on Windows
-        return schema_file.resolve().as_uri()
