@@ -55,3 +55,17 @@ def test_a_cli_area_importing_the_cli_package_breaks_the_contract(tmp_path: Path
     done = lint_with(tmp_path, "cli/check.py", "from cscoach.cli import main")
     assert done.returncode == 1
     assert "cscoach.cli.check is not allowed to import cscoach.cli" in done.stdout
+
+
+def test_where_things_live_matches_the_tree() -> None:
+    """docs/architecture.md names every module of the package, and only modules that exist."""
+    import re
+
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    package = ROOT / "src" / "cscoach"
+    modules = {p.relative_to(package).as_posix() for p in package.rglob("*.py")}
+    modules -= {"__init__.py"} | {m for m in modules if m.endswith("/__init__.py")
+                                  and m != "cli/__init__.py"}
+    listed = set(re.findall(r"^\| `([\w/]+\.py)` \|", page, re.MULTILINE))
+    assert modules - listed == set(), "modules missing from docs/architecture.md"
+    assert listed - modules == set(), "docs/architecture.md names modules that do not exist"
