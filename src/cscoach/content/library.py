@@ -130,8 +130,10 @@ class Library:
 
 def display_path(path: Path) -> str:
     """The path as a user would type it: relative to the working folder when inside it."""
+    if not path.is_absolute():
+        return str(path)  # as typed (validate lists a folder's files under the name given)
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 

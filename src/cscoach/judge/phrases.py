@@ -408,8 +408,9 @@ class Matcher:
         for hit in self.find_all(text):
             first.setdefault((hit.entry_id, hit.kind), hit)
         hits = tuple(sorted(first.values(), key=lambda h: (h.start, h.entry_id)))
-        if len(self._cache) < 10_000:
-            self._cache[text] = hits
+        if len(self._cache) >= 10_000:  # bounded: start again rather than stop caching, so
+            self._cache.clear()  # a long validate keeps its hits (each text is matched twice)
+        self._cache[text] = hits
         return hits
 
 
