@@ -51,7 +51,9 @@ TRICKY: list[Any] = [Raw(v) for v in (
     "{}", "hello world", "2001-12-14x")] + [
     "text", "", "  padded  ", "S003-1", "S999-X", "s003-1", "greet", "greeting", "resolve",
     "dont-know", "no-such-entry", "Bad Id", "ok-id", " spaced ", "line\nbreak", "good",
-    "sometimes", "single", "truefalse", "order", "steps", "phone", "fax", 1, 5, 50, -20,
+    "sometimes", "single", "truefalse", "order", "steps", "phone", "fax", "bell\u0007",
+    "clear\x1b[2J", "osc\x1b]52;c;aGk=\x07", "rtl\u202eevil", "del\x7f", "c1\x9b", "tab\there",
+    1, 5, 50, -20,
     True, False, None, [], ["greet"], ["greet", "greet"], ["S003-1"], {"ko": "가", "en": "a"},
     {"ko": "가"}, {"ko": "가", "en": "a", "fr": "b"}, {"ko": ["가"], "en": ["a"]},
     {"ko": [], "en": []}, {"text": {"ko": "가", "en": "a"}, "correct": True}]

@@ -67,6 +67,8 @@ class Problem:
         # character (a key written across lines, say); each problem stays one line.
         if not self.message.isprintable():
             object.__setattr__(self, "message", _printable(self.message))
+        if not self.path.isprintable():  # a file name with ESC or a line break in it
+            object.__setattr__(self, "path", _printable(self.path))
 
     def __str__(self) -> str:
         where = self.path

@@ -274,12 +274,13 @@ def coverage(
     else:
         from rich import box
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(box=box.SIMPLE_HEAD)
         for name in ("source", "scenarios", "phrasebook", "quiz"):
             table.add_column(name, overflow="fold", ratio=None if name == "source" else 1)
         for r in rows:
-            table.add_row(r.source, ", ".join(r.scenarios) or "[red]none[/red]",
+            table.add_row(r.source, ", ".join(r.scenarios) or Text("none", style="red"),
                           ", ".join(r.phrases) or "-", ", ".join(r.quiz) or "-")
         from cscoach.ui.fit import show
 

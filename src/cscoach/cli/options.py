@@ -68,14 +68,14 @@ def console(*, stderr: bool = False) -> Console:
     import os
     import shutil
 
-    from rich.console import Console
+    from cscoach.ui import safe
 
     width = height = None
     if os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
         # rich takes any dumb terminal as 80 x 25; measure the real one (a dumb terminal
         # still has a size, and COLUMNS / LINES still win)
         width, height = shutil.get_terminal_size()
-    return Console(stderr=stderr, highlight=False, width=width, height=height)
+    return safe.console(stderr=stderr, width=width, height=height)
 
 
 def history(no_record: bool, data_dir: Path | None, trainee: str | None, lrs: str | None

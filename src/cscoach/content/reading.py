@@ -17,6 +17,7 @@ import yaml
 
 from cscoach.content.model import LANGS, Lang, Text
 from cscoach.errors import ContentError, Problem
+from cscoach.plain import UNSAFE, first_unsafe
 
 FORMAT_VERSION = 1
 KINDS = ("scenario", "phrasebook", "steps", "sources", "quiz")
@@ -195,8 +196,7 @@ def compose(text: str, shown: str) -> yaml.Node | None:
         code = exc.character if isinstance(exc.character, int) else ord(text[at:at + 1] or " ")
         raise ContentError([Problem(shown, head.count("\n") + 1, at - (head.rfind("\n") + 1) + 1,
                                     f"a control character (U+{code:04X}) YAML does not allow; "
-                                    "delete it or write the text in double quotes with an "
-                                    "escape")]) from None
+                                    "delete it (content is plain text)")]) from None
     except yaml.YAMLError as exc:  # anything else the parser may raise, on one line
         raise _fail(shown, "invalid YAML: " + " ".join(str(exc).split())) from None
     except RecursionError:
@@ -345,6 +345,11 @@ class Reader:
         if not value.strip():
             self.error(node, f"{what} is empty")
             return None
+        unsafe = first_unsafe(value)
+        if unsafe is not None:  # a YAML escape (\e, \x1b, \u202e) would reach the screen
+            self.error(node, f"{what} contains the control character U+{ord(value[unsafe]):04X} "
+                       f"(character {unsafe + 1} of the text); content is plain text, delete it")
+            return None
         return value.strip() if strip else value
 
     def ident(self, node: yaml.Node, what: str) -> str | None:
@@ -457,6 +462,8 @@ def _plain_text(node: yaml.Node) -> Text | None:
     for key, value in node.value:
         if type(key) is not yaml.ScalarNode or key.tag != _STR or \
                 type(value) is not yaml.ScalarNode or value.tag != _STR:
+            return None
+        if UNSAFE.search(value.value):
             return None
         texts[key.value] = value.value.strip()
     ko, en = texts.get("ko"), texts.get("en")

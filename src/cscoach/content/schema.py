@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from cscoach.content.formats import BEYOND_SCHEMA, FORMATS, TITLES
 from cscoach.content.reading import FORMAT_VERSION, ID_PATTERN, SOURCE_ID_PATTERN
 from cscoach.content.spec import IdMap, List, Map, Spec
+from cscoach.plain import SAFE_TEXT_PATTERN
 
 if TYPE_CHECKING:
     from cscoach.content.library import Library
@@ -37,7 +38,9 @@ def known_ids(library: Library | None) -> dict[str, Collection[str]]:
 
 
 def _defs(known: Mapping[str, Collection[str]]) -> Schema:
-    non_empty = {"type": "string", "pattern": r"\S"}
+    non_empty = {"type": "string", "allOf": [
+        {"pattern": r"\S"},  # not blank, and no character a terminal would obey
+        {"pattern": SAFE_TEXT_PATTERN}]}
     defs: Schema = {
         "nonEmpty": non_empty,
         "text": {

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text as RichText
@@ -16,6 +15,7 @@ from cscoach.i18n import mood_label, tr, tr_for
 from cscoach.judge.free import FreeReply
 from cscoach.judge.phrases import Hit
 from cscoach.judge.scoring import Debrief, TurnReport
+from cscoach.ui import safe
 from cscoach.ui.fit import show
 
 _MOOD_STYLE = {-5: "bold red", -4: "red", -3: "red", -2: "dark_orange", -1: "yellow",
@@ -47,7 +47,7 @@ def intro(console: Console, s: Scenario, lang: Lang) -> None:
     grid.add_row(tr(lang, "label.sources"), ", ".join(s.sources))
     body = Group(RichText(s.summary(lang)), RichText(""),
                  RichText(s.persona.description(lang), style="italic"), RichText(""), grid)
-    console.print(Panel(body, title=f"[bold]{escape(s.title(lang))}[/]", border_style="cyan",
+    console.print(Panel(body, title=safe.text(s.title(lang), "bold"), border_style="cyan",
                         box=box.ROUNDED))
 
 
@@ -58,7 +58,7 @@ def customer_turn(console: Console, s: Scenario, node: Node, mood: int, lang: La
         parts.append(RichText(node.narration(lang), style="italic dim"))
     parts.append(RichText(node.says(lang)))
     parts.append(mood_meter(mood, lang))
-    title = f"{tr(lang, 'label.turn')} {turn} · {escape(s.persona.name(lang))}"
+    title = safe.text(f"{tr(lang, 'label.turn')} {turn} · {s.persona.name(lang)}")
     subtitle = tr(lang, f"channel.{s.channel.value}")
     console.print(Panel(Group(*_spaced(parts)), title=title, subtitle=subtitle,
                         title_align="left", border_style=_MOOD_STYLE[mood], box=box.ROUNDED))
@@ -169,7 +169,7 @@ def you_said(console: Console, s: Scenario, turn: Turn, lang: Lang) -> None:
 def ending(console: Console, s: Scenario, e: Ending, lang: Lang) -> None:
     style = _OUTCOME_STYLE[e.outcome.value]
     body = Group(RichText(e.says(lang)), RichText(""), RichText(e.summary(lang), style="italic"))
-    title = f"{escape(e.title(lang))} · {tr(lang, f'outcome.{e.outcome.value}')}"
+    title = safe.text(f"{e.title(lang)} · {tr(lang, f'outcome.{e.outcome.value}')}")
     console.print(Panel(body, title=title, title_align="left", border_style=style,
                         box=box.DOUBLE))
 
@@ -217,7 +217,7 @@ def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
         "steps", "order", "language", "outcome")}), style="dim")
     console.print(Panel(Group(head, ending_line, mood_meter(d.transcript.final_mood, lang),
                               subtotals),
-                        title=f"{tr(lang, 'debrief.title')} · {escape(s.title(lang))}",
+                        title=safe.text(f"{tr(lang, 'debrief.title')} · {s.title(lang)}"),
                         border_style=style, box=box.HEAVY))
 
     steps = Table(title=tr(lang, "debrief.steps_title"), box=box.SIMPLE_HEAVY, title_justify="left")
