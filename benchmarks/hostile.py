@@ -1,4 +1,4 @@
-"""How fast, and in how much memory, hostile files are refused (issue 8): for each kind of
+"""How fast, and in how much memory, hostile files are refused (issues 8 and 16): for each kind of
 broken file, `cscoach validate` on it in a fresh process - wall time and peak memory (max RSS)
 next to validating one good scenario. Prints figures; asserts nothing.
 
@@ -49,6 +49,12 @@ def cases(folder: Path) -> dict[str, Path]:
     out["50 MB file (sparse)"] = big
     put("1.9 MB of YAML, an error on every line",
         (HEAD + "".join(f"  - x{i}: {'y' * 40}\n" for i in range(36_000))).encode())
+    put("2 MiB flow mapping of 690,000 empty keys",
+        (HEAD + "  - {" + ", ".join(["a"] * 690_000) + "}\n").encode())
+    put("2 MiB flow list of 1,000,000 items", (HEAD + "  - [" + ",".join(["a"] * 1_000_000)
+                                              + "]\n").encode())
+    put("99,000 values (just under the limit)",
+        (HEAD + "  - {" + ", ".join(["a"] * 49_500) + "}\n").encode())
     put("1.9 MB of valid YAML (the largest allowed)",
         (HEAD + "".join(f"  # {'y' * 49}\n" for i in range(36_000))
          + "  - id: x\n").encode())

@@ -334,3 +334,31 @@ def test_answers_from_standard_input(cli, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b", ,\n")))
     r = cli("play", "angry-shopper", "--answers", "@-", "--no-record")
     assert r.code == 2 and "<stdin>: no answers in the file" in r.err
+
+
+def test_a_file_of_too_many_values_is_refused_before_it_is_built(cli, write) -> None:
+    """2 MiB of `{a, a, a, ...}` is 700,000 values: composed, it took 6 s and 480 MB. Past the
+    limit the file is refused where the limit is crossed, without building it."""
+    import tracemalloc
+
+    from cscoach.content.reading import MAX_NODES
+
+    head = "format_version: 1\nkind: phrasebook\nentries:\n"
+    path = write("many.yaml", head + "  - {" + ", ".join(["a"] * (MAX_NODES + 10)) + "}\n")
+    tracemalloc.start()
+    r = cli("validate", "--no-cache", str(path))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert r.code == 1
+    assert "many.yaml:4:" in r.out and "more than 100,000 YAML values" in r.out
+    assert peak < 40 * 1024 * 1024  # composing it whole needs about 70 MB traced
+
+
+def test_a_large_file_under_the_limit_is_read(cli, write) -> None:
+    from cscoach.content.reading import MAX_NODES
+
+    head = "format_version: 1\nkind: phrasebook\nentries:\n"
+    path = write("many.yaml", head + "  - {" + ", ".join(["a"] * (MAX_NODES // 2 - 10)) + "}\n")
+    r = cli("validate", "--no-cache", str(path))
+    assert r.code == 1 and "in entry 1 looks like the rest of a text" in r.out  # read, checked
+    assert "YAML values" not in r.out

@@ -121,3 +121,42 @@ def test_every_occurrence_is_found_with_its_place(matcher: Matcher) -> None:
     assert [text[h.start:h.end] for h in hits] == ["모르겠어요", "모르겠습니다", "I don't know",
                                                    "I DONT know"]
     assert all(text[h.start:h.end] == h.phrase for h in hits)
+
+
+def _find_all_by_pairs(matcher: Matcher, text: str) -> list:
+    """The former quadratic find_all (every hit against every kept hit): the reference."""
+    found = matcher.index.find(text)
+    excluded: dict[str, list[tuple[int, int]]] = {}
+    for f in found:
+        if f.kind == "not_when":
+            excluded.setdefault(f.key, []).append((f.start, f.end))
+    hits: list = []
+    for f in found:
+        if f.kind == "not_when":
+            continue
+        kind = "dont_say" if f.kind == "dont_say" else "say_instead"
+        if kind == "dont_say" and any(s < f.end and f.start < e
+                                      for s, e in excluded.get(f.key, [])):
+            continue
+        if any(key == f.key and k == kind and start < f.end and f.start < end
+               for key, k, start, end in hits):
+            continue
+        hits.append((f.key, kind, f.start, f.end))
+    return hits
+
+
+def test_linear_find_all_finds_what_pairwise_comparison_found(matcher: Matcher) -> None:
+    """find_all is linear in the hits (a 1 MB reply took minutes when every hit was compared
+    with every kept one; benchmarks/matching_speed.py): the same hits on texts dense with
+    overlapping phrasings and look-alikes, in both languages."""
+    import random
+
+    pieces = ["I don't know", "I don't know who", "calm down", "just calm down", "not my job",
+              "let me finish", "let me finish checking", "I'm right here", "모르겠어요",
+              "진정하세요", "제 담당이 아니에요", "잘못이 전혀 아니에요", "고객님 잘못", "no idea",
+              "I'll check", "확인해 드리겠습니다", " ", ", ", ". "]
+    rng = random.Random(7)
+    for _ in range(200):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        got = [(h.entry_id, h.kind, h.start, h.end) for h in matcher.find_all(text)]
+        assert got == _find_all_by_pairs(matcher, text), text

@@ -23,6 +23,10 @@ FORMAT_VERSION = 1
 KINDS = ("scenario", "phrasebook", "steps", "sources", "quiz")
 MAX_FILE_BYTES = 2 * 1024 * 1024  # hand-written: the largest shipped file is 27 KB
 MAX_PROBLEMS = 200  # per file; past that, the file is the wrong kind or badly broken
+# YAML values a file may hold: 100 times the largest shipped file (angry-shopper, 927). Composing
+# costs about 350 bytes and 4 microseconds a value, so this bounds the worst file allowed at
+# about 45 MB and half a second, where 2 MiB of `{a, a, a, ...}` composed took 6 s and 480 MB.
+MAX_NODES = 100_000
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 _ID = re.compile(ID_PATTERN)
@@ -178,6 +182,8 @@ def decode(data: bytes, shown: str) -> str:
 def compose(text: str, shown: str) -> yaml.Node | None:
     """The YAML node tree (no Python objects are built, so no tag can run code)."""
     try:
+        if _nodes_at_most(text) > MAX_NODES:
+            _refuse_too_many_nodes(text, shown)
         root = yaml.compose(text, Loader=_Loader)
         if root is not None and _may_start_node_with(text, "*"):
             _refuse_aliases(text, shown)
@@ -201,6 +207,28 @@ def compose(text: str, shown: str) -> yaml.Node | None:
         raise _fail(shown, "invalid YAML: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise _fail(shown, "invalid YAML: nesting is too deep") from None
+
+
+def _nodes_at_most(text: str) -> int:
+    """More than the YAML values the text can hold: each one after the first needs a line, a
+    comma, a colon, a dash or an opening bracket before it. (Cheap: a few scans in C.)"""
+    return 1 + sum(text.count(c) for c in "\n,:-[{?")
+
+
+def _refuse_too_many_nodes(text: str, shown: str) -> None:
+    """Count the values for real (the parser's events, none kept) and refuse past the limit,
+    at the value that crossed it; the count stops there, so a hostile file costs no more."""
+    values = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent,
+                              yaml.MappingStartEvent, yaml.AliasEvent)):
+            values += 1
+            if values > MAX_NODES:
+                mark = event.start_mark
+                raise ContentError([Problem(
+                    shown, mark.line + 1, mark.column + 1,
+                    f"more than {MAX_NODES:,} YAML values; a content file needs far fewer (the "
+                    "largest shipped one has under 1,000): is it generated, or the wrong file?")])
 
 
 def _explain_yaml_error(message: str, text: str, line: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -379,24 +380,29 @@ class Matcher:
 
     def find_all(self, text: str) -> list[Hit]:
         """Every occurrence of every phrasing (a "don't say" inside its entry's not_when look-alike
-        is left out), overlapping hits of one entry and kind kept once, longest first."""
+        is left out), overlapping hits of one entry and kind kept once, longest first.
+
+        Linear in the hits: they come sorted by where they start, so a hit overlaps an earlier
+        one of its entry and kind exactly when it starts before the furthest end kept so far, and
+        look-alike spans are searched by bisection (a text of 1 MB has tens of thousands)."""
         found = self.index.find(text)
-        excluded: dict[str, list[tuple[int, int]]] = {}
+        excluded: dict[str, _Spans] = {}
         for f in found:
             if f.kind == "not_when":
-                excluded.setdefault(f.key, []).append((f.start, f.end))
+                excluded.setdefault(f.key, _Spans()).add(f.start, f.end)
+        furthest: dict[tuple[str, str], int] = {}  # (entry, kind) -> the furthest end kept
         hits: list[Hit] = []
         for f in found:
             if f.kind == "not_when":
                 continue
             kind: HitKind = "dont_say" if f.kind == "dont_say" else "say_instead"
-            hit = Hit(f.key, kind, f.phrase, f.start, f.end)
-            if kind == "dont_say" and _overlaps(hit, excluded.get(f.key, [])):
+            if kind == "dont_say" and f.key in excluded and \
+                    excluded[f.key].overlaps(f.start, f.end):
                 continue
-            if any(h.entry_id == hit.entry_id and h.kind == kind and h.start < hit.end
-                   and hit.start < h.end for h in hits):
+            if f.start < furthest.get((f.key, kind), -1):
                 continue
-            hits.append(hit)
+            furthest[(f.key, kind)] = f.end
+            hits.append(Hit(f.key, kind, f.phrase, f.start, f.end))
         return hits
 
     def match(self, text: str) -> tuple[Hit, ...]:
@@ -414,5 +420,17 @@ class Matcher:
         return hits
 
 
-def _overlaps(hit: Hit, spans: list[tuple[int, int]]) -> bool:
-    return any(s < hit.end and hit.start < e for s, e in spans)
+class _Spans:
+    """Spans added in order of their start; does any overlap [start, end)? in log time."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.reach: list[int] = []  # the furthest end among the spans up to each one
+
+    def add(self, start: int, end: int) -> None:
+        self.starts.append(start)
+        self.reach.append(max(end, self.reach[-1]) if self.reach else end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect.bisect_left(self.starts, end)  # the spans that start before `end`
+        return before > 0 and self.reach[before - 1] > start
