@@ -225,8 +225,9 @@ def _refuse_too_many_nodes(text: str, shown: str) -> None:
             values += 1
             if values > MAX_NODES:
                 mark = event.start_mark
+                line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
                 raise ContentError([Problem(
-                    shown, mark.line + 1, mark.column + 1,
+                    shown, line, col,
                     f"more than {MAX_NODES:,} YAML values; a content file needs far fewer (the "
                     "largest shipped one has under 1,000): is it generated, or the wrong file?")])
 
