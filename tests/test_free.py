@@ -147,3 +147,19 @@ def test_free_without_a_terminal_points_to_check(cli) -> None:
     assert r.code == 2 and "cscoach check" in r.err and "--answers" not in r.err
     r = cli("play", "angry-shopper", "--free", "--lang", "ko")
     assert r.code == 2 and "cscoach check" in r.err
+
+
+@pytest.mark.parametrize(("typed", "key"), [
+    ("고객님 \udcff\udcfe 죄송합니다", "free.not_utf8"),  # invalid UTF-8, as Python decodes it
+    ("sorry\x1b]52;c;aGk=\x07", "free.control"),
+    ("sorry \u202etxt", "free.control"),
+    ("sorry\x7f", "free.control"),
+    ("I'm sorry,\tlet me check.", None),
+])
+def test_a_typed_reply_is_refused_at_once_when_it_cannot_be_kept(typed: str,
+                                                                 key: str | None) -> None:
+    """Invalid UTF-8 typed in --free used to play on to the end and then fail to be recorded
+    (exit 70): the prompt now refuses it at once, as it refuses control characters."""
+    from cscoach.judge.free import problem
+
+    assert problem(typed) == key

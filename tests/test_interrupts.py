@@ -145,3 +145,28 @@ def test_at_drills_start_it_now(stop: str) -> None:
     child.expect(r"Start it now")
     stopped(child, stop)
     assert history() == []
+
+
+@pytest.mark.parametrize(("sig", "lang", "word"), [
+    (signal.SIGTERM, "en", "stopped by SIGTERM"),
+    (signal.SIGHUP, "ko", "SIGHUP 신호로 멈췄습니다"),
+])
+def test_sigterm_and_a_closed_terminal_keep_the_drill_like_ctrl_c(sig: int, lang: str,
+                                                                  word: str) -> None:
+    """A drill stopped by SIGTERM (a shutdown) or SIGHUP (the terminal window closed) is kept
+    as abandoned with its whole turns, as Ctrl-C keeps it; the exit status is 128 + N."""
+    child = spawn("play", "angry-shopper", "--no-shuffle", "--trainee", "jun", lang=lang)
+    for _ in range(2):
+        child.expect(r"\?")
+        child.send("1")
+        child.send("\r")
+        child.expect("피드백" if lang == "ko" else "Feedback")
+    child.expect(r"\?")
+    child.kill(sig)
+    child.expect(pexpect.EOF)
+    rest = child.before
+    child.close()
+    assert child.exitstatus == 128 + sig, (child.exitstatus, child.signalstatus, rest)
+    assert "Traceback" not in rest and word in rest
+    (record,) = history()
+    assert record["status"] == "abandoned" and len(record["choices"]) == 2

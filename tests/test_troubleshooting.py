@@ -63,6 +63,6 @@ def test_every_message_is_in_the_troubleshooting_page() -> None:
 
 def test_the_interface_messages_are_there_too() -> None:
     for key in ("error.no_terminal", "error.no_terminal_free", "free.empty", "free.too_long",
-                "free.control", "interrupted"):
+                "free.control", "free.not_utf8", "interrupted", "stopped"):
         assert tr("en", key) in DOC, key
     assert tr("ko", "interrupted") in DOC

@@ -79,6 +79,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "먼저 답을 입력하세요 (Ctrl-C: 연습 중단)."),
     "free.too_long": ("That is more than 2,000 characters; say it in fewer words.",
                       "2,000자가 넘습니다. 더 짧게 말해 보세요."),
+    "free.not_utf8": ("The reply has bytes that are not UTF-8; set your terminal to UTF-8 and "
+                      "type it again.",
+                      "UTF-8이 아닌 글자가 들어 있습니다. 터미널을 UTF-8로 설정하고 "
+                      "다시 입력하세요."),
     "free.control": ("The reply has control characters; type plain text.",
                      "제어 문자가 들어 있습니다. 일반 텍스트로 입력하세요."),
     "free.title": ("Your words, checked", "내가 한 말 점검"),
@@ -297,6 +301,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quiz.no_questions": ("no questions for topic(s) {topics}",
                           "주제 {topics}에 해당하는 문제가 없습니다"),
     "interrupted": ("interrupted", "중단되었습니다"),
+    "stopped": ("stopped by {signal}; a drill under way was kept as abandoned",
+                "{signal} 신호로 멈췄습니다. 하던 연습은 중단된 기록으로 남겼습니다"),
     "bye": ("See you next drill.", "다음 연습에서 만나요."),
 }
 

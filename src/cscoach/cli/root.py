@@ -38,19 +38,36 @@ def _root(
     """Role-play drills for handling complaints and difficult clients.
 
     Exit codes: 0 success, 1 a check found problems, 2 bad usage or unreadable input,
-    130 interrupted.
+    130 interrupted, 129/143 stopped by SIGHUP/SIGTERM.
     """
 
 
-def _fail(message_lines: list[str], status: int) -> NoReturn:
-    for line in message_lines:
-        sys.stderr.write(f"cscoach: {line}\n")
+def _fail(message_lines: list[str], status: int, lead: str = "") -> NoReturn:
+    try:
+        sys.stderr.write(lead)
+        for line in message_lines:
+            sys.stderr.write(f"cscoach: {line}\n")
+        sys.stderr.flush()
+    except OSError:
+        pass  # the terminal is gone (SIGHUP): the exit status still says what happened
     sys.exit(status)
 
 
-def _interrupted(args: list[str]) -> str:
-    """"interrupted" in the language the command was asked to speak."""
-    from cscoach.i18n import default_lang, tr
+def _stopped(args: list[str]) -> tuple[list[str], int]:
+    """What to say and the exit status when stopped: 130 for Ctrl-C, 128 + N for signal N."""
+    import signal
+
+    from cscoach.i18n import tr
+
+    if not _stopped_by:
+        return [tr(_lang_of(args), "interrupted")], ExitStatus.INTERRUPTED
+    name = signal.Signals(_stopped_by[0]).name
+    return [tr(_lang_of(args), "stopped", signal=name)], 128 + _stopped_by[0]
+
+
+def _lang_of(args: list[str]) -> Lang:
+    """The language the command was asked to speak (before its options are parsed)."""
+    from cscoach.i18n import default_lang
 
     lang: Lang = default_lang()
     for i, arg in enumerate(args):
@@ -58,23 +75,54 @@ def _interrupted(args: list[str]) -> str:
             args[i + 1] if arg == "--lang" and i + 1 < len(args) else None)
         if value in ("ko", "en"):
             lang = "ko" if value == "ko" else "en"
-    return tr(lang, "interrupted")
+    return lang
+
+
+# The signal that is stopping cscoach (SIGTERM, or SIGHUP when the terminal closes), if any.
+_stopped_by: list[int] = []
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM and SIGHUP stop a command as Ctrl-C does, so a drill under way is kept as
+    abandoned instead of lost; a second signal waits until that is done."""
+    import signal
+
+    _stopped_by.append(signum)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def _arm_stops() -> None:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return  # signals are the main thread's (tests may call main() from another)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) == signal.SIG_DFL:
+            signal.signal(getattr(signal, name), _stop)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app and maps every failure to one line and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    _stopped_by.clear()
+    _arm_stops()
     try:
         returned = app(args=args, prog_name="cscoach", standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        _fail([_interrupted(args)], ExitStatus.INTERRUPTED)
+        _fail(*_stopped(args))
     except CscoachError as exc:
         if debug:
             raise
-        lines = [_interrupted(args)] if isinstance(exc, Interrupted) else exc.lines()
+        if isinstance(exc, Interrupted):
+            _fail(*_stopped(args))
+        lines = exc.lines()
         if isinstance(exc, ContentError) and len(lines) > 1:
             lines = [f"{lines[0]} (+{len(lines) - 1} more: 'cscoach validate "
                      f"{exc.problems[0].path}' lists them)"]
@@ -82,8 +130,7 @@ def main(argv: list[str] | None = None) -> None:
     except (KeyboardInterrupt, EOFError):
         if debug:
             raise
-        sys.stderr.write(f"\ncscoach: {_interrupted(args)}\n")
-        sys.exit(ExitStatus.INTERRUPTED)
+        _fail(*_stopped(args), lead="\n")
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (e.g. `| head`); nothing more to say
         sys.exit(ExitStatus.OK)
@@ -99,6 +146,5 @@ def main(argv: list[str] | None = None) -> None:
     if returned == ExitStatus.INTERRUPTED:
         # Typer turns a Ctrl-C that lands outside a prompt (while a panel is being drawn, say)
         # into a silent `return 130`; no command returns 130 itself, so say what happened.
-        sys.stderr.write("\n")
-        _fail([_interrupted(args)], ExitStatus.INTERRUPTED)
+        _fail(*_stopped(args), lead="\n")
     sys.exit(returned if isinstance(returned, int) else ExitStatus.OK)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from cscoach.content.model import Choice, Lang, Node, Text
 from cscoach.judge.check import Checker, CheckResult
 from cscoach.judge.phrases import HANGUL_LETTERS, Hit, has_hangul
+from cscoach.plain import UNSAFE
 
 MAX_CHARS = 2_000  # one turn of a conversation; more is refused with a message
 
@@ -170,6 +171,8 @@ def problem(text: str) -> str | None:
         return "free.empty"
     if len(stripped) > MAX_CHARS:
         return "free.too_long"
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n" for ch in stripped):
+    if any(unicodedata.category(ch) == "Cs" for ch in stripped):
+        return "free.not_utf8"  # bytes the terminal sent that are not UTF-8 (lone surrogates)
+    if UNSAFE.search(stripped):
         return "free.control"
     return None
