@@ -63,6 +63,7 @@ def test_every_message_is_in_the_troubleshooting_page() -> None:
 
 def test_the_interface_messages_are_there_too() -> None:
     for key in ("error.no_terminal", "error.no_terminal_free", "free.empty", "free.too_long",
-                "free.control", "free.not_utf8", "interrupted", "stopped"):
+                "free.control", "free.not_utf8", "interrupted"):
         assert tr("en", key) in DOC, key
     assert tr("ko", "interrupted") in DOC
+    assert tr("en", "stopped", signal="SIGTERM") in DOC
