@@ -318,3 +318,32 @@ def test_schema_out_writes_the_schemas_a_folder_needs(cli, tmp_path) -> None:
     for kind in KINDS:
         written = json.loads((tmp_path / "team" / "schema" / file_name(kind)).read_text("utf-8"))
         assert written == json.loads(cli("schema", kind).out)
+
+
+def test_new_creates_the_folders_and_refuses_a_schema_that_is_a_file(cli, tmp_path,
+                                                                      monkeypatch) -> None:
+    deep = tmp_path / "deep" / "er" / "scenarios" / "x.yaml"
+    r = cli("new", "--id", "x", "--title-en", "X", "--title-ko", "엑스", "--persona-en", "Mr Lee",
+            "--persona-ko", "이 고객님", "--channel", "phone", "--out", str(deep))
+    assert r.code == 0, r.err
+    assert (tmp_path / "deep" / "er" / "schema" / "scenario.schema.json").is_file()
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "schema").write_text("not a folder", encoding="utf-8")
+    r = cli("new", "--id", "y", "--title-en", "Y", "--title-ko", "와이", "--persona-en", "Mr Lee",
+            "--persona-ko", "이 고객님", "--channel", "phone", "--out", str(blocked / "y.yaml"))
+    assert r.code == 2 and "cannot create the folder" in r.err
+    assert not (blocked / "y.yaml").exists()
+
+
+def test_new_from_inside_scenarios_uses_the_schemas_beside_it(cli, tmp_path, monkeypatch) -> None:
+    team = tmp_path / "team"
+    (team / "scenarios").mkdir(parents=True)
+    assert cli("schema", "--out", str(team / "schema")).code == 0
+    monkeypatch.chdir(team / "scenarios")
+    r = cli("new", "--id", "z", "--title-en", "Z", "--title-ko", "제트", "--persona-en", "Mr Lee",
+            "--persona-ko", "이 고객님", "--channel", "phone", "--out", "z.yaml")
+    assert r.code == 0, r.err
+    head = (team / "scenarios" / "z.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert head == "# yaml-language-server: $schema=../schema/scenario.schema.json"
+    assert not (team / "scenarios" / "schema").exists()

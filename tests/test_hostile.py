@@ -165,7 +165,8 @@ def test_validate_reports_the_same_without_reading_a_huge_file(cli, tmp_path: Pa
     assert peak < 20 * 1024 * 1024
 
 
-def test_an_alias_bomb_is_refused_at_its_first_alias_with_memory_bounded(tmp_path: Path) -> None:
+def test_an_alias_bomb_is_refused_at_its_first_anchor_with_memory_bounded(tmp_path: Path
+                                                                          ) -> None:
     path = tmp_path / "bomb.yaml"
     path.write_text(HEADERS["phrasebook"] + "entries:\n" + alias_bomb(levels=30),
                     encoding="utf-8")  # 9 ** 30 strings if expanded
@@ -175,8 +176,8 @@ def test_an_alias_bomb_is_refused_at_its_first_alias_with_memory_bounded(tmp_pat
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     (problem,) = info.value.problems
-    assert (problem.line, problem.col) == (5, 10)  # the first *a0
-    assert "anchors and aliases (&name / *a0) are not supported" in problem.message
+    assert problem.line == 4  # the first &a0
+    assert "anchors and aliases (&a0 / *name) are not supported" in problem.message
     assert peak < 16 * 1024 * 1024  # about 5 MiB, the same for 3 levels as for 60
 
 

@@ -147,3 +147,58 @@ def test_phrasebook_needs_both_languages(library: Library, write) -> None:
         load_phrasebook(path, sources=library.sources)
     assert "p.yaml:6:15: error: entry 'x' dont_say is missing required key 'en'" in \
         info.value.lines()[0]
+
+
+# -- found in review: explicit tags, lone anchors, where a quote opened
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (lambda t: t.replace("pass_mark: 60", "pass_mark: !!int 0xZZ"),
+     "pass_mark must be a whole number from 0 to 100"),
+    (lambda t: t.replace("pass_mark: 60", "pass_mark: !!float yes"),
+     "pass_mark must be a whole number from 0 to 100"),
+    (lambda t: t.replace("title: {ko: 작은 시나리오, en: A small scenario}",
+                         "title: &t {ko: 작은 시나리오, en: A small scenario}"),
+     "anchors and aliases (&t / *name) are not supported"),
+    (lambda t: t.replace("sources: [S003-1]\nchannel", "sources: [S００３-1]\nchannel"),
+     "is not a source id like 'S001-SAY'"),
+])
+def test_what_review_found_is_refused_located(library: Library, write, mini_text: str, edit,
+                                              expected: str) -> None:
+    lines = _problems(library, write("s.yaml", edit(mini_text)))
+    assert any(expected in line and re.search(r"s\.yaml:\d+:\d+:", line) for line in lines), \
+        lines
+
+
+def test_a_bool_tag_cannot_turn_yes_into_false(library: Library, write) -> None:
+    from cscoach.content.loader import load_bank
+
+    path = write("q.yaml", """\
+        format_version: 1
+        kind: quiz
+        questions:
+          - id: flipped
+            topic: facts
+            type: truefalse
+            source: S003-1
+            prompt: {ko: 질문, en: Question}
+            explanation: {ko: 설명, en: Because}
+            answer: !!bool yes
+        """)
+    with pytest.raises(ContentError) as info:
+        load_bank(path, sources=library.sources)
+    assert "answer must be true or false" in str(info.value)
+
+
+def test_a_plain_double_angle_value_is_text(library: Library, write, mini_text: str) -> None:
+    scenario = load_scenario(write("s.yaml", mini_text.replace("en: Summary}", "en: <<}")),
+                             library.steps, sources=library.sources)
+    assert scenario.summary.en == "<<"
+
+
+def test_an_unclosed_quote_names_the_line_it_opened(library: Library, write,
+                                                    mini_text: str) -> None:
+    text = mini_text.replace("title: {ko: 작은 시나리오, en: A small scenario}",
+                             'title: {ko: "작은 시나리오, en: A small scenario}')
+    lines = _problems(library, write("s.yaml", text))
+    assert "it began at line 4" in lines[0], lines

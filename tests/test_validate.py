@@ -210,3 +210,17 @@ def test_parallel_and_serial_agree(tmp_path, monkeypatch) -> None:
     assert parallel.problems == serial.problems
     assert {p.path.rsplit("/", 1)[-1] for p in serial.problems} == {files[3].name,
                                                                     files[40].name}
+
+
+def test_whole_scenario_problems_point_at_their_key(cli, write, mini_text: str) -> None:
+    """The best-path and outcome messages are located (an editor's problem matcher needs a line):
+    at `pass_mark:` and at `endings:`."""
+    text = mini_text.replace("pass_mark: 60", "pass_mark: 100").replace("outcome: bad",
+                                                                      "outcome: partial")
+    path = write("s.yaml", text)
+    r = cli("validate", str(path))
+    lines = text.splitlines()
+    mark = next(i for i, t in enumerate(lines, 1) if t.startswith("pass_mark:"))
+    endings = next(i for i, t in enumerate(lines, 1) if t.startswith("endings:"))
+    assert f"s.yaml:{mark}:1: error: the best path" in r.out
+    assert f"s.yaml:{endings}:1: warning: no ending has outcome 'bad'" in r.out

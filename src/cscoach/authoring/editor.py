@@ -20,8 +20,9 @@ SCHEMA_DIR = "schema"
 
 def content_folder(target: Path) -> Path:
     """The folder a content file belongs to: the parent of `scenarios/`, `phrasebook/` or
-    `quiz/` when the file sits in one (as in the shipped library), else its own folder."""
-    parent = target.parent
+    `quiz/` when the file sits in one (as in the shipped library), else its own folder.
+    (Made absolute, not resolved: a symlinked folder keeps the name the trainer gave it.)"""
+    parent = Path(os.path.abspath(target)).parent
     if parent.name in ("scenarios", "phrasebook", "quiz"):
         return parent.parent
     return parent
@@ -54,7 +55,7 @@ def schema_reference(target: Path, library: Library,
     written: list[Path] = []
     if not schema_file.is_file():
         written = write_schemas(folder, library, write)
-    relative = os.path.relpath(schema_file.resolve(), target.resolve().parent)
+    relative = os.path.relpath(schema_file, os.path.abspath(target.parent))
     return Path(relative).as_posix(), written
 
 
@@ -81,7 +82,8 @@ def _stamps(paths: list[Path], extra: Iterable[Path]) -> dict[Path, Stamp]:
 
 def watch(paths: list[Path], report: Callable[[int, list[Problem]], object], *,
           begin: Callable[[], None] = lambda: None, interval: float = 0.3,
-          cycles: int | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+          cycles: int | None = None, sleep: Callable[[float], None] = time.sleep,
+          use_cache: bool = True, jobs: int = 0) -> None:
     """Validate `paths`, then again whenever a file under them (or a library file) is saved,
     added or deleted; `begin()` is called before each check and `report(files, problems)`
     hears the whole current state after it. Runs until interrupted, or for `cycles` looks."""
@@ -91,7 +93,7 @@ def watch(paths: list[Path], report: Callable[[int, list[Problem]], object], *,
     library = library_files()
     last = _stamps(paths, library)
     begin()
-    first = validate(paths)
+    first = validate(paths, use_cache=use_cache, jobs=jobs)
     report(first.files, first.problems)
     looked = 0
     while cycles is None or looked < cycles:
@@ -102,5 +104,6 @@ def watch(paths: list[Path], report: Callable[[int, list[Problem]], object], *,
             continue
         last = now
         begin()
-        current = validate(paths)  # the cache answers for the files that did not change
+        current = validate(paths, use_cache=use_cache, jobs=jobs)  # the cache answers
+        # for the files that did not change
         report(current.files, current.problems)

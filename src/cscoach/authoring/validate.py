@@ -212,8 +212,10 @@ def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Prob
         if node.id in reachable and node.id not in can_end:
             at(node.line, f"node '{node.id}' is in a loop with no way out: no ending can be "
                "reached from it")
+    mark = s.key_lines.get("pass_mark", 0)  # what the path messages are about
     if not any(e.outcome.value == "bad" for e in s.endings.values()):
-        at(0, "no ending has outcome 'bad': a trainee cannot fail by the outcome", "warning")
+        at(s.key_lines.get("endings", 0), "no ending has outcome 'bad': a trainee cannot fail "
+           "by the outcome", "warning")
 
     if can_end >= {n for n in reachable if n in s.nodes}:
         found = extremes(s, library.steps, matcher)
@@ -221,10 +223,10 @@ def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Prob
             best = Extremes.answers_text(found.best_answers)
             worst = Extremes.answers_text(found.worst_answers)
             if found.best < s.pass_mark:
-                at(0, f"the best path (answers {best}) scores {found.best}, below the pass mark "
+                at(mark, f"the best path (answers {best}) scores {found.best}, below the pass mark "
                    f"{s.pass_mark}: no trainee can pass")
             if found.worst >= s.pass_mark:
-                at(0, f"the worst path (answers {worst}) scores {found.worst}, at or above the "
+                at(mark, f"the worst path (answers {worst}) scores {found.worst}, at or above the "
                    f"pass mark {s.pass_mark}: no trainee can fail", "warning")
 
     for node in s.nodes.values():

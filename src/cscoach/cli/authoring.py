@@ -43,7 +43,8 @@ def validate(
             sys.stderr.flush()
 
         watch_files(paths, lambda files, problems: _report(
-            files, problems, strict, output, watching=True), begin=begin)
+            files, problems, strict, output, watching=True), begin=begin,
+            use_cache=not no_cache, jobs=jobs)
         return ExitStatus.OK  # not reached: a watch ends with Ctrl-C
     report = run_validate(paths, use_cache=not no_cache, jobs=jobs)
     return _report(report.files, report.problems, strict, output)
@@ -314,7 +315,12 @@ def new(
     from cscoach.authoring.editor import schema_reference
     from cscoach.content.library import load_library
 
-    reference, schemas = schema_reference(target, load_library(), options.write_file)
+    try:  # the folders first: nothing is written when the new file could not be
+        target.parent.mkdir(parents=True, exist_ok=True)
+        reference, schemas = schema_reference(target, load_library(), options.write_file)
+    except OSError as exc:
+        raise UsageError(f"{exc.filename or target.parent}: cannot create the folder: "
+                         f"{exc.strerror or exc}") from None
     answers = Answers(values["id"], values["title_en"], values["title_ko"],
                       values["persona_en"], values["persona_ko"], Channel(values["channel"]),
                       reference, target.as_posix())

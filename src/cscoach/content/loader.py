@@ -201,4 +201,5 @@ def _scenario(ctx: Context, top: dict[str, Any], shown: str) -> Scenario:
     return Scenario(top["id"], top.get("version", 1), top["title"], top["summary"],
                     Persona(p["name"], p["type"], p["description"], tuple(p["sources"])),
                     Channel(top["channel"]), top["difficulty"], top["pass_mark"], top["start"],
-                    top.get("start_mood", 0), nodes, endings, tuple(top["sources"]), shown)
+                    top.get("start_mood", 0), nodes, endings, tuple(top["sources"]), shown,
+                    {k.value: k.start_mark.line + 1 for k, _ in ctx.node(top).value})

@@ -158,6 +158,8 @@ class Scenario:
     endings: dict[str, Ending]
     sources: tuple[str, ...]
     path: str = ""  # the file it came from
+    # where each top-level key was written (line), for messages about the whole scenario
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     def is_ending(self, target: str) -> bool:
         return target in self.endings

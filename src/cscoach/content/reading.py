@@ -30,7 +30,7 @@ MAX_NODES = 100_000
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 _ID = re.compile(ID_PATTERN)
-SOURCE_ID_PATTERN = r"^S\d{3}-[A-Z0-9]+$"
+SOURCE_ID_PATTERN = r"^S[0-9]{3}-[A-Z0-9]+$"
 SOURCE_ID = re.compile(SOURCE_ID_PATTERN)
 
 _Y = "tag:yaml.org,2002:"
@@ -107,15 +107,17 @@ def _may_start_node_with(text: str, indicator: str) -> bool:
 
 
 def _refuse_aliases(text: str, shown: str) -> None:
-    """Content is written out in full: the first alias is an error, located where it is used.
-    This also refuses a "billion laughs" file at once: composing it is cheap (an alias is one
-    shared node), and nothing ever expands it."""
+    """Content is written out in full: the first anchor or alias is an error, located where it
+    is written (an anchor with no alias too: it promises sharing that never happens). This also
+    refuses a "billion laughs" file at once: nothing is ever expanded."""
     for token in yaml.scan(text, Loader=_Loader):
-        if isinstance(token, yaml.AliasToken):
+        if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
             mark = token.start_mark
+            named = f"&{token.value} / *name" if isinstance(token, yaml.AnchorToken) \
+                else f"&name / *{token.value}"
             raise ContentError([Problem(shown, mark.line + 1, mark.column + 1,
-                                        f"anchors and aliases (&name / *{token.value}) are not "
-                                        "supported; write the content out")])
+                                        f"anchors and aliases ({named}) are not supported; "
+                                        "write the content out")])
 
 
 T = TypeVar("T")
@@ -185,7 +187,8 @@ def compose(text: str, shown: str) -> yaml.Node | None:
         if _nodes_at_most(text) > MAX_NODES:
             _refuse_too_many_nodes(text, shown)
         root = yaml.compose(text, Loader=_Loader)
-        if root is not None and _may_start_node_with(text, "*"):
+        if root is not None and (_may_start_node_with(text, "*") or
+                                 _may_start_node_with(text, "&")):
             _refuse_aliases(text, shown)
         return root
     except yaml.MarkedYAMLError as exc:
@@ -194,6 +197,10 @@ def compose(text: str, shown: str) -> yaml.Node | None:
         if mark is None:
             raise _fail(shown, f"invalid YAML: {message}") from None
         message = _explain_yaml_error(message, text, mark.line)
+        opened = exc.context_mark
+        if opened is not None and exc.problem_mark is not None and opened.line < mark.line:
+            # an unclosed quote or bracket is found lines later: say where it opened
+            message += f" (it began at line {opened.line + 1}, column {opened.column + 1})"
         raise ContentError([Problem(shown, mark.line + 1, mark.column + 1,
                                     f"invalid YAML: {message}")]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
@@ -260,9 +267,11 @@ def _fail(shown: str, message: str) -> ContentError:
 
 def _kind_of(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
-        return "a mapping"
+        return "a mapping" if node.tag == _MAP else f"a mapping tagged {node.tag}"
     if isinstance(node, yaml.SequenceNode):
-        return "a list"
+        return "a list" if node.tag == _SEQ else f"a list tagged {node.tag}"
+    if node.tag == _BOOL and core_tag(node.value) != _BOOL:
+        return f"'{node.value}' tagged as a yes/no value"
     return {
         _STR: "text", _INT: "a number", _FLOAT: "a number", _BOOL: "a yes/no value",
         _NULL: "nothing (null)",
@@ -364,8 +373,9 @@ class Reader:
         return list(node.value)
 
     def string(self, node: yaml.Node, what: str, strip: bool = True) -> str | None:
-        """Non-empty text; `strip=False` for a word that must be written exactly (an id)."""
-        if not isinstance(node, yaml.ScalarNode) or node.tag != _STR:
+        """Non-empty text; `strip=False` for a word that must be written exactly (an id).
+        (A plain `<<` is a merge key only as a key; as a value it is the text "<<".)"""
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in (_STR, MERGE):
             hint = "; put it in quotes" if isinstance(node, yaml.ScalarNode) and node.tag in (
                 _BOOL, _INT, _FLOAT, _NULL) else ""
             self.error(node, f"{what} must be text, not {_kind_of(node)}{hint}")
@@ -405,7 +415,8 @@ class Reader:
         return value
 
     def boolean(self, node: yaml.Node, what: str) -> bool | None:
-        if not isinstance(node, yaml.ScalarNode) or node.tag != _BOOL:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _BOOL or \
+                core_tag(node.value) != _BOOL:  # `!!bool yes` is not true in YAML 1.2
             self.error(node, f"{what} must be true or false, not {_kind_of(node)}")
             return None
         return str(node.value).lower() == "true"
@@ -501,9 +512,11 @@ def _plain_text(node: yaml.Node) -> Text | None:
 
 def whole_number(text: str) -> int | None:
     """The value of a YAML 1.2 int, or of a float with no fraction; None for anything else."""
-    if text.startswith(("0o", "0x")):
-        return int(text[2:], 8 if text[1] == "o" else 16)
+    if core_tag(text) not in (_INT, _FLOAT):
+        return None  # an explicit `!!int 0xZZ` or `!!float yes` is still not a number
     try:
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
         return int(text, 10)
     except ValueError:
         pass

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from cscoach.content.formats import BEYOND_SCHEMA, FORMATS, TITLES
 from cscoach.content.reading import FORMAT_VERSION, ID_PATTERN, SOURCE_ID_PATTERN
+from cscoach.content.reading import KINDS as KINDS
 from cscoach.content.spec import IdMap, List, Map, Spec
 from cscoach.plain import SAFE_TEXT_PATTERN
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from cscoach.content.library import Library
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-KINDS = tuple(FORMATS)
 
 Schema = dict[str, Any]
 

@@ -11,14 +11,13 @@ cannot see them, and `schema_notes` lists them for the schema's description.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import yaml
 
-from cscoach.content.reading import ID_PATTERN, SOURCE_ID, Reader, did_you_mean
+from cscoach.content.reading import SOURCE_ID, Reader, did_you_mean, valid_id
 
 Schema = dict[str, Any]
 XREF: Final = "xref"  # a rule across nodes, beyond what a JSON Schema can say
@@ -483,7 +482,7 @@ class IdMap(Spec):
             key = key_node.value
             if key not in found or found[key] is not value_node:
                 continue  # a key the Reader refused (a duplicate, not text)
-            if not _valid_key(key):
+            if not valid_id(key):
                 r.error(key_node, f"id '{key}' must be lowercase letters, digits, '-' or '_'")
                 out[key] = BAD
                 continue
@@ -497,10 +496,3 @@ class IdMap(Spec):
         return self._described({"type": "object", "minProperties": 1,
                                 "propertyNames": {"$ref": "#/$defs/id"},
                                 "additionalProperties": self.value.schema(known)})
-
-
-_ID = re.compile(ID_PATTERN)
-
-
-def _valid_key(key: str) -> bool:
-    return bool(_ID.fullmatch(key))

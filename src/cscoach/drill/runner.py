@@ -1,7 +1,9 @@
 """One drill played: a front supplies each reply, observers hear each turn and how it ended.
 
-The runner is the only drill loop: an interactive drill, a scripted one (`--answers`) and, later,
-a classroom client are fronts over it, so what the history hears cannot differ between them.
+The runner is the only loop a trainee's drill runs through: an interactive drill, a scripted one
+(`--answers`) and, later, a classroom client are fronts over it, so what the history hears cannot
+differ between them. (`engine.play` replays answers for the authoring tools and scoring, with
+no front and nobody listening.)
 It knows nothing of judging: the caller hands it `conclude` (the debrief, say), whose result goes
 to the front's `end` and to the observers' `finished`.
 """
