@@ -24,12 +24,12 @@ JsonArg = Annotated[bool, typer.Option("--json", help="Print the result as JSON.
 def _records(data_dir: Path | None, trainee: str | None
              ) -> tuple[HistorySettings, list[dict[str, Any]]]:
     from cscoach.history.config import settings
-    from cscoach.history.store import open_store
+    from cscoach.history.store import open_for_reading
 
     history = settings(data_dir, trainee)
     if not history.db_path.exists():
         return history, []
-    with open_store(history.db_path) as store:
+    with open_for_reading(history.db_path) as store:
         return history, store.attempts(history.trainee)
 
 
@@ -184,14 +184,14 @@ def export(
     from cscoach.history.config import settings
     from cscoach.history.formats import history_csv, statements_json
     from cscoach.history.service import export_document
-    from cscoach.history.store import open_store
+    from cscoach.history.store import open_for_reading
 
     if everyone and trainee:
         raise UsageError("give --trainee or --all, not both")
     history = settings(data_dir, trainee)
     records = []
     if history.db_path.exists():
-        with open_store(history.db_path) as store:
+        with open_for_reading(history.db_path) as store:
             records = store.attempts(None if everyone else history.trainee)
     if not records:
         options.warn(f"no attempts recorded for {'anyone' if everyone else history.trainee} in "
