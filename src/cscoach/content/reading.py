@@ -190,6 +190,8 @@ def compose(text: str, shown: str) -> yaml.Node | None:
         if root is not None and (_may_start_node_with(text, "*") or
                                  _may_start_node_with(text, "&")):
             _refuse_aliases(text, shown)
+        if root is not None:
+            _strict(text, root, shown)
         return root
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -214,6 +216,128 @@ def compose(text: str, shown: str) -> yaml.Node | None:
         raise _fail(shown, "invalid YAML: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise _fail(shown, "invalid YAML: nesting is too deep") from None
+
+
+# Where libyaml is more lenient than the YAML spec (12 of the yaml-test-suite's 94 error cases
+# parse): a comment glued to what comes before it, a continuation line not indented past its
+# key, a plain '-' inside [ ], blank lines more indented than the comment after a block text.
+_GLUED_COMMENT = re.compile(r"""["'\]},]#|[>|][0-9+-]*#|^%[^\n#]*\S#""", re.MULTILINE)
+_BLANK = re.compile(r"[ \t]*$")
+# What the walk below looks for can only be where one of these is (each one pass in C): a line
+# that is not blank, a comment, a list item or a `key:` (so it goes on with something), a plain
+# '-' between [ , ] or { , }, and a block text's header followed by a line of spaces.
+_NEEDS_A_LOOK = re.compile(
+    r"^[ \t]*(?![ \t]|-(?:[ \t]|$)|#|$|[^\s#][^\n]*?:(?:[ \t]|$))"
+    r"|[\[,{][ \t]*-[ \t]*[\],}]"
+    r"|[>|][0-9+-]*[ \t]*(?:#[^\n]*)?\n(?:[ \t]*\n)*[ \t]+\n", re.MULTILINE)
+
+
+def _strict(text: str, root: yaml.Node, shown: str) -> None:
+    """Refuse what libyaml lets through but YAML does not allow (and an editor flags)."""
+    glued = _GLUED_COMMENT.search(text)
+    if glued is not None:
+        _refuse_glued_comments(text, shown)
+    if not _NEEDS_A_LOOK.search(text):
+        return  # nearly every content file: one key or item a line
+    lines = text.split("\n")
+    problem = _misindented(root, lines)
+    if problem is not None:
+        line, col, message = problem
+        raise ContentError([Problem(shown, line, col, message)])
+
+
+def _refuse_glued_comments(text: str, shown: str) -> None:
+    """A '#' starts a comment only after whitespace; right after a token it is an error."""
+    for token in yaml.scan(text, Loader=_Loader):
+        end = token.end_mark
+        if isinstance(token, yaml.ScalarToken) and token.style in (">", "|"):
+            end = token.start_mark  # the header ('>', '|' and indicators) is what comes first
+            at = end.index + 1
+            while at < len(text) and text[at] in "+-0123456789":
+                at += 1
+        elif isinstance(token, (yaml.ScalarToken, yaml.FlowEntryToken, yaml.DirectiveToken,
+                                yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)):
+            at = end.index
+            if isinstance(token, yaml.ScalarToken) and token.plain:
+                continue  # 'C#' is text: a plain scalar may hold '#'
+        else:
+            continue
+        if at < len(text) and text[at] == "#":
+            head = text[:at]
+            raise ContentError([Problem(shown, head.count("\n") + 1,
+                                        at - (head.rfind("\n") + 1) + 1,
+                                        "invalid YAML: a comment needs a space before '#'")])
+
+
+def _misindented(root: yaml.Node, lines: list[str]) -> tuple[int, int, str] | None:
+    """The first place a quoted text or a [ ]/{ } list runs onto a line not indented past the
+    block it is in, or a plain '-' stands inside [ ] / { } (walked without recursion; scalars,
+    nearly every node, are looked at inline)."""
+    found = _looked_at(root, -1, False, lines)
+    if found is not None or isinstance(root, yaml.ScalarNode):
+        return found
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, -1, False)]  # node, block column, in flow
+    while stack:
+        node, column, in_flow = stack.pop()
+        flow = in_flow or bool(getattr(node, "flow_style", False))
+        inner = column if flow else node.start_mark.column
+        children = [v for pair in node.value for v in pair] if isinstance(
+            node, yaml.MappingNode) else node.value
+        for child in children:
+            if isinstance(child, yaml.ScalarNode):
+                if not child.style:  # plain: only a lone '-' in [ ] can be wrong
+                    if flow and child.value == "-":
+                        return (child.start_mark.line + 1, child.start_mark.column + 1,
+                                "invalid YAML: a plain '-' cannot be an item inside [ ] or "
+                                "{ }; put it in quotes")
+                    continue
+            found = _looked_at(child, inner, flow, lines)
+            if found is not None:
+                return found
+            if not isinstance(child, yaml.ScalarNode):
+                stack.append((child, inner, flow))
+    return None
+
+
+def _looked_at(node: yaml.Node, column: int, in_flow: bool,
+               lines: list[str]) -> tuple[int, int, str] | None:
+    """A quoted, block or flow node checked on its own lines (see `_misindented`)."""
+    start, end = node.start_mark, node.end_mark
+    if end.line == start.line:
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        if node.style in (">", "|"):
+            return _blank_lines_too_deep(node, lines)
+        quoted_or_flow = node.style in ('"', "'")
+    else:
+        quoted_or_flow = bool(getattr(node, "flow_style", False))
+    if not quoted_or_flow or in_flow:
+        return None
+    for n in range(start.line + 1, min(end.line, len(lines) - 1) + 1):
+        line = lines[n]
+        if _BLANK.fullmatch(line):
+            continue
+        if len(line) - len(line.lstrip(" ")) <= column:
+            return (n + 1, 1, f"invalid YAML: this line goes on with what began at line "
+                    f"{start.line + 1} but is not indented past its key; indent it with spaces")
+    return None
+
+
+def _blank_lines_too_deep(node: yaml.Node, lines: list[str]) -> tuple[int, int, str] | None:
+    """A block text's leading blank lines may not hold more spaces than the line after them
+    when that line is a comment ending the text (yaml-test-suite S98Z)."""
+    first = node.start_mark.line + 1
+    n = first
+    deepest = 0
+    while n < len(lines) and _BLANK.fullmatch(lines[n]):
+        deepest = max(deepest, len(lines[n]))
+        n += 1
+    if n < len(lines) and lines[n].lstrip(" ").startswith("#"):
+        indent = len(lines[n]) - len(lines[n].lstrip(" "))
+        if deepest > indent:
+            return (first + 1, 1, "invalid YAML: a blank line at the start of a block text (| "
+                    "or >) has more spaces than the line after it; remove the spaces")
+    return None
 
 
 def _nodes_at_most(text: str) -> int:
