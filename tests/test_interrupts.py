@@ -170,3 +170,30 @@ def test_sigterm_and_a_closed_terminal_keep_the_drill_like_ctrl_c(sig: int, lang
     assert "Traceback" not in rest and word in rest
     (record,) = history()
     assert record["status"] == "abandoned" and len(record["choices"]) == 2
+
+
+def test_ctrl_z_at_a_prompt_suspends_and_fg_resumes_the_same_prompt() -> None:
+    """Ctrl-Z at a prompt suspends cscoach as a shell user expects (it was ignored, and the
+    next keys answered); `fg` brings the same question back. Run under a real shell with job
+    control, as a trainee would (a process that leads its own session cannot be stopped)."""
+    env = dict(os.environ, COLUMNS="100", LINES="40", TERM="xterm-256color", CSCOACH_LANG="en",
+               PS1="ready$ ")
+    shell = pexpect.spawn("bash", ["--norc", "--noprofile", "-i"], env=env, encoding="utf-8",
+                          timeout=20, dimensions=(40, 100))
+    shell.expect_exact("ready$ ")
+    shell.sendline(f"{sys.executable} -m cscoach play angry-shopper --no-shuffle --no-record")
+    shell.expect("Your reply")
+    shell.expect("»")
+    shell.send("\x1a")
+    shell.expect("Stopped")
+    shell.expect_exact("ready$ ")
+    shell.sendline("fg")
+    shell.expect("Your reply|»")
+    shell.send("1")
+    shell.send("\r")
+    shell.expect("Feedback")
+    shell.sendintr()
+    shell.expect("interrupted")
+    shell.expect_exact("ready$ ")
+    shell.sendline("exit")
+    shell.expect(pexpect.EOF)

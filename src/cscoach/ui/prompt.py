@@ -29,6 +29,13 @@ def _armed(question, eof: bool = True):  # type: ignore[no-untyped-def]
         def _end(event) -> None:  # type: ignore[no-untyped-def]
             event.app.exit(exception=EOFError, style="class:aborting")
 
+    @extra.add(Keys.ControlZ, eager=True)
+    def _suspend(event) -> None:  # type: ignore[no-untyped-def]
+        # the terminal is raw while a prompt waits, so Ctrl-Z is a key, not SIGTSTP: suspend
+        # as a shell user expects ('fg' brings the prompt back), instead of ignoring it and
+        # letting the next keys answer
+        event.app.suspend_to_background()
+
     app = question.application
     app.key_bindings = merge_key_bindings([app.key_bindings, extra]) if app.key_bindings \
         else extra
