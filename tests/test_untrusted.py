@@ -127,3 +127,34 @@ def test_a_crafted_export_cannot_reach_the_trainers_terminal(cli, tmp_path: Path
     assert "\x1b]8;" not in r.out
     if output == "table":
         assert "[/]" in r.out and "\\x1b" in r.out
+
+
+def test_markup_in_names_is_printed_as_written(cli, colour) -> None:
+    """A trainee named `[/]` crashed the trainer's whole report (exit 70); team names with
+    `[link=...]` became links on the podium."""
+    assert cli("play", "angry-shopper", "--answers", "1,1,1,1,1,1,1", "--trainee", "[/]",
+               "--json").code == 0
+    for command in (("progress", "--trainee", "[/]"), ("drill", "--trainee", "[/]")):
+        r = cli(*command)
+        assert r.code == 0, r.err
+        assert "[/]" in r.out and not ESC_SEQUENCES.search(r.out)
+    r = cli("quiz", "--count", "2", "--seed", "1", "--team", "[/]", "--team",
+            "[link=https://evil.example]Blue[/link]", "--answers", "[/]=1,1",
+            "--answers", "[link=https://evil.example]Blue[/link]=2,2", "--no-record")
+    assert r.code == 0, r.err
+    assert "[/]" in r.out and "[link=https://evil.example]Blue[/link]" in r.out
+    assert "\x1b]8;" not in r.out
+
+
+@pytest.mark.parametrize("name", ["Red\x1b[2J", "Red\u202e", "Red\x7f", "x" * 65])
+def test_team_names_a_screen_would_obey_are_refused(cli, name: str) -> None:
+    r = cli("quiz", "--count", "1", "--team", name, "--team", "Blue", "--answers",
+            f"{name}=1", "--answers", "Blue=1", "--no-record")
+    assert r.code == 2 and "the --team name" in r.err
+    assert "\x1b" not in r.err and "\u202e" not in r.err
+
+
+def test_check_shows_typed_escapes_visibly(cli, colour) -> None:
+    r = cli("check", "[/] [link=https://x]hi[/link]\x1b]0;owned\x07 I don't know")
+    assert r.code == 1  # the don't-say is found
+    assert "\x07" not in r.out and "\x1b]" not in r.out and "\x1b]8;" not in r.out

@@ -27,3 +27,22 @@ def first_unsafe(text: str) -> int | None:
     """Where the first unsafe character is, or None."""
     found = UNSAFE.search(text)
     return found.start() if found else None
+
+
+MAX_NAME = 64  # a trainee's or a team's name: it is shown in tables, podiums and reports
+
+
+def name_problem(name: str) -> str | None:
+    """Why a trainee's or team's name cannot be used, or None: names reach other people's
+    screens and files, so they hold no control or bidi characters, nothing that is not UTF-8
+    (a name typed in another encoding), and fit a table."""
+    if not name.strip():
+        return "is empty"
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+        return "has bytes that are not UTF-8; set your terminal to UTF-8"
+    at = first_unsafe(name)
+    if at is not None:
+        return f"holds the control character U+{ord(name[at]):04X}; use letters, digits and spaces"
+    if len(name) > MAX_NAME:
+        return f"is {len(name)} characters long; at most {MAX_NAME}"
+    return None

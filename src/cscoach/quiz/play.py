@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from cscoach.content.model import Lang, QType, Question, Text
 from cscoach.errors import UsageError
+from cscoach.plain import name_problem, visible
 
 MAX_TEAMS = 8
 
@@ -204,6 +205,10 @@ def check_teams(teams: list[str]) -> list[str]:
     cleaned = [t.strip() for t in teams]
     if any(not t for t in cleaned):
         raise UsageError("a --team name is empty")
+    for t in cleaned:
+        problem = name_problem(t)
+        if problem is not None:
+            raise UsageError(f"the --team name '{visible(t)}' {problem}")
     seen: set[str] = set()
     for t in cleaned:
         if t.casefold() in seen:
@@ -224,7 +229,7 @@ def scripted_answers(specs: list[tuple[str, str]], teams: list[str], count: int,
     out: dict[str, list[str]] = {}
     for spec, origin in specs:
         at = f"{origin}: " if origin else ""
-        name, sep, rest = spec.partition("=")
+        name, sep, rest = spec.rpartition("=")  # answers hold no "=", a team name may
         if not sep:
             name, rest = teams[0], spec
             if len(teams) > 1:
