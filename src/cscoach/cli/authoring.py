@@ -131,10 +131,13 @@ def _render_dot(text: str, out: Path) -> None:
     if dot is None:
         raise UsageError(f"{out}: drawing {out.suffix} needs Graphviz 'dot', which is not "
                          "installed; use --format dot and render elsewhere, or install graphviz")
-    done = subprocess.run([dot, f"-T{out.suffix[1:].lower()}", "-o", str(out)],
+    # dot draws to its standard output, never into --out itself: the drawing replaces the old
+    # file whole, and a failing dot leaves it as it was
+    done = subprocess.run([dot, f"-T{out.suffix[1:].lower()}"],
                           input=text.encode(), capture_output=True, check=False)
     if done.returncode != 0:
         raise CscoachError(f"{out}: dot failed: {done.stderr.decode(errors='replace').strip()}")
+    options.write_file(out, done.stdout)
 
 
 class SchemaKind(StrEnum):
