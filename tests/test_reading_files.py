@@ -9,6 +9,7 @@ import contextlib
 import copy
 import json
 import os
+import shutil
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from conftest import ROOT
 from cscoach.history import service
 
 WORST = "2,3,1,1,2,3"
@@ -27,17 +29,41 @@ class Hung(Exception):
 
 @contextlib.contextmanager
 def deadline(seconds: float = 10.0) -> Iterator[None]:
-    """Fail instead of hanging: a regression that blocks on a pipe cannot stop the suite."""
+    """Fail instead of hanging: a regression that blocks on a pipe cannot stop the suite, and
+    one that reads /dev/zero into memory meets a MemoryError (1 GiB more address space than
+    the process has now, where the platform can say) long before the machine runs out."""
     def ring(signum: int, frame: object) -> None:
         raise Hung(f"still waiting after {seconds} s")
 
     old = signal.signal(signal.SIGALRM, ring)
     signal.setitimer(signal.ITIMER_REAL, seconds)
+    with _memory_capped():
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+
+@contextlib.contextmanager
+def _memory_capped(more: int = 1 << 30) -> Iterator[None]:
+    try:
+        import resource
+
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+        size = int(next(x for x in status.splitlines() if x.startswith("VmSize:")).split()[1])
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = size * 1024 + more
+        if hard != resource.RLIM_INFINITY and cap > hard:
+            raise ValueError("no room under the hard limit")
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, OSError, ValueError, StopIteration):
+        yield  # not Linux: the deadline alone
+        return
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 @pytest.fixture
@@ -194,3 +220,106 @@ def test_a_pipe_or_device_given_to_report_is_refused_at_once(cli, tmp_path: Path
     zero = tmp_path / "zero.json"
     zero.symlink_to("/dev/zero")
     assert "is not a regular file (a pipe, device or socket)" in _one_line(_report(cli, zero))
+
+
+# -- other files: the history database, config.toml, the validate cache, library files ----
+
+
+def _special(path: Path, kind: str) -> None:
+    """Make `path` a named pipe (an open would block for ever) or a link to /dev/zero (a read
+    would never end)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+
+
+KINDS = ["fifo", "zero"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_history_database_that_is_a_pipe_or_device_is_refused(cli, home: Path,
+                                                                 kind: str) -> None:
+    _special(home / "history.db", kind)
+    for args in (("progress",), ("export",), ("play", "angry-shopper", "--answers", WORST),
+                 ("quiz", "-n", "1", "--answers", "1")):
+        with deadline():
+            run = cli(*args)
+        assert "history.db: is not a regular file (a pipe, device or socket)" in _one_line(run)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_config_that_is_a_pipe_or_device_is_refused(cli, home: Path, kind: str) -> None:
+    _special(home / "config.toml", kind)
+    with deadline():
+        run = cli("progress")
+    assert "config.toml: is not a regular file (a pipe, device or socket)" in _one_line(run)
+
+
+def test_a_config_too_large_or_too_deep_is_one_line(cli, home: Path) -> None:
+    home.mkdir(parents=True)
+    config = home / "config.toml"
+    config.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    assert "config.toml: not valid TOML: nested too deeply" in _one_line(cli("progress"))
+    with config.open("wb") as handle:
+        handle.truncate(2 * 1024 * 1024)
+    assert "config.toml: file is too large (2,097,152 bytes; the limit is 1,048,576)" in \
+        _one_line(cli("progress"))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_cache_that_is_a_pipe_or_device_is_ignored_and_rebuilt(cli, kind: str) -> None:
+    cache = Path(os.environ["CSCOACH_CACHE_DIR"]) / "validate.json"
+    _special(cache, kind)
+    with deadline():
+        run = cli("validate", str(ROOT / "scenarios" / "angry-shopper.yaml"))
+    assert run.code == 0, run.err
+    assert cache.is_file() and not cache.is_symlink()  # replaced by a real cache
+    assert json.loads(cache.read_text(encoding="utf-8"))["entries"]
+    with deadline():
+        assert cli("validate", str(ROOT / "scenarios" / "angry-shopper.yaml")).code == 0
+
+
+def test_a_cache_nested_too_deep_is_a_cold_start(cli) -> None:
+    cache = Path(os.environ["CSCOACH_CACHE_DIR"]) / "validate.json"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text("[" * 100_000, encoding="utf-8")
+    run = cli("validate", str(ROOT / "scenarios" / "angry-shopper.yaml"))
+    assert run.code == 0, run.err
+
+
+@pytest.fixture
+def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the shipped content that the commands read (CSCOACH_CONTENT)."""
+    root = tmp_path / "content"
+    for folder in ("scenarios", "phrasebook", "quiz"):
+        shutil.copytree(ROOT / folder, root / folder)
+    monkeypatch.setenv("CSCOACH_CONTENT", str(root))
+    return root
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_library_file_that_is_a_pipe_or_device_never_hangs_validate(
+        cli, content: Path, kind: str) -> None:
+    """validate fingerprints the library files for its cache before anything else reads them:
+    that read is bounded too, and the library's own refusal is what is reported."""
+    bad = content / "phrasebook" / "zz-extra.yaml"
+    _special(bad, kind)
+    with deadline():
+        run = cli("validate", str(content / "scenarios" / "angry-shopper.yaml"))
+    assert run.code == 1, run.err
+    assert "zz-extra.yaml: error: is not a regular file (a pipe, device or socket)" in run.out
+    with deadline():
+        play = cli("play", "angry-shopper", "--answers", WORST)
+    assert "zz-extra.yaml: error: is not a regular file" in _one_line(play)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_seeds_list_that_is_a_pipe_or_device_is_refused(cli, tmp_path: Path,
+                                                          kind: str) -> None:
+    seeds = tmp_path / "README.md"
+    _special(seeds, kind)
+    with deadline():
+        run = cli("coverage", "--seeds", str(seeds))
+    assert "README.md: is not a regular file (a pipe, device or socket)" in _one_line(run)
