@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cscoach.errors import Problem
+from cscoach.errors import Problem, UsageError
 
 if TYPE_CHECKING:
     from cscoach.content.library import Library
@@ -32,7 +32,10 @@ def write_schemas(folder: Path, library: Library,
     """Every format's schema into `folder` (created when missing); the files written."""
     from cscoach.content.schema import KINDS, file_name, schema_for
 
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way, a symbolic link loop, a read-only disk
+        raise UsageError(f"{folder}: cannot create the folder: {exc.strerror or exc}") from None
     written = []
     for kind in KINDS:
         path = folder / file_name(kind)
@@ -54,8 +57,16 @@ def schema_reference(target: Path, library: Library,
     written: list[Path] = []
     if not schema_file.is_file():
         written = write_schemas(folder, library, write)
-    relative = os.path.relpath(schema_file.resolve(), target.resolve().parent)
+    relative = os.path.relpath(_real(schema_file), os.path.dirname(_real(target)))
     return Path(relative).as_posix(), written
+
+
+def _real(path: Path) -> str:
+    """The path with its links resolved, or made absolute where they cannot be (a loop)."""
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: Python 3.11's "Symlink loop"
+        return os.path.abspath(path)
 
 
 # -- validate --watch
