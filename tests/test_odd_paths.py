@@ -72,17 +72,15 @@ def test_any_other_path_too_long_is_one_line(cli, tmp_path: Path,
 
 
 @pytest.fixture
-def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "content"
-    for folder in ("scenarios", "phrasebook", "quiz", "schema"):
-        shutil.copytree(ROOT / folder, root / folder)
-    monkeypatch.setenv("CSCOACH_CONTENT", str(root))
-    monkeypatch.chdir(root)
-    return root
+def inside(content: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The private content, with its schemas, as the working folder."""
+    shutil.copytree(ROOT / "schema", content / "schema")
+    monkeypatch.chdir(content)
+    return content
 
 
-def test_a_link_to_its_own_folder_in_the_content_is_harmless(cli, content: Path) -> None:
-    (content / "scenarios" / "loop").symlink_to(".")
+def test_a_link_to_its_own_folder_in_the_content_is_harmless(cli, inside: Path) -> None:
+    (inside / "scenarios" / "loop").symlink_to(".")
     shipped = sum(len(list((ROOT / f).glob("*.yaml"))) for f in ("scenarios", "phrasebook", "quiz"))
     assert cli("list").code == 0
     run = cli("validate", "scenarios", "phrasebook", "quiz")
@@ -92,13 +90,13 @@ def test_a_link_to_its_own_folder_in_the_content_is_harmless(cli, content: Path)
     assert cli("play", "angry-shopper", "--answers", "1,1,1,1,1,1,1", "--no-record").code == 0
     made = cli("new", "--id", "via-loop", *NEW, "--out", "scenarios/loop/loop/via-loop.yaml")
     assert made.code == 0, made.err
-    assert (content / "scenarios" / "via-loop.yaml").is_file()
+    assert (inside / "scenarios" / "via-loop.yaml").is_file()
 
 
-def test_a_link_loop_in_the_content_is_one_line(cli, content: Path) -> None:
-    (content / "scenarios" / "loop").symlink_to("loop")  # resolves to nothing, for ever
+def test_a_link_loop_in_the_content_is_one_line(cli, inside: Path) -> None:
+    (inside / "scenarios" / "loop").symlink_to("loop")  # resolves to nothing, for ever
     err = _one_line(cli("new", "--id", "x", *NEW, "--out", "scenarios/loop/x.yaml"))
     assert "cannot create the folder: Too many levels of symbolic links" in err
-    (content / "scenarios" / "loop.yaml").symlink_to("loop.yaml")
+    (inside / "scenarios" / "loop.yaml").symlink_to("loop.yaml")
     err = _one_line(cli("list"))
     assert "loop.yaml: error: cannot read: Too many levels of symbolic links" in err

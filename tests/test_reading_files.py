@@ -9,7 +9,6 @@ import contextlib
 import copy
 import json
 import os
-import shutil
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -287,16 +286,6 @@ def test_a_cache_nested_too_deep_is_a_cold_start(cli) -> None:
     cache.write_text("[" * 100_000, encoding="utf-8")
     run = cli("validate", str(ROOT / "scenarios" / "angry-shopper.yaml"))
     assert run.code == 0, run.err
-
-
-@pytest.fixture
-def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the shipped content that the commands read (CSCOACH_CONTENT)."""
-    root = tmp_path / "content"
-    for folder in ("scenarios", "phrasebook", "quiz"):
-        shutil.copytree(ROOT / folder, root / folder)
-    monkeypatch.setenv("CSCOACH_CONTENT", str(root))
-    return root
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -32,13 +32,12 @@ def neutralise(value: object) -> object:
     return value
 
 
-def csv_text(header: Sequence[str] | None, rows: Iterable[Sequence[object]]) -> str:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """CSV lines ("\\n"-terminated): the header (ours, as it is), then the rows with every cell
     neutralised. None is an empty cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    if header is not None:
-        writer.writerow(header)
+    writer.writerow(header)
     writer.writerows([neutralise(v) for v in row] for row in rows)
     return buffer.getvalue()
 
