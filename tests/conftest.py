@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import socket
 import textwrap
 from dataclasses import dataclass
@@ -85,6 +86,16 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the shipped content that the commands read (CSCOACH_CONTENT)."""
+    root = tmp_path / "content"
+    for folder in ("scenarios", "phrasebook", "quiz"):
+        shutil.copytree(ROOT / folder, root / folder)
+    monkeypatch.setenv("CSCOACH_CONTENT", str(root))
+    return root
 
 
 @pytest.fixture

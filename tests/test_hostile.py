@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
 import sys
 import tracemalloc
@@ -69,16 +68,6 @@ TARGETS = {
     "sources": "phrasebook/sources.yaml",
     "quiz": "quiz/facts.yaml",
 }
-
-
-@pytest.fixture
-def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the shipped content that the commands read (CSCOACH_CONTENT)."""
-    root = tmp_path / "content"
-    for folder in ("scenarios", "phrasebook", "quiz"):
-        shutil.copytree(ROOT / folder, root / folder)
-    monkeypatch.setenv("CSCOACH_CONTENT", str(root))
-    return root
 
 
 def command_for(kind: str, target: Path) -> list[str]:

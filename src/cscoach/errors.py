@@ -30,6 +30,12 @@ class CscoachError(Exception):
         return [self.message]
 
 
+def clip(text: str, most: int = 100) -> str:
+    """A value a message quotes, at most `most` characters: a 5,000-character name given on the
+    command line still makes a readable line."""
+    return text if len(text) <= most else text[: most - 3] + "..."
+
+
 class UsageError(CscoachError):
     """The command line asked for something impossible (exit 2)."""
 

@@ -207,6 +207,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "new.channel": ("Channel of the complaint:", "불만이 들어온 채널:"),
     "new.bad_id": ("use lowercase letters, digits, '-' or '_', starting with a letter or digit",
                    "영문 소문자, 숫자, '-', '_'만 쓰고 글자나 숫자로 시작하세요"),
+    "new.long_id": ("too long for a file name (ID.yaml): at most {most} characters",
+                    "파일 이름(ID.yaml)으로 쓰기에 너무 깁니다: 최대 {most}자"),
     "new.empty": ("please type something", "내용을 입력하세요"),
     "new.written": ("Wrote {path} (it validates). Next:",
                     "{path} 파일을 만들었습니다(검증 통과). 다음:"),

@@ -17,10 +17,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from cscoach import __version__
-from cscoach.errors import Problem
+from cscoach.content.reading import read_bytes
+from cscoach.errors import ContentError, Problem
 
 FORMAT = 1
 MAX_ENTRIES = 20_000
+MAX_BYTES = 64 * 1024 * 1024  # 20,000 entries take a few MB
 
 Entry = list[list[object]]  # [[line, col, message, severity, code], ...]
 
@@ -49,7 +51,10 @@ def fingerprint(library_files: Iterable[Path]) -> str:
         h.update(f"{path.relative_to(package)} {st.st_size} {st.st_mtime_ns}\n".encode())
     for path in library_files:
         h.update(f"{path.name}\n".encode())
-        h.update(path.read_bytes())
+        try:  # bounded, and never a pipe or a device (which would hang or never end)
+            h.update(read_bytes(path, str(path)))
+        except ContentError as exc:  # loading the library says so; the key just differs
+            h.update(f"unreadable: {exc.problems[0].message}\n".encode())
     return h.hexdigest()
 
 
@@ -59,14 +64,14 @@ class ResultCache:
         self.fingerprint = fingerprint
         self._old: dict[str, Entry] = {}
         self._new: dict[str, Entry] = {}
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+        try:  # a regular file of at most MAX_BYTES: never a pipe, a device or a huge file
+            data = json.loads(read_bytes(self.path, str(self.path), MAX_BYTES, "a cache"))
             if data.get("format") == FORMAT and data.get("fingerprint") == fingerprint:
                 entries = data.get("entries")
                 if isinstance(entries, dict):
                     self._old = entries
-        except (OSError, ValueError, AttributeError):
-            pass  # no cache yet, or not one we can read: start cold
+        except (ContentError, ValueError, AttributeError, RecursionError):
+            pass  # no cache yet, or not one we can read: start cold (save() replaces it)
 
     def get(self, key: str, shown: str) -> list[Problem] | None:
         entry = self._new.get(key) or self._old.get(key)

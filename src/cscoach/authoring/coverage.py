@@ -15,11 +15,14 @@ from pathlib import Path
 
 from cscoach.content.library import Library
 from cscoach.content.model import Lang, Scenario
+from cscoach.content.reading import read_limited
+from cscoach.errors import UsageError
 from cscoach.i18n import tr
 from cscoach.quiz.generate import all_questions
 
 ID_RE = re.compile(r"\|\s*(S\d{3}-[A-Z0-9]+)\s*\|")
 STEP_ID = re.compile(r"S003-\d")  # the seven steps, taught by every scenario
+MAX_SEEDS_BYTES = 2 * 1024 * 1024  # a README of a few KB
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +39,11 @@ class Row:
 
 
 def seed_ids(readme: Path) -> list[str]:
-    """The item ids listed in the seeds' README (the curriculum), in order."""
+    """The item ids listed in the seeds' README (the curriculum), in order; read bounded (never
+    a pipe or a device)."""
     seen: dict[str, None] = {}
-    for match in ID_RE.finditer(readme.read_text(encoding="utf-8")):
+    text = read_limited(readme, MAX_SEEDS_BYTES, "a seeds README", UsageError)
+    for match in ID_RE.finditer(text.decode("utf-8")):
         seen.setdefault(match.group(1))
     return list(seen)
 

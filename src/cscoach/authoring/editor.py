@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cscoach.errors import Problem
+from cscoach.errors import Problem, UsageError
 
 if TYPE_CHECKING:
     from cscoach.content.library import Library
@@ -33,7 +33,10 @@ def write_schemas(folder: Path, library: Library,
     """Every format's schema into `folder` (created when missing); the files written."""
     from cscoach.content.schema import KINDS, file_name, schema_for
 
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way, a symbolic link loop, a read-only disk
+        raise UsageError(f"{folder}: cannot create the folder: {exc.strerror or exc}") from None
     written = []
     for kind in KINDS:
         path = folder / file_name(kind)

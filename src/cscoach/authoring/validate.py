@@ -23,7 +23,7 @@ from cscoach.content.loader import (
     read_bytes,
 )
 from cscoach.content.model import Scenario
-from cscoach.errors import ContentError, Problem
+from cscoach.errors import ContentError, Problem, clip
 from cscoach.judge.phrases import Matcher
 
 if TYPE_CHECKING:
@@ -51,10 +51,17 @@ def content_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     files: list[Path] = []
     missing: list[Problem] = []
     for path in paths:
-        if path.is_dir():
+        try:
+            folder = path.is_dir()
+            found = folder or path.exists()
+        except OSError as exc:  # a name too long for the system, say (is_dir() raises)
+            missing.append(Problem(clip(str(path)), 0, 0,
+                                   f"cannot use this path ({exc.strerror})"))
+            continue
+        if folder:
             files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
                                 and p.is_file()))
-        elif path.exists():
+        elif found:
             files.append(path)
         else:
             missing.append(Problem(str(path), 0, 0, "no such file or folder"))

@@ -87,6 +87,7 @@ class GraphFormat(StrEnum):
 
 
 RENDERED = (".svg", ".png", ".pdf")
+MAX_FILE_NAME = 255  # bytes in one file name (Linux, macOS; Windows: 255 characters)
 
 
 @app.command()
@@ -132,10 +133,13 @@ def _render_dot(text: str, out: Path) -> None:
     if dot is None:
         raise UsageError(f"{out}: drawing {out.suffix} needs Graphviz 'dot', which is not "
                          "installed; use --format dot and render elsewhere, or install graphviz")
-    done = subprocess.run([dot, f"-T{out.suffix[1:].lower()}", "-o", str(out)],
+    # dot draws to its standard output, never into --out itself: the drawing replaces the old
+    # file whole, and a failing dot leaves it as it was
+    done = subprocess.run([dot, f"-T{out.suffix[1:].lower()}"],
                           input=text.encode(), capture_output=True, check=False)
     if done.returncode != 0:
         raise CscoachError(f"{out}: dot failed: {done.stderr.decode(errors='replace').strip()}")
+    options.write_file(out, done.stdout)
 
 
 class SchemaKind(StrEnum):
@@ -170,13 +174,7 @@ def schema(
         return
     from cscoach.authoring.editor import write_schemas
 
-    try:
-        written = write_schemas(out, library, options.write_file)
-    except OSError as exc:
-        from cscoach.errors import UsageError
-
-        raise UsageError(f"{out}: cannot create the folder: {exc.strerror or exc}") from None
-    for path in written:
+    for path in write_schemas(out, library, options.write_file):
         sys.stderr.write(f"wrote {path}\n")
 
 
@@ -285,15 +283,24 @@ def new(
     from cscoach.authoring.skeleton import Answers, render
     from cscoach.content.loader import valid_id
     from cscoach.content.model import Channel
-    from cscoach.errors import UsageError
+    from cscoach.errors import UsageError, clip
     from cscoach.i18n import tr
 
     chosen = options.lang(lang)
     channels = [c.value for c in Channel]
     if channel is not None and channel not in channels:
         raise UsageError(f"--channel '{channel}' is not one of: {', '.join(channels)}")
-    if scenario_id is not None and not valid_id(scenario_id):
-        raise UsageError(f"--id '{scenario_id}': {tr(chosen, 'new.bad_id')}")
+
+    def id_problem(value: str) -> str | None:
+        if not valid_id(value):
+            return tr(chosen, "new.bad_id")
+        if out is None and len(f"{value}.yaml".encode()) > MAX_FILE_NAME:
+            return tr(chosen, "new.long_id", most=MAX_FILE_NAME - len(".yaml"))
+        return None
+
+    problem = None if scenario_id is None else id_problem(scenario_id)
+    if scenario_id is not None and problem:
+        raise UsageError(f"--id '{clip(scenario_id)}': {problem}")
     given = {"id": scenario_id, "title_en": title_en, "title_ko": title_ko,
              "persona_en": persona_en, "persona_ko": persona_ko, "channel": channel}
     missing = [f"--{k.replace('_', '-')}" for k, v in given.items() if not v]
@@ -302,15 +309,16 @@ def new(
     if missing:
         from cscoach.ui.authoring import ask_new
 
-        def id_problem(value: str) -> str | None:
-            return None if valid_id(value) else tr(chosen, "new.bad_id")
-
         values = ask_new(chosen, given, id_problem)
     else:
         values = {k: v for k, v in given.items() if v}
     target = out or (Path("scenarios") if Path("scenarios").is_dir() else Path(".")) / \
         f"{values['id']}.yaml"
-    if target.exists() and not force:
+    try:
+        exists = target.exists()
+    except OSError as exc:  # a path too long for the system, say (exists() raises)
+        raise UsageError(f"{clip(str(target))}: cannot use this path ({exc.strerror})") from None
+    if exists and not force:
         raise UsageError(tr(chosen, "new.exists", path=target))
     from cscoach.authoring.editor import schema_reference
     from cscoach.content.library import load_library

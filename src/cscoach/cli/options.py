@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cscoach.errors import CscoachError, UsageError
+from cscoach.errors import CscoachError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -98,11 +98,11 @@ def keep(history: HistorySettings, records: list[dict[str, object]]) -> None:
         warn(f"this attempt was not recorded: {exc.message}")
 
 
-def write_file(out: Path, text: str) -> None:
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{out}: cannot write: {exc.strerror or exc}") from None
+def write_file(out: Path, text: str | bytes) -> None:
+    """Write --out whole or not at all: the previous file survives any failure."""
+    from cscoach.content.writing import write_atomic
+
+    write_atomic(out, text)
 
 
 def emit(text: str, out: Path | None) -> None:

@@ -160,10 +160,13 @@ def quiz_export(
     if output is ExportFormat.gift:
         text = to_gift(questions, chosen)
     elif output is ExportFormat.aiken:
-        text, skipped = to_aiken(questions, chosen)
+        text, skipped, refused = to_aiken(questions, chosen)
         if skipped:
             sys.stderr.write(f"cscoach: {skipped} ordering question(s) left out: Aiken has no "
                              "ordering type (GIFT keeps them as matching questions)\n")
+        for question, why in refused:
+            options.warn(f"question '{question}' left out of the Aiken file: {why} (Aiken "
+                         "has no escapes; GIFT keeps it)")
     else:
         text = to_json(questions)
     options.emit(text, out)

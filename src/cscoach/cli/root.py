@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from cscoach import __version__
-from cscoach.errors import ContentError, CscoachError, ExitStatus, Interrupted
+from cscoach.errors import ContentError, CscoachError, ExitStatus, Interrupted, clip
 
 if TYPE_CHECKING:
     from cscoach.content.model import Lang
@@ -141,6 +142,12 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(ExitStatus.BAD_INPUT if parser_code == 2 else parser_code)
         if debug:
             raise
+        if isinstance(exc, OSError) and exc.errno in (errno.ENAMETOOLONG, errno.ELOOP):
+            # A path no file can have: a name too long for the system, or a symbolic link
+            # loop. pathlib's exists() and is_dir() raise these instead of answering False,
+            # wherever a path the user gave (--data-dir, --out ...) is looked at: bad input.
+            _fail([f"{clip(str(exc.filename))}: cannot use this path ({exc.strerror})"],
+                  ExitStatus.BAD_INPUT)
         _fail([f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the "
                "traceback, and please report it)"], ExitStatus.INTERNAL)
     if returned == ExitStatus.INTERRUPTED:

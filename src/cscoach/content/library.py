@@ -15,7 +15,7 @@ from cscoach.content.loader import (
     load_steps,
 )
 from cscoach.content.model import Phrasebook, PhraseEntry, Scenario, Source, StepCatalog
-from cscoach.errors import ContentError, NotFoundError, Problem
+from cscoach.errors import ContentError, NotFoundError, Problem, clip
 
 if TYPE_CHECKING:
     from cscoach.content.model import Question
@@ -95,11 +95,16 @@ class Library:
             return self._scenarios[ref]
         as_path = Path(ref)
         if ref.endswith((".yaml", ".yml")) or os.sep in ref or "/" in ref:
-            if not as_path.exists():
+            try:
+                found = as_path.exists()
+            except OSError as exc:  # a name too long for the system, say (exists() raises)
+                raise NotFoundError(f"{clip(ref)}: cannot use this path ({exc.strerror})"
+                                    ) from None
+            if not found:
                 raise NotFoundError(f"{ref}: no such file")
             return self.load_scenario_file(as_path)
         named = self.scenario_dir / f"{ref}.yaml"
-        if named.is_file():
+        if _is_file(named):
             scenario = self.load_scenario_file(named)
             if scenario.id == ref:
                 self._scenarios[ref] = scenario
@@ -109,7 +114,7 @@ class Library:
                 return scenario
         known = [s.id for s in self.all_scenarios()]
         hint = did_you_mean(ref, known) or f"; known: {', '.join(known)}"
-        raise NotFoundError(f"unknown scenario '{ref}'{hint} (see 'cscoach list')")
+        raise NotFoundError(f"unknown scenario '{clip(ref)}'{hint} (see 'cscoach list')")
 
     def all_scenarios(self) -> list[Scenario]:
         """Every shipped scenario; a broken file stops with all its problems."""
@@ -126,6 +131,14 @@ class Library:
         if problems:
             raise ContentError(problems)
         return out
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file(), also False for a name no file can have (too long: is_file() raises)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def display_path(path: Path) -> str:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import yaml
 
 from cscoach.content.model import LANGS, Lang, Text
-from cscoach.errors import ContentError, Problem
+from cscoach.errors import ContentError, CscoachError, Problem
 from cscoach.plain import UNSAFE, first_unsafe
 
 FORMAT_VERSION = 1
@@ -154,6 +154,17 @@ def read_bytes(path: Path, shown: str, limit: int = MAX_FILE_BYTES,
     except OSError as exc:
         raise _fail(shown, f"cannot read: {exc.strerror or exc}") from None
     return data
+
+
+def read_limited(path: Path, limit: int, what: str,
+                 error: type[CscoachError] = CscoachError) -> bytes:
+    """`read_bytes` for a file that is not content (an export, config.toml, a seeds list): the
+    same checks, never past `limit`, never a pipe or device; a refusal is one `PATH: reason`
+    line of the caller's error type."""
+    try:
+        return read_bytes(path, str(path), limit, what)
+    except ContentError as exc:
+        raise error(f"{path}: {exc.problems[0].message}") from None
 
 
 def read_text(path: Path, display: str | None = None) -> str:

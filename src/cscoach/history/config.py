@@ -57,18 +57,31 @@ class Settings:
         return self.data_dir / DB_NAME
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a few settings; anything bigger is the wrong file
+
+
 def read_config(folder: Path) -> dict[str, object]:
+    """config.toml read bounded: a regular file of at most 1 MiB (never a pipe, which would
+    block, or a device such as /dev/zero, which never ends), or nothing when there is none."""
+    from cscoach.content.reading import read_limited
+
     path = folder / CONFIG_NAME
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        if path.is_dir():
+            raise UsageError(f"{path}: is a folder; the config must be a file")
+        path.stat()
     except FileNotFoundError:
         return {}
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder; the config must be a file") from None
+    except OSError:
+        pass  # read_limited says why, in the words every file refusal uses
+    data = read_limited(path, MAX_CONFIG_BYTES, "a config file", UsageError)
+    try:
+        return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: not valid TOML: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except RecursionError:  # tomllib nests by recursion: a thousand '[' in a row
+        raise UsageError(f"{path}: not valid TOML: nested too deeply") from None
+    except UnicodeDecodeError as exc:
         raise UsageError(f"{path}: cannot read: {exc}") from None
 
 

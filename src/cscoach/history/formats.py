@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from typing import Any
 
 from cscoach.content.model import Lang
+from cscoach.content.writing import csv_text
 from cscoach.history.record import Record
 
 EXPORT_COLUMNS = [
@@ -30,9 +29,7 @@ def _cell(value: object) -> object:
 
 def history_csv(records: Sequence[Record], lang: Lang) -> str:
     """One row per choice (drills) or answer (quizzes), the attempt's columns repeated."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    rows: list[list[object]] = []
     for r in records:
         base = {"attempt": r["id"], **{k: r.get(k) for k in EXPORT_COLUMNS if k in r}}
         base.pop("steps", None)
@@ -41,8 +38,8 @@ def history_csv(records: Sequence[Record], lang: Lang) -> str:
             {**c, "text": c["text"][lang]} for c in r["choices"]] + list(r["answers"])
         for part in parts or [{}]:
             row = {**base, **{k: v for k, v in part.items() if k in EXPORT_COLUMNS}}
-            writer.writerow({k: _cell(row.get(k)) for k in EXPORT_COLUMNS})
-    return buffer.getvalue()
+            rows.append([_cell(row.get(k)) for k in EXPORT_COLUMNS])
+    return csv_text(EXPORT_COLUMNS, rows)
 
 
 Table = tuple[str, list[str], list[list[object]]]  # title, header, rows
@@ -70,14 +67,8 @@ def report_tables(data: dict[str, Any], step_ids: Sequence[str], lang: Lang,
 
 def report_csv(tables: list[Table]) -> str:
     """Each table with its own header row; tables separated by an empty line."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for n, (_, header, rows) in enumerate(tables):
-        if n:
-            buffer.write("\n")
-        writer.writerow(header)
-        writer.writerows([[_cell(v) for v in row] for row in rows])
-    return buffer.getvalue()
+    return "\n".join(csv_text(header, [[_cell(v) for v in row] for row in rows])
+                     for _, header, rows in tables)
 
 
 def _md(value: object) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cscoach.content.reading import read_limited
 from cscoach.history import lrs as lrs_client
 from cscoach.history import xapi
 from cscoach.history.config import Settings
@@ -93,35 +95,146 @@ def load_records(paths: Sequence[Path]) -> list[Record]:
     return sorted(records.values(), key=lambda r: (r["finished_at"], r["id"]))
 
 
-REQUIRED = ("id", "kind", "trainee", "status", "scenario", "finished_at", "choices", "answers")
+REQUIRED = ("id", "kind", "trainee", "status", "scenario", "finished_at", "title", "steps",
+            "choices", "answers")
+EXPORT_VERSION = 1
+# An attempt is about 6 KB of JSON (a quiz attempt less), so this holds some 40,000 attempts; a
+# bigger history is read from its history.db (SQLite reads it in place, in pages).
+MAX_EXPORT_BYTES = 256 * 1024 * 1024
+MAX_DEPTH = 100  # an export nests 5 levels deep; JSON far deeper is no export
 
 
 def _read_export(path: Path) -> list[Record]:
+    """The attempts of a `cscoach export --format json` file, read bounded and checked whole:
+    whatever the file holds, the report meets only attempts of the shape it reads."""
+    data = read_limited(path, MAX_EXPORT_BYTES, "an export file", HistoryError)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = data.decode("utf-8-sig")  # a BOM is what some editors add on saving
     except UnicodeDecodeError:
         raise HistoryError(f"{path}: not UTF-8 text; expected a 'cscoach export --format json' "
                            "file or a history database") from None
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise HistoryError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); "
                            "expected a 'cscoach export --format json' file") from None
-    except OSError as exc:
-        raise HistoryError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+    except RecursionError:  # the decoder gives up past Python's recursion limit
+        raise HistoryError(f"{_too_deep(path, text)}: nested more than {MAX_DEPTH} levels deep; "
+                           "not a 'cscoach export --format json' file") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise HistoryError(f"{path}: not valid JSON ({exc}); expected a 'cscoach export "
+                           "--format json' file") from None
+    if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
         raise HistoryError(f"{path}: not a cscoach history export (no \"format\": "
                            f"\"{EXPORT_FORMAT}\"); make one with 'cscoach export --format json'")
-    attempts = data.get("attempts")
+    version = doc.get("version", EXPORT_VERSION)  # the first exports may lack it
+    if isinstance(version, int) and not isinstance(version, bool) and version > EXPORT_VERSION:
+        raise HistoryError(f"{path}: made by a newer cscoach (export version {version}, this one "
+                           f"reads version {EXPORT_VERSION}); upgrade cscoach to read it")
+    if version != EXPORT_VERSION or isinstance(version, bool):
+        raise HistoryError(f"{path}: unknown export version {version!r:.40} (this cscoach reads "
+                           f"version {EXPORT_VERSION})")
+    attempts = doc.get("attempts")
     if not isinstance(attempts, list):
         raise HistoryError(f"{path}: \"attempts\" must be a list")
-    for n, r in enumerate(attempts):
+    for n, r in enumerate(attempts, 1):
         missing = [k for k in REQUIRED if not isinstance(r, dict) or k not in r]
         if missing:
-            raise HistoryError(f"{path}: attempt {n + 1} lacks {', '.join(missing)}")
+            raise HistoryError(f"{path}: attempt {n} lacks {', '.join(missing)}")
+        problem = _shape(r)
+        if problem:
+            where, key, what = problem
+            raise HistoryError(f"{path}: attempt {n}: {where}\"{key}\" must be {what}")
     return attempts
+
+
+def _too_deep(path: Path, text: str) -> str:
+    """`path:line:col` where the JSON first nests deeper than MAX_DEPTH (or just the path)."""
+    depth = 0
+    for token in re.finditer(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', text):
+        if token.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                at = token.start()
+                line = text.count("\n", 0, at) + 1
+                return f"{path}:{line}:{at - text.rfind(chr(10), 0, at)}"
+        elif token.group() in "]}":
+            depth -= 1
+    return str(path)
+
+
+# What the report reads of an attempt, and what each must be: (key, what, test). Only the
+# shape is checked, not the meaning: an attempt that fits is one the report can count.
+Check = tuple[str, str, Callable[[object], bool]]
+
+
+def _whole(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _bilingual(v: object) -> bool:
+    return isinstance(v, dict) and all(isinstance(v.get(k), str) for k in ("ko", "en"))
+
+
+def _objects(v: object) -> bool:
+    return isinstance(v, list) and all(isinstance(x, dict) for x in v)
+
+
+TEXT, FLAG = "text", "true or false"
+STEP: tuple[Check, ...] = (
+    ("step", TEXT, lambda v: isinstance(v, str)),
+    ("done", FLAG, lambda v: isinstance(v, bool)),
+    ("in_order", FLAG, lambda v: isinstance(v, bool)),
+)
+CHOICE: tuple[Check, ...] = (
+    ("node", TEXT, lambda v: isinstance(v, str)),
+    ("choice", "a whole number", _whole),
+    ("text", "{\"ko\": text, \"en\": text}", _bilingual),
+    ("dont_say", "a list of texts", lambda v: isinstance(v, list)
+     and all(isinstance(x, str) for x in v)),
+    ("weak", FLAG, lambda v: isinstance(v, bool)),
+)
+ATTEMPT: tuple[Check, ...] = (
+    ("id", TEXT, lambda v: isinstance(v, str)),
+    ("kind", "'play' or 'quiz'", lambda v: v in ("play", "quiz")),
+    ("trainee", TEXT, lambda v: isinstance(v, str)),
+    ("status", "'completed' or 'abandoned'", lambda v: v in ("completed", "abandoned")),
+    ("scenario", TEXT, lambda v: isinstance(v, str)),
+    ("finished_at", TEXT, lambda v: isinstance(v, str)),
+    ("title", "{\"ko\": text, \"en\": text}", _bilingual),
+    ("score", "a whole number or null", lambda v: v is None or _whole(v)),
+    ("passed", "true, false or null", lambda v: v is None or isinstance(v, bool)),
+    ("steps", "a list of objects", _objects),
+    ("choices", "a list of objects", _objects),
+    ("answers", "a list of objects", _objects),
+)
+
+
+def _first_wrong(item: dict[str, object], checks: tuple[Check, ...]) -> tuple[str, str] | None:
+    for key, what, test in checks:
+        if not test(item.get(key)):  # a key left out is None: wrong unless null is allowed
+            return key, what
+    return None
+
+
+def _shape(r: dict[str, object]) -> tuple[str, str, str] | None:
+    """(where, key, what it must be) of the first thing the report could not read, or None."""
+    wrong = _first_wrong(r, ATTEMPT)
+    if wrong:
+        return ("", *wrong)
+    if r["kind"] == "play" and r["status"] == "completed" and not _whole(r.get("score")):
+        return ("", "score", "a whole number (the drill was completed)")
+    for label, items, checks in (("step", r["steps"], STEP), ("choice", r["choices"], CHOICE)):
+        assert isinstance(items, list)
+        for i, item in enumerate(items, 1):
+            wrong = _first_wrong(item, checks)
+            if wrong:
+                return (f"{label} {i} ", *wrong)
+    return None
 
 
 def export_document(records: Sequence[Record]) -> dict[str, object]:
     from cscoach import __version__
 
-    return {"format": EXPORT_FORMAT, "version": 1, "cscoach_version": __version__,
+    return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "cscoach_version": __version__,
             "exported_at": iso(now()), "attempts": list(records)}

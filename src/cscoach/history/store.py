@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -124,8 +125,12 @@ def _damaged(path: Path, exc: sqlite3.Error) -> HistoryError:
 
 
 def read_header(path: Path) -> bytes:
-    """The first bytes of a file, where SQLite writes its magic string."""
+    """The first bytes of a file, where SQLite writes its magic string. Only a regular file is
+    opened: a pipe would block the open for ever, and a device is no database."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode) and not path.is_dir():
+            raise HistoryError(f"{path}: is not a regular file (a pipe, device or socket); a "
+                               "history database or an export is a file")
         with path.open("rb") as handle:
             return handle.read(len(SQLITE_MAGIC))
     except IsADirectoryError:

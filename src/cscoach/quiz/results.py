@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from cscoach.content.model import Lang
+from cscoach.content.writing import csv_text, write_atomic
 from cscoach.errors import UsageError
 from cscoach.quiz.play import Asked, Game
 
@@ -55,21 +52,8 @@ def summary(game: Game, asked: list[Asked], lang: Lang, finished: bool) -> dict[
 def write(path: Path, game: Game, asked: list[Asked], lang: Lang, finished: bool) -> None:
     """Atomically: a reader never sees half a file, and an old file is only replaced whole."""
     if path.suffix.lower() == ".json":
-        text = json.dumps(summary(game, asked, lang, finished), ensure_ascii=False,
-                          indent=2) + "\n"
-    else:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows(game, lang))
-        text = buffer.getvalue()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # a BOM in the CSV so that spreadsheet programs read the Korean right
-        encoding = "utf-8-sig" if path.suffix.lower() == ".csv" else "utf-8"
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        write_atomic(path, json.dumps(summary(game, asked, lang, finished), ensure_ascii=False,
+                                      indent=2) + "\n")
+    else:  # a BOM in the CSV so that spreadsheet programs read the Korean right
+        text = csv_text(COLUMNS, [[row[c] for c in COLUMNS] for row in rows(game, lang)])
+        write_atomic(path, text, encoding="utf-8-sig")
