@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -327,8 +328,15 @@ def new(
         target.parent.mkdir(parents=True, exist_ok=True)
         reference, schemas = schema_reference(target, load_library(), options.write_file)
     except OSError as exc:
+        reason = exc
+        if isinstance(exc, FileExistsError):  # a name there that is no folder: say what it is
+            try:
+                os.stat(exc.filename or target.parent)
+                reason = NotADirectoryError(20, "it is a file, not a folder")
+            except OSError as why:  # a link to nowhere, or a loop of links
+                reason = why
         raise UsageError(f"{exc.filename or target.parent}: cannot create the folder: "
-                         f"{exc.strerror or exc}") from None
+                         f"{reason.strerror or reason}") from None
     answers = Answers(values["id"], values["title_en"], values["title_ko"],
                       values["persona_en"], values["persona_ko"], Channel(values["channel"]),
                       reference, target.as_posix())
