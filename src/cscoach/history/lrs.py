@@ -14,11 +14,14 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from cscoach.history.config import Lrs
 
 BATCH = 50
 XAPI_VERSION = "1.0.3"
+MAX_REDIRECTS = 3  # same-origin 307/308 hops followed for one request
+MAX_ANSWER = 64 * 1024  # bytes of an answer read at most (a batch's ids take about 2 KB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,31 +31,65 @@ class Delivery:
 
 
 class _Refused(Exception):
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, location: str | None = None) -> None:
         super().__init__(f"HTTP {status}")
         self.status = status
         self.detail = detail
+        self.location = location  # where a redirect pointed
 
 
-def _request(lrs: Lrs, method: str, url: str, body: Any) -> int:
+class _Failed(Exception):
+    """The LRS answered, but not with delivery; the text says why (after 'LRS URL ')."""
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    """Proxies from the environment, http and https, and nothing else: no redirect handler and
+    no error processor, so every answer (a redirect too) comes back as it is, to be judged here.
+    """
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(),
+                    urllib.request.HTTPSHandler()):
+        opener.add_handler(handler)
+    return opener
+
+
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:  # a port that is no number
+        return None
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+def _request(lrs: Lrs, method: str, url: str, body: Any) -> tuple[int, bytes]:
+    """One request and the LRS's answer (status, the first bytes of the body). A 307 or 308 to
+    the same origin is sent again there, method, body and credentials unchanged; any other
+    redirect is refused, so statements and credentials never go elsewhere and a POST never
+    turns into a GET."""
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     headers = {"Content-Type": "application/json", "X-Experience-API-Version": XAPI_VERSION,
                "User-Agent": "cscoach"}
     if lrs.user is not None:
         token = base64.b64encode(f"{lrs.user}:{lrs.password or ''}".encode()).decode("ascii")
         headers["Authorization"] = f"Basic {token}"
-    request = urllib.request.Request(url, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=lrs.timeout) as response:  # noqa: S310
-            response.read()
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        detail = ""
-        try:
-            detail = exc.read(300).decode("utf-8", "replace").strip()
-        except OSError:
-            pass
-        raise _Refused(exc.code, detail) from None
+    opener = _opener()
+    for _ in range(MAX_REDIRECTS + 1):
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
+        with opener.open(request, timeout=lrs.timeout) as response:
+            status = int(response.status)
+            location = response.headers.get("Location")
+            answer = response.read(MAX_ANSWER)
+        if 200 <= status < 300:
+            return status, answer
+        if status in (307, 308) and location is not None:
+            target = urljoin(url, location.strip())
+            if _origin(target) == _origin(url):
+                url = target
+                continue
+        raise _Refused(status, answer.decode("utf-8", "replace").strip(), location)
+    raise _Failed(f"redirected more than {MAX_REDIRECTS} times; give the address it finally "
+                  "answers at")
 
 
 def _explain(lrs: Lrs, exc: Exception) -> str:
@@ -62,8 +99,15 @@ def _explain(lrs: Lrs, exc: Exception) -> str:
             who = "no credentials were given (set CSCOACH_LRS_USER and CSCOACH_LRS_PASSWORD)" \
                 if lrs.user is None else f"the credentials for '{lrs.user}' were refused"
             return f"LRS {where} answered HTTP {exc.status}: {who}"
+        if 300 <= exc.status < 400:
+            to = f"a redirect to {exc.location}" if exc.location else "a redirect with no Location"
+            return (f"LRS {where} answered HTTP {exc.status} ({to}); not followed (only a 307 or "
+                    "308 to the same scheme, host and port is): if the LRS has moved, give its "
+                    "new address")
         detail = f": {exc.detail[:160]}" if exc.detail else ""
         return f"LRS {where} answered HTTP {exc.status}{detail}"
+    if isinstance(exc, _Failed):
+        return f"LRS {where} {exc}"
     if isinstance(exc, urllib.error.URLError):
         reason = exc.reason
         if isinstance(reason, socket.timeout | TimeoutError):
@@ -93,9 +137,11 @@ def send(lrs: Lrs, statements: Sequence[tuple[str, dict[str, Any]]]) -> Delivery
                 except _Refused as one:
                     if one.status != 409:
                         return Delivery(sent, _explain(lrs, one))
-                except (OSError, ValueError) as one:
+                except (_Failed, OSError, ValueError) as one:
                     return Delivery(sent, _explain(lrs, one))
                 sent.append(sid)
+        except _Failed as exc:
+            return Delivery(sent, _explain(lrs, exc))
         except (OSError, ValueError) as exc:  # URLError, timeouts, a reset connection
             return Delivery(sent, _explain(lrs, exc))
     return Delivery(sent)

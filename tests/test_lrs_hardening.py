@@ -1,0 +1,124 @@
+"""What a hostile or broken Learning Record Store cannot do to cscoach (the red team's findings):
+follow it elsewhere with our credentials, pass a login page off as delivery, write to the
+terminal through an error body, learn or keep a password, hold a drill past the timeout, delay
+a script's JSON, or make two senders send a statement twice. Each runs against a stand-in LRS on
+loopback (tests/lrs_stub.py) that records what it was sent."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from lrs_stub import Handler, Seen, Stub, xapi_answer
+
+BEST = "1,1,1,1,1,1,1"  # angry-shopper: 8 statements (7 replies and the attempt)
+USER, PASSWORD = "coach", "pw-7f3a-do-not-leak"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "home"
+    monkeypatch.setenv("CSCOACH_HOME", str(folder))
+    monkeypatch.setenv("CSCOACH_LRS_USER", USER)
+    monkeypatch.setenv("CSCOACH_LRS_PASSWORD", PASSWORD)
+    return folder
+
+
+def _config(home: Path, text: str) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(text, encoding="utf-8")
+
+
+def _outbox(home: Path) -> tuple[int, int]:
+    """(waiting, sent) statements in the outbox."""
+    db = sqlite3.connect(home / "history.db")
+    try:
+        row = db.execute("SELECT count(*) - count(sent_at), count(sent_at) FROM outbox").fetchone()
+        return int(row[0]), int(row[1])
+    finally:
+        db.close()
+
+
+# -- 1. redirects ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_to_another_origin_is_not_followed(cli, home: Path, status: int) -> None:
+    with Stub() as elsewhere:
+        target = f"{elsewhere.origin}/xAPI/statements"
+
+        def redirect(handler: Handler, seen: Seen) -> tuple[int, dict[str, str], bytes]:
+            return status, {"Location": target}, b""
+
+        with Stub(redirect) as lrs:
+            run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url)
+    assert run.code == 0
+    assert elsewhere.seen == []  # not a byte went there: neither the statements nor the password
+    assert [s.method for s in lrs.seen] == ["POST"]
+    assert _outbox(home) == (8, 0)  # nothing counted as delivered
+    assert f"answered HTTP {status} (a redirect to {target})" in run.err
+    assert "not followed" in run.err and run.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("status", [301, 302, 303])
+def test_a_redirect_that_would_turn_the_post_into_a_get_is_refused(cli, home: Path,
+                                                                   status: int) -> None:
+    def respond(handler: Handler, seen: Seen) -> tuple[int, dict[str, str], bytes]:
+        if seen.method == "POST":
+            return status, {"Location": "/login"}, b""
+        return 200, {"Content-Type": "text/html"}, b"<html>Please log in</html>"
+
+    with Stub(respond) as lrs:
+        run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url)
+    assert run.code == 0 and [s.method for s in lrs.seen] == ["POST"]
+    assert _outbox(home) == (8, 0)
+    assert f"answered HTTP {status}" in run.err
+
+
+@pytest.mark.parametrize("status", [307, 308])
+def test_a_307_or_308_to_the_same_origin_is_posted_again(cli, home: Path, status: int) -> None:
+    def respond(handler: Handler, seen: Seen) -> tuple[int, dict[str, str], bytes] | None:
+        if seen.path.startswith("/xAPI/"):
+            return status, {"Location": "/v2/xAPI/statements"}, b""
+        return xapi_answer(handler, seen)
+
+    with Stub(respond) as lrs:
+        run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url)
+    assert run.code == 0 and run.err == ""
+    first, again = lrs.seen
+    assert (first.method, first.path) == ("POST", "/xAPI/statements")
+    assert (again.method, again.path) == ("POST", "/v2/xAPI/statements")
+    assert again.body == first.body and again.headers["Authorization"] == \
+        first.headers["Authorization"]
+    assert _outbox(home) == (0, 8)
+
+
+def test_a_redirect_loop_stops(cli, home: Path) -> None:
+    def respond(handler: Handler, seen: Seen) -> tuple[int, dict[str, str], bytes]:
+        return 307, {"Location": seen.path}, b""
+
+    with Stub(respond) as lrs:
+        run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url)
+    assert run.code == 0 and 2 <= len(lrs.seen) <= 6
+    assert "redirected more than" in run.err and _outbox(home) == (8, 0)
+
+
+def test_a_redirect_to_ftp_is_not_followed(cli, home: Path) -> None:
+    with socket.socket() as ftp:  # a listener that notes whether anyone connects
+        ftp.bind(("127.0.0.1", 0))
+        ftp.listen()
+        ftp.settimeout(0.3)
+        target = f"ftp://127.0.0.1:{ftp.getsockname()[1]}/statements"
+
+        def respond(handler: Handler, seen: Seen) -> tuple[int, dict[str, str], bytes]:
+            return 302, {"Location": target}, b""
+
+        _config(home, "[lrs]\ntimeout = 1\n")
+        with Stub(respond) as lrs:
+            run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url)
+        with pytest.raises(TimeoutError):
+            ftp.accept()[0].close()
+    assert run.code == 0 and "not followed" in run.err and _outbox(home) == (8, 0)
