@@ -6,6 +6,7 @@ loopback (tests/lrs_stub.py) that records what it was sent."""
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 from pathlib import Path
@@ -122,3 +123,83 @@ def test_a_redirect_to_ftp_is_not_followed(cli, home: Path) -> None:
         with pytest.raises(TimeoutError):
             ftp.accept()[0].close()
     assert run.code == 0 and "not followed" in run.err and _outbox(home) == (8, 0)
+
+
+# -- 2. only the xAPI answer is delivery ---------------------------------------------------
+
+LOGIN_PAGE = b"<!DOCTYPE html><html><body><form action=/login>Sign in</form></body></html>"
+
+
+@pytest.mark.parametrize("status, body", [
+    (200, LOGIN_PAGE),  # a captive portal or a single sign-on page
+    (200, b'["a8b1c'),  # broken JSON
+    (200, b'{"ok": true}'),  # JSON, but not the list of ids
+    (200, b""),
+    (201, b"[1, 2, 3]"),
+])
+def test_a_2xx_that_is_not_the_xapi_answer_is_not_delivery(cli, home: Path, status: int,
+                                                           body: bytes) -> None:
+    with Stub(lambda handler, seen: (status, {"Content-Type": "text/html"}, body)) as lrs:
+        run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url)
+    assert run.code == 0 and len(lrs.seen) == 1
+    assert _outbox(home) == (8, 0)
+    assert f"answered HTTP {status} but not with the list of statement ids" in run.err
+    assert "8 statement(s) kept for 'cscoach sync'" in run.err and run.err.count("\n") == 1
+
+
+def test_ids_that_are_not_those_sent_are_not_delivery(cli, home: Path) -> None:
+    def respond(handler: Handler, seen: Seen) -> tuple[int, dict[str, str], bytes]:
+        ids = seen.statement_ids()
+        return 200, {}, json.dumps(ids[:-1] + ["00000000-0000-0000-0000-000000000000"]).encode()
+
+    with Stub(respond) as lrs:
+        run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url)
+    assert _outbox(home) == (8, 0)
+    assert "answered HTTP 200 with statement ids that are not among the 8 sent" in run.err
+
+
+def test_ids_of_some_and_a_204_are_checked_one_by_one(cli, home: Path) -> None:
+    """What Ralph answers to a batch it partly or wholly holds already: the ids of the new ones
+    only, or 204 and no ids. The others are then sent one by one (PUT), where 204 (stored) or
+    409 (held already) is the LRS's word for each."""
+    def some(handler: Handler, seen: Seen) -> tuple[int, dict[str, str], bytes]:
+        if seen.method == "POST":
+            return 200, {}, json.dumps(seen.statement_ids()[:3]).encode()
+        return 409, {}, b'{"detail": "already there"}'
+
+    with Stub(some) as lrs:
+        assert cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url).err == ""
+    assert [s.method for s in lrs.seen] == ["POST"] + ["PUT"] * 5
+    assert _outbox(home) == (0, 8)
+
+    with Stub(lambda handler, seen: (204, {}, b"")) as lrs:
+        assert cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url).err == ""
+    assert [s.method for s in lrs.seen] == ["POST"] + ["PUT"] * 8
+    assert _outbox(home) == (0, 16)
+
+
+def test_the_ids_answer_is_delivery_in_any_order_and_case(cli, home: Path) -> None:
+    def respond(handler: Handler, seen: Seen) -> tuple[int, dict[str, str], bytes]:
+        return 200, {}, json.dumps([i.upper() for i in reversed(seen.statement_ids())]).encode()
+
+    with Stub(respond) as lrs:
+        run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url)
+    assert run.err == "" and _outbox(home) == (0, 8)
+
+
+def test_a_put_counts_only_with_204(cli, home: Path) -> None:
+    """After a 409 (some already there) statements go one by one; a PUT is delivery on its 204
+    (or a 409: the LRS has it), not on a login page."""
+    def respond(handler: Handler, seen: Seen) -> tuple[int, dict[str, str], bytes]:
+        if seen.method == "POST":
+            return 409, {}, b'{"detail": "conflict"}'
+        if len(lrs.seen) == 2:  # the first PUT gets a real 204, the next a login page
+            return 204, {}, b""
+        return 200, {"Content-Type": "text/html"}, LOGIN_PAGE
+
+    with Stub(respond) as lrs:
+        run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url)
+    assert [s.method for s in lrs.seen] == ["POST", "PUT", "PUT"]
+    assert _outbox(home) == (7, 1)
+    assert "answered HTTP 200 to a PUT, not 204 No Content" in run.err
+    assert "7 statement(s) kept" in run.err

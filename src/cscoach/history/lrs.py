@@ -22,6 +22,7 @@ BATCH = 50
 XAPI_VERSION = "1.0.3"
 MAX_REDIRECTS = 3  # same-origin 307/308 hops followed for one request
 MAX_ANSWER = 64 * 1024  # bytes of an answer read at most (a batch's ids take about 2 KB)
+DETAIL = 160  # characters of an answer quoted in a warning
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,7 @@ def _explain(lrs: Lrs, exc: Exception) -> str:
             return (f"LRS {where} answered HTTP {exc.status} ({to}); not followed (only a 307 or "
                     "308 to the same scheme, host and port is): if the LRS has moved, give its "
                     "new address")
-        detail = f": {exc.detail[:160]}" if exc.detail else ""
+        detail = f": {exc.detail[:DETAIL]}" if exc.detail else ""
         return f"LRS {where} answered HTTP {exc.status}{detail}"
     if isinstance(exc, _Failed):
         return f"LRS {where} {exc}"
@@ -118,30 +119,63 @@ def _explain(lrs: Lrs, exc: Exception) -> str:
     return f"LRS {where}: {exc}"
 
 
+def _detail(answer: bytes) -> str:
+    return answer.decode("utf-8", "replace").strip()[:DETAIL] or "nothing"
+
+
+def _post(lrs: Lrs, batch: Sequence[tuple[str, dict[str, Any]]]
+          ) -> tuple[list[str], list[tuple[str, dict[str, Any]]]]:
+    """POST a batch: (the ids the LRS says it stored, the statements still to check one by one).
+
+    Delivery is the xAPI answer, never a mere 2xx: the list of the statement ids stored. An LRS
+    that holds some of a batch already may list only the new ones, or answer 204 with no list
+    (Ralph does both), and a 409 says some were there: the rest then go one by one."""
+    try:
+        status, answer = _request(lrs, "POST", lrs.statements_url, [body for _, body in batch])
+    except _Refused as exc:
+        if exc.status == 409:
+            return [], list(batch)
+        raise
+    if status == 204:
+        return [], list(batch)
+    try:
+        ids = json.loads(answer)
+    except ValueError:  # not JSON (a login page), not text
+        ids = None
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise _Failed(f"answered HTTP {status} but not with the list of statement ids an xAPI "
+                      f"LRS answers (got: {_detail(answer)}); is this its xAPI address?")
+    stored = {i.lower() for i in ids}
+    if not stored <= {sid.lower() for sid, _ in batch}:
+        raise _Failed(f"answered HTTP {status} with statement ids that are not among the "
+                      f"{len(batch)} sent")
+    return ([sid for sid, _ in batch if sid.lower() in stored],
+            [(sid, body) for sid, body in batch if sid.lower() not in stored])
+
+
+def _put(lrs: Lrs, sid: str, body: dict[str, Any]) -> None:
+    """PUT one statement; delivered on 204 (xAPI), or on a 409: the LRS holds it already."""
+    try:
+        status, answer = _request(lrs, "PUT", f"{lrs.statements_url}?statementId={sid}", body)
+    except _Refused as exc:
+        if exc.status == 409:
+            return
+        raise
+    if status != 204:
+        raise _Failed(f"answered HTTP {status} to a PUT, not 204 No Content as an xAPI LRS does "
+                      f"(got: {_detail(answer)})")
+
+
 def send(lrs: Lrs, statements: Sequence[tuple[str, dict[str, Any]]]) -> Delivery:
     """POST in batches; stops at the first failure and says why. Never raises for the network."""
     sent: list[str] = []
-    for start in range(0, len(statements), BATCH):
-        batch = statements[start:start + BATCH]
-        try:
-            _request(lrs, "POST", lrs.statements_url, [body for _, body in batch])
-            sent.extend(sid for sid, _ in batch)
-        except _Refused as exc:
-            if exc.status != 409:
-                return Delivery(sent, _explain(lrs, exc))
-            # Some of these are already there (sent before, the answer lost): one by one, and
-            # a statement the LRS already holds counts as delivered.
-            for sid, body in batch:
-                try:
-                    _request(lrs, "PUT", f"{lrs.statements_url}?statementId={sid}", body)
-                except _Refused as one:
-                    if one.status != 409:
-                        return Delivery(sent, _explain(lrs, one))
-                except (_Failed, OSError, ValueError) as one:
-                    return Delivery(sent, _explain(lrs, one))
+    try:
+        for start in range(0, len(statements), BATCH):
+            stored, unsure = _post(lrs, statements[start:start + BATCH])
+            sent.extend(stored)
+            for sid, body in unsure:
+                _put(lrs, sid, body)
                 sent.append(sid)
-        except _Failed as exc:
-            return Delivery(sent, _explain(lrs, exc))
-        except (OSError, ValueError) as exc:  # URLError, timeouts, a reset connection
-            return Delivery(sent, _explain(lrs, exc))
+    except (_Failed, _Refused, OSError, ValueError) as exc:  # also URLError, timeouts, resets
+        return Delivery(sent, _explain(lrs, exc))
     return Delivery(sent)
