@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from cscoach.errors import printable
 from lrs_stub import Handler, Seen, Stub, xapi_answer
 
 BEST = "1,1,1,1,1,1,1"  # angry-shopper: 8 statements (7 replies and the attempt)
@@ -203,3 +204,51 @@ def test_a_put_counts_only_with_204(cli, home: Path) -> None:
     assert _outbox(home) == (7, 1)
     assert "answered HTTP 200 to a PUT, not 204 No Content" in run.err
     assert "7 statement(s) kept" in run.err
+
+
+# -- 3. what an LRS says reaches the terminal and the database only as visible text -------------
+
+FORGED = ("bad request\x1b[2J\x1b[1;1H\r\ncscoach: sent 8 statement(s), 0 waiting\x07\u202e"
+          + "A" * 400)
+
+
+def _visible(text: str) -> bool:
+    return text.isprintable()
+
+
+def test_an_error_body_is_one_visible_bounded_line(cli, home: Path) -> None:
+    with Stub(lambda handler, seen: (400, {}, FORGED.encode())) as lrs:
+        run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url)
+    assert run.code == 0 and run.err.count("\n") == 1 and _visible(run.err.rstrip("\n"))
+    assert "bad request\\x1b[2J\\x1b[1;1H\\r\\ncscoach: sent 8" in run.err
+    assert "\\x07\\u202e" in run.err
+    detail = run.err.split("answered HTTP 400: ", 1)[1].split("; 8 statement(s) kept")[0]
+    assert len(detail) <= 160 and detail.endswith("...")
+    db = sqlite3.connect(home / "history.db")
+    (stored,) = [r[0] for r in db.execute("SELECT last_error FROM outbox WHERE last_error "
+                                          "IS NOT NULL")]
+    db.close()
+    assert _visible(stored) and detail in stored and len(stored) < 300
+
+
+def test_a_2xx_answer_and_a_redirect_are_quoted_visibly_too(cli, home: Path) -> None:
+    with Stub(lambda handler, seen: (200, {}, FORGED.encode())) as lrs:
+        run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url)
+    assert run.err.count("\n") == 1 and _visible(run.err.rstrip("\n")) and "\\x1b[2J" in run.err
+    location = "/x\x1b]8;;http://evil/\x07y"  # a header cannot hold a line break, but this
+
+    def respond(handler: Handler, seen: Seen) -> None:
+        handler.send_response(302)
+        handler.send_header("Location", location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    with Stub(respond) as lrs:
+        run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url)
+    assert run.err.count("\n") == 1 and _visible(run.err.rstrip("\n"))
+    assert "a redirect to /x\\x1b]8;;http://evil/\\x07y" in run.err
+
+
+def test_printable_keeps_an_escape_whole_when_it_cuts() -> None:
+    assert printable("ab\x1bcd", 6) == "ab..." and printable("ab\x1bcd", 9) == "ab\\x1bcd"
+    assert printable("안녕\n", 10) == "안녕\\n"  # Korean is printable; a line break is not

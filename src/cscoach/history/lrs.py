@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from cscoach.errors import printable
 from cscoach.history.config import Lrs
 
 BATCH = 50
@@ -94,6 +95,11 @@ def _request(lrs: Lrs, method: str, url: str, body: Any) -> tuple[int, bytes]:
 
 
 def _explain(lrs: Lrs, exc: Exception) -> str:
+    """Why a send failed, as one visible line (for the warning and the outbox's last_error)."""
+    return printable(_why(lrs, exc))
+
+
+def _why(lrs: Lrs, exc: Exception) -> str:
     where = lrs.url
     if isinstance(exc, _Refused):
         if exc.status in (401, 403):
@@ -101,11 +107,12 @@ def _explain(lrs: Lrs, exc: Exception) -> str:
                 if lrs.user is None else f"the credentials for '{lrs.user}' were refused"
             return f"LRS {where} answered HTTP {exc.status}: {who}"
         if 300 <= exc.status < 400:
-            to = f"a redirect to {exc.location}" if exc.location else "a redirect with no Location"
+            to = f"a redirect to {_detail(exc.location)}" if exc.location \
+                else "a redirect with no Location"
             return (f"LRS {where} answered HTTP {exc.status} ({to}); not followed (only a 307 or "
                     "308 to the same scheme, host and port is): if the LRS has moved, give its "
                     "new address")
-        detail = f": {exc.detail[:DETAIL]}" if exc.detail else ""
+        detail = f": {_detail(exc.detail)}" if exc.detail else ""
         return f"LRS {where} answered HTTP {exc.status}{detail}"
     if isinstance(exc, _Failed):
         return f"LRS {where} {exc}"
@@ -119,8 +126,10 @@ def _explain(lrs: Lrs, exc: Exception) -> str:
     return f"LRS {where}: {exc}"
 
 
-def _detail(answer: bytes) -> str:
-    return answer.decode("utf-8", "replace").strip()[:DETAIL] or "nothing"
+def _detail(answer: bytes | str) -> str:
+    """The start of what an LRS said, as one visible line (no escape codes, no forged lines)."""
+    text = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else answer
+    return printable(text.strip(), DETAIL) or "nothing"
 
 
 def _post(lrs: Lrs, batch: Sequence[tuple[str, dict[str, Any]]]
