@@ -6,6 +6,7 @@ loopback (tests/lrs_stub.py) that records what it was sent."""
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import sqlite3
@@ -252,3 +253,69 @@ def test_a_2xx_answer_and_a_redirect_are_quoted_visibly_too(cli, home: Path) -> 
 def test_printable_keeps_an_escape_whole_when_it_cuts() -> None:
     assert printable("ab\x1bcd", 6) == "ab..." and printable("ab\x1bcd", 9) == "ab\\x1bcd"
     assert printable("안녕\n", 10) == "안녕\\n"  # Korean is printable; a line break is not
+
+
+# -- 4. credentials only from the environment, never shown, never kept ------------------------
+
+WHERE = {"--lrs": "--lrs", "env": "CSCOACH_LRS_URL", "config": "config.toml: 'lrs.url'"}
+
+
+def _with_url(cli, home: Path, monkeypatch: pytest.MonkeyPatch, how: str, url: str, *args: str):
+    if how == "--lrs":
+        return cli(*args, "--lrs", url)
+    if how == "env":
+        monkeypatch.setenv("CSCOACH_LRS_URL", url)
+    else:
+        _config(home, f'[lrs]\nurl = "{url}"\n')
+    return cli(*args)
+
+
+@pytest.mark.parametrize("how", list(WHERE))
+@pytest.mark.parametrize("userinfo", [f"{USER}:{PASSWORD}@", f"{PASSWORD}@", f":{PASSWORD}@"])
+def test_credentials_in_the_address_are_refused_without_showing_them(
+        cli, home: Path, monkeypatch: pytest.MonkeyPatch, how: str, userinfo: str) -> None:
+    url = f"http://{userinfo}127.0.0.1:9/xAPI"
+    for args in (("play", "angry-shopper", "--answers", BEST), ("sync",)):
+        run = _with_url(cli, home, monkeypatch, how, url, *args)
+        assert run.code == 2 and run.err.count("\n") == 1, run.err
+        assert PASSWORD not in run.err and "Traceback" not in run.err
+        assert WHERE[how] in run.err and "http://***@127.0.0.1:9/xAPI" in run.err
+        assert "put them in CSCOACH_LRS_USER and CSCOACH_LRS_PASSWORD" in run.err
+    assert not (home / "history.db").exists()  # refused before anything was recorded
+
+
+def test_a_bad_address_with_a_password_does_not_show_it(cli, home: Path) -> None:
+    run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", f"ftp://u:{PASSWORD}@x/")
+    assert run.code == 2 and "must start with http" in run.err and PASSWORD not in run.err
+    run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", f"http://u:{PASSWORD}/x@h/")
+    assert run.code == 2 and PASSWORD not in run.err  # a '/' in it: the parser sees a bad port
+
+
+def test_the_password_is_never_printed_or_stored(cli, home: Path, tmp_path: Path) -> None:
+    """A server that echoes what it was sent (some proxies and debug endpoints do) in its error
+    answers; nothing of the password reaches stderr, stdout, the database or an export."""
+    token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+
+    def echo(handler: Handler, seen: Seen) -> tuple[int, dict[str, str], bytes]:
+        said = f"no: you sent {seen.headers.get('Authorization')} ({USER}:{PASSWORD})"
+        return (401 if seen.method == "PUT" else 500), {}, said.encode()
+
+    outputs = []
+    with Stub(echo) as lrs:
+        for args in (("play", "angry-shopper", "--answers", BEST, "--json"),
+                     ("quiz", "--answers", "1,1", "-n", "2", "--seed", "1"),
+                     ("sync",)):
+            run = cli(*args, "--lrs", lrs.url)
+            assert run.code in (0, 1) and "HTTP 500" in run.err
+            outputs += [run.out, run.err]
+    assert all(s.headers["Authorization"] == f"Basic {token}" for s in lrs.seen)  # it was sent
+    exported = []
+    for fmt in ("json", "csv", "xapi"):
+        out = tmp_path / f"export.{fmt}"
+        assert cli("export", "--format", fmt, "--all", "--out", str(out)).code == 0
+        exported.append(out.read_bytes())
+    stored = [p.read_bytes() for p in home.iterdir() if p.is_file()]
+    assert any(p.name.startswith("history.db") for p in home.iterdir())
+    for secret in (PASSWORD, token):
+        assert all(secret not in text for text in outputs), secret
+        assert all(secret.encode() not in data for data in exported + stored), secret

@@ -72,8 +72,8 @@ def _request(lrs: Lrs, method: str, url: str, body: Any) -> tuple[int, bytes]:
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     headers = {"Content-Type": "application/json", "X-Experience-API-Version": XAPI_VERSION,
                "User-Agent": "cscoach"}
-    if lrs.user is not None:
-        token = base64.b64encode(f"{lrs.user}:{lrs.password or ''}".encode()).decode("ascii")
+    token = _token(lrs)
+    if token is not None:
         headers["Authorization"] = f"Basic {token}"
     opener = _opener()
     for _ in range(MAX_REDIRECTS + 1):
@@ -107,12 +107,12 @@ def _why(lrs: Lrs, exc: Exception) -> str:
                 if lrs.user is None else f"the credentials for '{lrs.user}' were refused"
             return f"LRS {where} answered HTTP {exc.status}: {who}"
         if 300 <= exc.status < 400:
-            to = f"a redirect to {_detail(exc.location)}" if exc.location \
+            to = f"a redirect to {_detail(lrs, exc.location)}" if exc.location \
                 else "a redirect with no Location"
             return (f"LRS {where} answered HTTP {exc.status} ({to}); not followed (only a 307 or "
                     "308 to the same scheme, host and port is): if the LRS has moved, give its "
                     "new address")
-        detail = f": {_detail(exc.detail)}" if exc.detail else ""
+        detail = f": {_detail(lrs, exc.detail)}" if exc.detail else ""
         return f"LRS {where} answered HTTP {exc.status}{detail}"
     if isinstance(exc, _Failed):
         return f"LRS {where} {exc}"
@@ -126,10 +126,21 @@ def _why(lrs: Lrs, exc: Exception) -> str:
     return f"LRS {where}: {exc}"
 
 
-def _detail(answer: bytes | str) -> str:
-    """The start of what an LRS said, as one visible line (no escape codes, no forged lines)."""
+def _detail(lrs: Lrs, answer: bytes | str) -> str:
+    """The start of what an LRS said, as one visible line (no escape codes, no forged lines),
+    without our credentials should it echo them back."""
     text = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else answer
+    for secret in (_token(lrs), lrs.password):
+        if secret:
+            text = text.replace(secret, "***")
     return printable(text.strip(), DETAIL) or "nothing"
+
+
+def _token(lrs: Lrs) -> str | None:
+    """The HTTP basic credentials (RFC 7617), when a user is set."""
+    if lrs.user is None:
+        return None
+    return base64.b64encode(f"{lrs.user}:{lrs.password or ''}".encode()).decode("ascii")
 
 
 def _post(lrs: Lrs, batch: Sequence[tuple[str, dict[str, Any]]]
@@ -153,7 +164,7 @@ def _post(lrs: Lrs, batch: Sequence[tuple[str, dict[str, Any]]]
         ids = None
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         raise _Failed(f"answered HTTP {status} but not with the list of statement ids an xAPI "
-                      f"LRS answers (got: {_detail(answer)}); is this its xAPI address?")
+                      f"LRS answers (got: {_detail(lrs, answer)}); is this its xAPI address?")
     stored = {i.lower() for i in ids}
     if not stored <= {sid.lower() for sid, _ in batch}:
         raise _Failed(f"answered HTTP {status} with statement ids that are not among the "
@@ -172,7 +183,7 @@ def _put(lrs: Lrs, sid: str, body: dict[str, Any]) -> None:
         raise
     if status != 204:
         raise _Failed(f"answered HTTP {status} to a PUT, not 204 No Content as an xAPI LRS does "
-                      f"(got: {_detail(answer)})")
+                      f"(got: {_detail(lrs, answer)})")
 
 
 def send(lrs: Lrs, statements: Sequence[tuple[str, dict[str, Any]]]) -> Delivery:
