@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -85,10 +86,13 @@ class Server(http.server.ThreadingHTTPServer):
 @dataclass
 class Stub:
     respond: Responder = xapi_answer
+    tls: ssl.SSLContext | None = None  # serve https with this (server side) context
     server: Server = field(init=False)
 
     def __post_init__(self) -> None:
         self.server = Server(self.respond)
+        if self.tls is not None:
+            self.server.socket = self.tls.wrap_socket(self.server.socket, server_side=True)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     @property
@@ -97,7 +101,7 @@ class Stub:
 
     @property
     def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def url(self) -> str:

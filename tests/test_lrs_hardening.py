@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 import socket
 import sqlite3
+import ssl
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from cscoach.errors import printable
+from cscoach.history.config import Lrs
+from cscoach.history.lrs import send
 from lrs_stub import Handler, Seen, Stub, xapi_answer
 
 BEST = "1,1,1,1,1,1,1"  # angry-shopper: 8 statements (7 replies and the attempt)
@@ -319,3 +325,112 @@ def test_the_password_is_never_printed_or_stored(cli, home: Path, tmp_path: Path
     for secret in (PASSWORD, token):
         assert all(secret not in text for text in outputs), secret
         assert all(secret.encode() not in data for data in exported + stored), secret
+
+
+# -- 5. the timeout is a deadline for the whole request -----------------------------------------
+
+STATEMENTS = [(sid, {"id": sid}) for sid in (
+    "1b7c4f5e-0d3a-5c1e-9f2b-3a4d5e6f7a8b", "2c8d5a6f-1e4b-5d2f-8a3c-4b5e6f7a8b9c")]
+
+
+def _trickle(head: bytes, body: bytes, pause: float):
+    """An answer written a byte at a time, `pause` seconds apart (the headers, or the body)."""
+    def respond(handler: Handler, seen: Seen) -> None:
+        for part, wait in ((head, pause if not body else 0.0), (body, pause)):
+            for byte in part:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+                time.sleep(wait)
+
+    return respond
+
+
+@pytest.mark.parametrize("head, body", [
+    (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Pad: " + b"x" * 30 + b"\r\n\r\n",
+     b""),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 45\r\n\r\n", b"[" + b" " * 44),
+])
+def test_a_trickling_lrs_is_cut_at_the_timeout(head: bytes, body: bytes) -> None:
+    with Stub(_trickle(head, body, 0.1)) as lrs:  # 4 s or more, a byte every 0.1 s
+        started = time.monotonic()
+        delivery = send(Lrs(lrs.url, None, None, 1.0), STATEMENTS)
+        took = time.monotonic() - started
+    assert took < 1.0 + 0.4, took
+    assert delivery.sent == [] and delivery.error is not None
+    assert "did not answer within 1 s" in delivery.error
+
+
+def test_a_slow_name_lookup_counts_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = socket.getaddrinfo
+
+    def slow(*args: object, **kwargs: object) -> object:
+        time.sleep(2)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    with Stub() as lrs:
+        monkeypatch.setattr(socket, "getaddrinfo", slow)
+        started = time.monotonic()
+        delivery = send(Lrs(lrs.url, None, None, 0.5), STATEMENTS)
+        took = time.monotonic() - started
+    assert took < 0.5 + 0.4, took
+    assert delivery.error is not None and "did not answer within 0.5 s" in delivery.error
+
+
+def test_a_trickling_lrs_holds_a_command_no_longer_than_the_timeout(cli, home: Path) -> None:
+    assert cli("play", "angry-shopper", "--answers", BEST, "--no-record").code == 0  # warm
+    assert cli("play", "angry-shopper", "--answers", BEST).code == 0
+    _config(home, "[lrs]\ntimeout = 1\n")
+    with Stub(_trickle(b"HTTP/1.1 200 OK\r\n" + b"X: y\r\n" * 10, b"", 0.2)) as lrs:
+        started = time.monotonic()
+        run = cli("sync", "--lrs", lrs.url)
+        took = time.monotonic() - started
+    assert run.code == 1 and "did not answer within 1 s" in run.err
+    assert took < 1.0 + 1.0, took
+
+
+@pytest.fixture
+def tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
+    """A server context with a certificate for 127.0.0.1 that this test's clients trust."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def test_https_delivers_and_is_held_to_the_deadline_too(tls: ssl.SSLContext) -> None:
+    with Stub(tls=tls) as lrs:
+        assert lrs.url.startswith("https://")
+        assert send(Lrs(lrs.url, USER, PASSWORD, 2.0), STATEMENTS).sent == \
+            [sid for sid, _ in STATEMENTS]
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 45\r\n\r\n"
+    with Stub(_trickle(head, b"[" + b" " * 44, 0.1), tls=tls) as lrs:
+        started = time.monotonic()
+        delivery = send(Lrs(lrs.url, None, None, 1.0), STATEMENTS)
+        took = time.monotonic() - started
+    assert took < 1.0 + 0.4 and delivery.error and "within 1 s" in delivery.error
+
+
+def test_a_certificate_that_is_not_trusted_is_refused(tls: ssl.SSLContext,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SSL_CERT_FILE")
+    with Stub(tls=tls) as lrs:
+        delivery = send(Lrs(lrs.url, USER, PASSWORD, 2.0), STATEMENTS)
+        assert delivery.sent == [] and lrs.seen == []
+    assert delivery.error and "CERTIFICATE_VERIFY_FAILED" in delivery.error
+
+
+def test_a_proxy_from_the_environment_is_still_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sending through our own connections keeps urllib's proxy handling (http_proxy ...)."""
+    with Stub() as proxy:
+        monkeypatch.setenv("http_proxy", proxy.origin)
+        monkeypatch.delenv("no_proxy", raising=False)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        delivery = send(Lrs("http://lrs.invalid/xAPI", None, None, 2.0), STATEMENTS)
+    assert delivery.error is None and len(delivery.sent) == 2
+    assert [s.path for s in proxy.seen] == ["http://lrs.invalid/xAPI/statements"]

@@ -7,8 +7,13 @@ down, slow or refusing never loses one; statement ids make a second send harmles
 from __future__ import annotations
 
 import base64
+import functools
+import http.client
+import io
 import json
 import socket
+import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -44,13 +49,143 @@ class _Failed(Exception):
     """The LRS answered, but not with delivery; the text says why (after 'LRS URL ')."""
 
 
-def _opener() -> urllib.request.OpenerDirector:
+def _left(deadline: float) -> float:
+    """Seconds left before the deadline; a TimeoutError once it has passed."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("the request took longer than the timeout")
+    return left
+
+
+def _resolve(host: str, port: int, deadline: float) -> list[Any]:
+    """getaddrinfo, which no socket timeout bounds, in a helper thread waited for only until the
+    deadline (a thread left behind by a hung name server ends with the process)."""
+    found: list[Any] = []
+
+    def look_up() -> None:
+        try:
+            found.append(socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM))
+        except Exception as exc:  # handed to the caller, who raises it
+            found.append(exc)
+
+    worker = threading.Thread(target=look_up, name="cscoach-lrs-resolve", daemon=True)
+    worker.start()
+    worker.join(_left(deadline))
+    if not found:
+        raise TimeoutError("the name lookup took longer than the timeout")
+    if isinstance(found[0], Exception):
+        raise found[0]
+    return list(found[0])
+
+
+def _connect(address: tuple[str, int], timeout: object = None, source_address: object = None,
+             *, deadline: float) -> socket.socket:
+    """socket.create_connection within the deadline: the lookup and every address tried share
+    it, and the connected socket keeps what is left (for a TLS handshake)."""
+    error: OSError = OSError(f"no address found for {address[0]}")
+    for family, kind, proto, _, where in _resolve(*address, deadline):
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(_left(deadline))
+            sock.connect(where)
+            sock.settimeout(_left(deadline))
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+    raise error
+
+
+class _Reader(io.RawIOBase):
+    """A socket's reading end whose every read waits only for what is left of the deadline, so
+    an LRS that trickles a byte at a time is cut off at the timeout, not a timeout per byte."""
+
+    def __init__(self, raw: io.RawIOBase, sock: socket.socket, deadline: float) -> None:
+        super().__init__()
+        self._raw, self._sock, self._deadline = raw, sock, deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        self._sock.settimeout(_left(self._deadline))
+        return self._raw.readinto(buffer)
+
+    def close(self) -> None:
+        self._raw.close()  # the socket closes with its last reader (socket.makefile's rule)
+        super().close()
+
+
+class _Within:
+    """A connected socket whose sending and reading share one deadline (what http.client uses
+    of it: sendall, makefile, close; the rest is the socket's own)."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self._sock, self._deadline = sock, deadline
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        self._sock.settimeout(_left(self._deadline))  # sendall's timeout is for all of it
+        self._sock.sendall(data, flags)
+
+    def makefile(self, mode: str = "rb", *args: object, **kwargs: object) -> io.BufferedReader:
+        raw = self._sock.makefile("rb", buffering=0)
+        return io.BufferedReader(_Reader(raw, self._sock, self._deadline))
+
+    def close(self) -> None:
+        self._sock.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, *, deadline: float, **kwargs: Any) -> None:
+        super().__init__(host, **kwargs)
+        self._deadline = deadline
+        self._create_connection = functools.partial(_connect, deadline=deadline)
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = _Within(self.sock, self._deadline)
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host: str, *, deadline: float, **kwargs: Any) -> None:
+        super().__init__(host, **kwargs)
+        self._deadline = deadline
+        self._create_connection = functools.partial(_connect, deadline=deadline)
+
+    def connect(self) -> None:
+        super().connect()  # connected within the deadline, then the TLS handshake in what is left
+        self.sock = _Within(self.sock, self._deadline)
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_HTTPConnection, deadline=self._deadline), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_HTTPSConnection, deadline=self._deadline), req)
+
+
+def _opener(deadline: float) -> urllib.request.OpenerDirector:
     """Proxies from the environment, http and https, and nothing else: no redirect handler and
     no error processor, so every answer (a redirect too) comes back as it is, to be judged here.
-    """
+    Every connection it makes shares `deadline`: the name lookup, connecting, TLS, sending and
+    reading together take no longer than the timeout."""
     opener = urllib.request.OpenerDirector()
-    for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(),
-                    urllib.request.HTTPSHandler()):
+    for handler in (urllib.request.ProxyHandler(), _HTTPHandler(deadline),
+                    _HTTPSHandler(deadline)):
         opener.add_handler(handler)
     return opener
 
@@ -75,7 +210,7 @@ def _request(lrs: Lrs, method: str, url: str, body: Any) -> tuple[int, bytes]:
     token = _token(lrs)
     if token is not None:
         headers["Authorization"] = f"Basic {token}"
-    opener = _opener()
+    opener = _opener(time.monotonic() + lrs.timeout)  # one deadline, redirects included
     for _ in range(MAX_REDIRECTS + 1):
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         with opener.open(request, timeout=lrs.timeout) as response:
