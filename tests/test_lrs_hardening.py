@@ -434,3 +434,34 @@ def test_a_proxy_from_the_environment_is_still_used(monkeypatch: pytest.MonkeyPa
         delivery = send(Lrs("http://lrs.invalid/xAPI", None, None, 2.0), STATEMENTS)
     assert delivery.error is None and len(delivery.sent) == 2
     assert [s.path for s in proxy.seen] == ["http://lrs.invalid/xAPI/statements"]
+
+
+# -- 8. config values out of range ------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e9", "0", "0.05", "300.5", "-1",
+                                   '"5"', "true", "[5]"])
+def test_a_timeout_out_of_range_is_refused(cli, home: Path, value: str) -> None:
+    _config(home, f"[lrs]\ntimeout = {value}\n")
+    run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", "http://127.0.0.1:9/xAPI")
+    assert run.code == 2 and run.err.count("\n") == 1, run.err
+    assert f"{home / 'config.toml'}: 'lrs.timeout' must be a number of seconds from 0.1 to 300" \
+        in run.err
+    assert not (home / "history.db").exists()
+
+
+@pytest.mark.parametrize("value", ["0.1", "300", "5", "2.5"])
+def test_a_timeout_in_range_is_taken(cli, home: Path, value: str) -> None:
+    _config(home, f'[lrs]\ntimeout = {value}\nurl = "http://127.0.0.1:9/xAPI"\n')
+    run = cli("play", "angry-shopper", "--answers", BEST)
+    assert run.code == 0 and "kept for 'cscoach sync'" in run.err
+
+
+@pytest.mark.parametrize("how", list(WHERE))
+@pytest.mark.parametrize("port", ["99999", "0", "65536", "http"])
+def test_a_port_out_of_range_is_refused(cli, home: Path, monkeypatch: pytest.MonkeyPatch,
+                                        how: str, port: str) -> None:
+    url = f"http://127.0.0.1:{port}/xAPI"
+    run = _with_url(cli, home, monkeypatch, how, url, "play", "angry-shopper", "--answers", BEST)
+    assert run.code == 2 and run.err.count("\n") == 1, run.err
+    assert f"{WHERE[how]}: the port of LRS address '{url}' must be a number from 1 to 65535" \
+        in run.err

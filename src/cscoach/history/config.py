@@ -7,6 +7,7 @@ folder, the default. See docs/history.md.
 from __future__ import annotations
 
 import getpass
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -125,6 +126,22 @@ def check_lrs_url(url: str, where: str = "LRS address") -> str:
     return url
 
 
+TIMEOUT_RANGE = (0.1, 300.0)  # seconds a request to the LRS may take in all
+
+
+def _timeout(config: dict[str, object], folder: Path) -> float:
+    """[lrs] timeout: a finite number of seconds in TIMEOUT_RANGE (inf, nan or 1e9 would hold a
+    drill for ever, or break the socket)."""
+    table = config.get("lrs")
+    value = table.get("timeout", 5.0) if isinstance(table, dict) else 5.0
+    low, high = TIMEOUT_RANGE
+    if (not isinstance(value, int | float) or isinstance(value, bool)
+            or not math.isfinite(value) or not low <= value <= high):
+        raise UsageError(f"{folder / CONFIG_NAME}: 'lrs.timeout' must be a number of seconds "
+                         f"from {low:g} to {high:g}, not {printable(repr(value), 40)}")
+    return float(value)
+
+
 def _lrs_url(option: str | None, config: dict[str, object], folder: Path
              ) -> tuple[str | None, str]:
     """The LRS address and where it came from, by precedence."""
@@ -144,12 +161,8 @@ def settings(data_dir_option: Path | None = None, trainee: str | None = None,
     url, where = _lrs_url(lrs_url, config, folder)
     lrs = None
     if url:
-        table = config.get("lrs")
-        timeout = table.get("timeout", 5.0) if isinstance(table, dict) else 5.0
-        if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
-            raise UsageError(f"{folder / CONFIG_NAME}: 'lrs.timeout' must be a number of seconds")
         lrs = Lrs(check_lrs_url(url, where), os.environ.get("CSCOACH_LRS_USER"),
-                  os.environ.get("CSCOACH_LRS_PASSWORD"), float(timeout))
+                  os.environ.get("CSCOACH_LRS_PASSWORD"), _timeout(config, folder))
     return Settings(
         folder, check_trainee(name), lrs,
         _str(config, "xapi", "activity_base", folder) or DEFAULT_ACTIVITY_BASE,
