@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import select
 import shutil
 import socket
 import sqlite3
 import ssl
 import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -465,3 +469,54 @@ def test_a_port_out_of_range_is_refused(cli, home: Path, monkeypatch: pytest.Mon
     assert run.code == 2 and run.err.count("\n") == 1, run.err
     assert f"{WHERE[how]}: the port of LRS address '{url}' must be a number from 1 to 65535" \
         in run.err
+
+
+# -- 6. a script gets its JSON before the LRS is waited for -----------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _json_within(child: subprocess.Popen[bytes], seconds: float) -> object:
+    """The JSON document the child prints, as soon as it is whole (None if not in time)."""
+    assert child.stdout is not None
+    end, text = time.monotonic() + seconds, b""
+    while time.monotonic() < end:
+        ready, _, _ = select.select([child.stdout], [], [], 0.05)
+        if ready:
+            chunk = os.read(child.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            text += chunk
+            try:
+                return json.loads(text)
+            except ValueError:
+                continue
+    return None
+
+
+@pytest.mark.parametrize("args", [
+    ("play", "angry-shopper", "--answers", BEST, "--json"),
+    ("quiz", "--answers", "1,2", "-n", "2", "--seed", "4", "--json"),
+])
+def test_the_json_result_comes_before_the_lrs_is_waited_for(home: Path, args: tuple[str, ...]
+                                                            ) -> None:
+    answered = threading.Event()
+
+    def slow(handler: Handler, seen: Seen) -> tuple[int, dict[str, str], bytes] | None:
+        answered.wait(30)  # the LRS answers only once the test has its JSON
+        return xapi_answer(handler, seen)
+
+    _config(home, "[lrs]\ntimeout = 20\n")
+    with Stub(slow) as lrs:
+        child = subprocess.Popen([sys.executable, "-m", "cscoach", *args, "--lrs", lrs.url],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 env={**os.environ, "CSCOACH_CONTENT": str(ROOT)})
+        try:
+            result = _json_within(child, 15)  # far less than the 20 s the LRS may take
+        finally:
+            answered.set()
+            _, err = child.communicate(timeout=30)
+        assert isinstance(result, dict), err
+        assert child.returncode == 0 and err == b""
+        assert lrs.seen  # and then it was sent
+    assert _outbox(home)[0] == 0

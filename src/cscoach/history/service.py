@@ -30,15 +30,24 @@ class SyncResult:
     error: str | None
 
 
-def record(settings: Settings, records: Sequence[Record], warn: Warn) -> SyncResult | None:
-    """Store the attempts (each in one transaction) and, with an LRS set, send what waits."""
+def record(settings: Settings, records: Sequence[Record], warn: Warn, *, send: bool = True
+           ) -> SyncResult | None:
+    """Store the attempts (each in one transaction, with its statements queued when an LRS is
+    set) and, with `send`, send what waits; without, `send_waiting` does it later (after the
+    result is printed, say)."""
     with open_store(settings.db_path) as store:
         for r in records:
             queued = xapi.statements(r, settings.activity_base, settings.homepage) \
                 if settings.lrs else []
             store.add(r, settings.lrs.url if settings.lrs else None, queued)
-        if settings.lrs is None:
-            return None
+    return send_waiting(settings, warn) if send else None
+
+
+def send_waiting(settings: Settings, warn: Warn) -> SyncResult | None:
+    """With an LRS set, send everything that waits for it; what cannot be sent is a warning."""
+    if settings.lrs is None:
+        return None
+    with open_store(settings.db_path) as store:
         result = deliver(store, settings)
     if result.error:
         warn(f"{result.error}; {result.pending} statement(s) kept for 'cscoach sync'")
