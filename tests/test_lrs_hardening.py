@@ -25,6 +25,8 @@ import pytest
 from cscoach.errors import printable
 from cscoach.history.config import Lrs
 from cscoach.history.lrs import send
+from cscoach.history.store import Store
+from cscoach.history.xapi import statements as xapi_statements
 from lrs_stub import Handler, Seen, Stub, xapi_answer
 
 BEST = "1,1,1,1,1,1,1"  # angry-shopper: 8 statements (7 replies and the attempt)
@@ -520,3 +522,90 @@ def test_the_json_result_comes_before_the_lrs_is_waited_for(home: Path, args: tu
         assert child.returncode == 0 and err == b""
         assert lrs.seen  # and then it was sent
     assert _outbox(home)[0] == 0
+
+
+# -- 7. one sender at a time per database ------------------------------------------------------
+
+def _sync_process(url: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "cscoach", "sync", "--lrs", url],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "CSCOACH_CONTENT": str(ROOT)})
+
+
+def _backlog(cli, attempts: int) -> int:
+    """Attempts recorded with no LRS set, for 'cscoach sync' to queue; how many statements."""
+    for _ in range(attempts):
+        assert cli("play", "angry-shopper", "--answers", BEST).code == 0
+    return attempts * 8
+
+
+def test_concurrent_senders_send_each_statement_once(cli, home: Path) -> None:
+    expected = _backlog(cli, 10)  # 80 statements: two batches
+
+    def slow(handler: Handler, seen: Seen) -> tuple[int, dict[str, str], bytes] | None:
+        time.sleep(0.5)  # long enough for the senders to overlap
+        return xapi_answer(handler, seen)
+
+    with Stub(slow) as lrs:
+        children = [_sync_process(lrs.url) for _ in range(4)]
+        done = [child.communicate(timeout=60) for child in children]
+        received = lrs.received()
+    for child, (_, err) in zip(children, done, strict=True):
+        assert child.returncode in (0, 1) and b"Traceback" not in err, err
+        assert b"internal error" not in err
+    assert len(received) == len(set(received)) == expected  # each exactly once
+    assert _outbox(home) == (0, expected)
+    assert sum(b"sent 0 statement(s)" not in out for out, _ in done) >= 1
+
+
+def test_a_claim_left_by_a_crashed_sender_expires(cli, home: Path) -> None:
+    expected = _backlog(cli, 1)
+    _config(home, "[lrs]\ntimeout = 1\n")
+    held = threading.Event()
+
+    def first_hangs(handler: Handler, seen: Seen) -> tuple[int, dict[str, str], bytes] | None:
+        if len(handler.server.seen) == 1:
+            held.wait(10)  # the first sender is killed while it waits here
+            return None
+        return xapi_answer(handler, seen)
+
+    with Stub(first_hangs) as lrs:
+        crashed = _sync_process(lrs.url)
+        end = time.monotonic() + 30
+        while not lrs.seen and time.monotonic() < end:
+            time.sleep(0.02)
+        assert lrs.seen, "the first sender never sent"
+        crashed.kill()  # SIGKILL: no chance to release its claim
+        crashed.communicate(timeout=10)
+        held.set()
+        killed_at = time.monotonic()
+        busy = cli("sync", "--lrs", lrs.url)
+        if time.monotonic() - killed_at < 1.0:  # the claim (timeout + 2 s) is surely live
+            assert busy.code == 1 and "being sent by another cscoach" in busy.err, busy.err
+            assert len(lrs.seen) == 1 and "sent 0 statement(s)" in busy.out
+        time.sleep(max(0.0, killed_at + 3.5 - time.monotonic()))  # past its expiry
+        after = cli("sync", "--lrs", lrs.url)
+        assert after.code == 0, after.err
+        assert f"sent {expected} statement(s)" in after.out
+    assert _outbox(home) == (0, expected)
+
+
+def test_a_claim_is_exclusive_renewable_and_runs_out(cli, home: Path) -> None:
+    _backlog(cli, 1)
+    url = "http://lrs.invalid/xAPI"
+    with Store(home / "history.db") as store:
+        attempt = store.attempts()[0]
+        store.queue(url, [(attempt["id"], sid, body) for sid, body in
+                          xapi_statements(attempt, "https://x.example", "https://y.example")])
+        first = store.claim(url, "a", 30)
+        assert len(first) == 8 and store.claim(url, "b", 30) == [] and store.claimed(url) == 8
+        ids = [sid for sid, _ in first]
+        assert store.hold(url, "a", ids[:3], 30) == set(ids[:3])
+        assert store.hold(url, "b", ids, 30) == set()  # not b's to renew
+        store.release(url, "a")
+        assert store.claimed(url) == 0 and len(store.claim(url, "b", 0.2)) == 8
+        time.sleep(0.3)  # b crashed: its claim runs out, and c takes them over
+        assert len(store.claim(url, "c", 30)) == 8
+        assert store.hold(url, "b", ids, 30) == set()  # b, back, must not send them
+        store.mark_sent(url, ids[:2], "2026-01-01T00:00:00Z")
+        assert store.claimed(url) == 6 and store.outbox_counts(url) == (2, 6)

@@ -16,7 +16,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -321,16 +321,29 @@ def _put(lrs: Lrs, sid: str, body: dict[str, Any]) -> None:
                       f"(got: {_detail(lrs, answer)})")
 
 
-def send(lrs: Lrs, statements: Sequence[tuple[str, dict[str, Any]]]) -> Delivery:
-    """POST in batches; stops at the first failure and says why. Never raises for the network."""
+def send(lrs: Lrs, statements: Sequence[tuple[str, dict[str, Any]]],
+         hold: Callable[[list[str]], Collection[str]] | None = None) -> Delivery:
+    """POST in batches; stops at the first failure and says why. Never raises for the network.
+
+    `hold`, called before each request with the ids about to go, renews the sender's claim on
+    them and returns those still its own: only those are sent."""
+    def still_mine(ids: list[str]) -> Collection[str]:
+        return ids if hold is None else hold(ids)
+
     sent: list[str] = []
     try:
         for start in range(0, len(statements), BATCH):
-            stored, unsure = _post(lrs, statements[start:start + BATCH])
+            batch = statements[start:start + BATCH]
+            mine = still_mine([sid for sid, _ in batch])
+            batch = [(sid, body) for sid, body in batch if sid in mine]
+            if not batch:
+                continue
+            stored, unsure = _post(lrs, batch)
             sent.extend(stored)
             for sid, body in unsure:
-                _put(lrs, sid, body)
-                sent.append(sid)
+                if still_mine([sid]):
+                    _put(lrs, sid, body)
+                    sent.append(sid)
     except (_Failed, _Refused, OSError, ValueError) as exc:  # also URLError, timeouts, resets
         return Delivery(sent, _explain(lrs, exc))
     return Delivery(sent)
