@@ -609,3 +609,27 @@ def test_a_claim_is_exclusive_renewable_and_runs_out(cli, home: Path) -> None:
         assert store.hold(url, "b", ids, 30) == set()  # b, back, must not send them
         store.mark_sent(url, ids[:2], "2026-01-01T00:00:00Z")
         assert store.claimed(url) == 6 and store.outbox_counts(url) == (2, 6)
+
+
+# -- and what is not HTTP at all ----------------------------------------------------------------
+
+def _raw(data: bytes):
+    def respond(handler: Handler, seen: Seen) -> None:
+        handler.wfile.write(data)
+        handler.wfile.flush()
+
+    return respond
+
+
+@pytest.mark.parametrize("data", [
+    b"SSH-2.0-OpenSSH_9.6\r\n",  # not HTTP
+    b"HTTP/1.1 200 OK\r\n" + b"X-A: b\r\n" * 150 + b"\r\n",  # too many headers
+    b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n",  # a header line too long
+    b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n[",  # cut short
+])
+def test_an_answer_that_is_not_http_is_a_warning(cli, home: Path, data: bytes) -> None:
+    with Stub(_raw(data)) as lrs:
+        run = cli("play", "angry-shopper", "--answers", BEST, "--lrs", lrs.url)
+    assert run.code == 0 and run.err.count("\n") == 1, run.err
+    assert "internal error" not in run.err and "8 statement(s) kept" in run.err
+    assert _outbox(home) == (8, 0)

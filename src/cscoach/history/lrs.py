@@ -258,6 +258,9 @@ def _why(lrs: Lrs, exc: Exception) -> str:
         return f"LRS {where} is unreachable ({getattr(reason, 'strerror', None) or reason})"
     if isinstance(exc, socket.timeout | TimeoutError):
         return f"LRS {where} did not answer within {lrs.timeout:g} s"
+    if isinstance(exc, http.client.HTTPException):  # a status line or headers that are not HTTP
+        what = f"{type(exc).__name__}: {_detail(lrs, str(exc))}"
+        return f"LRS {where} did not answer in HTTP ({what})"
     return f"LRS {where}: {exc}"
 
 
@@ -344,6 +347,6 @@ def send(lrs: Lrs, statements: Sequence[tuple[str, dict[str, Any]]],
                 if still_mine([sid]):
                     _put(lrs, sid, body)
                     sent.append(sid)
-    except (_Failed, _Refused, OSError, ValueError) as exc:  # also URLError, timeouts, resets
-        return Delivery(sent, _explain(lrs, exc))
+    except (_Failed, _Refused, OSError, ValueError, http.client.HTTPException) as exc:
+        return Delivery(sent, _explain(lrs, exc))  # also URLError, timeouts, resets
     return Delivery(sent)
