@@ -139,28 +139,25 @@ class _Within:
 
 
 class _HTTPConnection(http.client.HTTPConnection):
+    """A connection made, and then used, within one deadline."""
+
     def __init__(self, host: str, *, deadline: float, **kwargs: Any) -> None:
         super().__init__(host, **kwargs)
         self._deadline = deadline
         self._create_connection = functools.partial(_connect, deadline=deadline)
 
     def connect(self) -> None:
-        super().connect()
+        super().connect()  # for https, the TLS handshake too, in what is left
         self.sock = _Within(self.sock, self._deadline)
 
 
-class _HTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, *, deadline: float, **kwargs: Any) -> None:
-        super().__init__(host, **kwargs)
-        self._deadline = deadline
-        self._create_connection = functools.partial(_connect, deadline=deadline)
-
-    def connect(self) -> None:
-        super().connect()  # connected within the deadline, then the TLS handshake in what is left
-        self.sock = _Within(self.sock, self._deadline)
+class _HTTPSConnection(_HTTPConnection, http.client.HTTPSConnection):
+    pass
 
 
-class _HTTPHandler(urllib.request.HTTPHandler):
+class _Handler(urllib.request.AbstractHTTPHandler):
+    """http and https, through connections bound to one deadline."""
+
     def __init__(self, deadline: float) -> None:
         super().__init__()
         self._deadline = deadline
@@ -168,14 +165,10 @@ class _HTTPHandler(urllib.request.HTTPHandler):
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(functools.partial(_HTTPConnection, deadline=self._deadline), req)
 
-
-class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: float) -> None:
-        super().__init__()
-        self._deadline = deadline
-
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(functools.partial(_HTTPSConnection, deadline=self._deadline), req)
+
+    http_request = https_request = urllib.request.AbstractHTTPHandler.do_request_
 
 
 def _opener(deadline: float) -> urllib.request.OpenerDirector:
@@ -184,9 +177,8 @@ def _opener(deadline: float) -> urllib.request.OpenerDirector:
     Every connection it makes shares `deadline`: the name lookup, connecting, TLS, sending and
     reading together take no longer than the timeout."""
     opener = urllib.request.OpenerDirector()
-    for handler in (urllib.request.ProxyHandler(), _HTTPHandler(deadline),
-                    _HTTPSHandler(deadline)):
-        opener.add_handler(handler)
+    opener.add_handler(urllib.request.ProxyHandler())
+    opener.add_handler(_Handler(deadline))
     return opener
 
 
