@@ -99,7 +99,7 @@ def test_a_v1_database_is_migrated_and_keeps_its_attempts(tmp_path: Path, librar
     db.commit()
     db.close()
     with Store(path) as store:
-        assert store.version == LATEST == 3
+        assert store.version == LATEST == 4
         assert store.attempts() == [record]
         assert store.pending("http://lrs") == []  # the outbox table came with migration 2
 

@@ -72,9 +72,9 @@ class Problem:
         # A message quotes what it found, which may hold a line break or another control
         # character (a key written across lines, say); each problem stays one line.
         if not self.message.isprintable():
-            object.__setattr__(self, "message", _printable(self.message))
+            object.__setattr__(self, "message", printable(self.message))
         if not self.path.isprintable():  # a file name with ESC or a line break in it
-            object.__setattr__(self, "path", _printable(self.path))
+            object.__setattr__(self, "path", printable(self.path))
 
     def __str__(self) -> str:
         where = self.path
@@ -83,9 +83,20 @@ class Problem:
         return f"{where}: {self.severity}: {self.message}"
 
 
-def _printable(text: str) -> str:
-    """Control and other unprintable characters as escapes (\\n, \\x01, \\u200b)."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+def printable(text: str, limit: int | None = None) -> str:
+    """Control and other unprintable characters as escapes (\\n, \\x1b, \\u202e), so text
+    from elsewhere is one line that cannot move the cursor or forge a line; with `limit`, at most
+    that many characters, ending '...' when cut."""
+    shown = [c if c.isprintable() else repr(c)[1:-1] for c in text]
+    if limit is None or sum(map(len, shown)) <= limit:
+        return "".join(shown)
+    kept, length = [], 3
+    for piece in shown:  # an escape is kept whole or not at all
+        if length + len(piece) > limit:
+            break
+        kept.append(piece)
+        length += len(piece)
+    return "".join(kept) + "..."
 
 
 class ContentError(CscoachError):

@@ -231,6 +231,10 @@ def sync(
     if result.error:
         options.warn(f"{result.error}; {result.pending} statement(s) kept for the next sync")
         raise typer.Exit(ExitStatus.PROBLEMS_FOUND)
+    if result.busy:
+        options.warn(f"{result.busy} statement(s) are being sent by another cscoach right now; "
+                     "'cscoach sync' again shows whether they arrived")
+        raise typer.Exit(ExitStatus.PROBLEMS_FOUND)
 
 
 class CoverageFormat(StrEnum):

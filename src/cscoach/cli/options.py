@@ -88,14 +88,31 @@ def history(no_record: bool, data_dir: Path | None, trainee: str | None, lrs: st
     return settings(data_dir, trainee, lrs)
 
 
-def keep(history: HistorySettings, records: list[dict[str, object]]) -> None:
-    """Record attempts; a history or LRS problem is a warning, never the end of a drill."""
+def keep(history: HistorySettings, records: list[dict[str, object]], *, send: bool = True
+         ) -> bool:
+    """Record attempts (True when they were); a history or LRS problem is a warning, never the
+    end of a drill. With send=False their statements wait for `send_kept`, so that a result
+    can be printed first."""
     from cscoach.history.service import record
 
     try:
-        record(history, records, warn)
+        record(history, records, warn, send=send)
     except CscoachError as exc:
         warn(f"this attempt was not recorded: {exc.message}")
+        return False
+    return True
+
+
+def send_kept(history: HistorySettings) -> None:
+    """Send what `keep(send=False)` left waiting, once the result is out: standard output is
+    flushed first, so a script reading it never waits for a slow LRS."""
+    from cscoach.history.service import send_waiting
+
+    sys.stdout.flush()
+    try:
+        send_waiting(history, warn)
+    except CscoachError as exc:
+        warn(f"the attempt was recorded but not sent: {exc.message}")
 
 
 def write_file(out: Path, text: str | bytes) -> None:

@@ -84,9 +84,14 @@ def play(
     if scripted is not None:
         from cscoach.drill.answers import Scripted
 
-        result = run(story, Scripted(scripted), conclude,
-                     _trackers(story, matcher, chosen_lang, history))
-        _show_scripted(result, library.phrasebook, chosen_lang, json_out, feedback_now)
+        kept: list[bool] = []  # the result is printed first, then the statements are sent
+        try:
+            result = run(story, Scripted(scripted), conclude,
+                         _trackers(story, matcher, chosen_lang, history, kept))
+            _show_scripted(result, library.phrasebook, chosen_lang, json_out, feedback_now)
+        finally:  # also after a Ctrl-C, which keeps the attempt as abandoned
+            if history is not None and any(kept):
+                options.send_kept(history)
         return
 
     from cscoach.i18n import tr
@@ -126,16 +131,20 @@ def _scripted(answers: str | None, json_out: bool, free: bool, lang: Lang) -> li
     return scripted
 
 
-def _trackers(story: Scenario, matcher: Matcher, lang: Lang, history: HistorySettings | None
-              ) -> list[DrillTracker]:
+def _trackers(story: Scenario, matcher: Matcher, lang: Lang, history: HistorySettings | None,
+              later: list[bool] | None = None) -> list[DrillTracker]:
     """Who hears the drill: the history's tracker, which keeps the attempt when it ends (a
-    completed drill, or one stopped after a whole turn or more); nobody with --no-record."""
+    completed drill, or one stopped after a whole turn or more); nobody with --no-record.
+    Given `later`, it records without sending and notes there whether it recorded."""
     if history is None:
         return []
     from cscoach.history.record import DrillTracker
 
     def keep(record: dict[str, object]) -> None:
-        options.keep(history, [record])
+        if later is None:
+            options.keep(history, [record])
+        else:
+            later.append(options.keep(history, [record], send=False))
 
     return [DrillTracker(story, history.trainee, lang, matcher, keep)]
 

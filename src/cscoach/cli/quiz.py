@@ -96,10 +96,11 @@ def quiz(
 
     started = now()
 
-    def keep(completed: bool) -> None:
-        if history is not None:
-            options.keep(history, quiz_records(game, asked, history.trainee, chosen, started, now(),
-                                        completed))
+    def keep(completed: bool, send: bool = True) -> bool:
+        if history is None:
+            return False
+        return options.keep(history, quiz_records(game, asked, history.trainee, chosen, started,
+                                                  now(), completed), send=send)
 
     from cscoach.ui import quiz as ui
 
@@ -107,16 +108,20 @@ def quiz(
         origins: dict[str, str] = {}
         game.play_scripted(asked, scripted_answers(quiz_answers(answers), game.teams,
                                                    len(asked), origins), origins)
-        keep(True)
-        if out is not None:
-            results.write(out, game, asked, chosen, True)
-        if json_out:
-            import json
+        recorded = keep(True, send=False)  # the result is printed first, then sent
+        try:
+            if out is not None:
+                results.write(out, game, asked, chosen, True)
+            if json_out:
+                import json
 
-            sys.stdout.write(json.dumps(results.summary(game, asked, chosen, True),
-                                        ensure_ascii=False, indent=2) + "\n")
-        else:
-            ui.show_scripted(options.console(), game, asked, chosen)
+                sys.stdout.write(json.dumps(results.summary(game, asked, chosen, True),
+                                            ensure_ascii=False, indent=2) + "\n")
+            else:
+                ui.show_scripted(options.console(), game, asked, chosen)
+        finally:
+            if history is not None and recorded:
+                options.send_kept(history)
         return
 
     try:

@@ -7,12 +7,13 @@ folder, the default. See docs/history.md.
 from __future__ import annotations
 
 import getpass
+import math
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from cscoach.errors import UsageError
+from cscoach.errors import UsageError, printable
 
 DB_NAME = "history.db"
 CONFIG_NAME = "config.toml"
@@ -36,7 +37,7 @@ def data_dir(option: Path | None = None) -> Path:
 class Lrs:
     url: str
     user: str | None
-    password: str | None
+    password: str | None = field(repr=False)  # never shown, never stored
     timeout: float = 5.0
 
     @property
@@ -105,14 +106,63 @@ def check_trainee(name: str) -> str:
     return name
 
 
-def check_lrs_url(url: str) -> str:
+def _shown(url: str) -> str:
+    """An address fit to print: whatever stands before an '@' in the host part (a user name, a
+    password) is never shown."""
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest:  # up to the last '@', since a password may hold '/', '?' or '#'
+        url = f"{scheme}://***@{rest.rpartition('@')[2]}"
+    return printable(url, 200)
+
+
+def check_lrs_url(url: str, where: str = "LRS address") -> str:
+    """An http(s) address with a host, a port in range and no credentials; `where` names where
+    it was given (the option, the variable, the config file and key)."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"LRS address '{url}' must start with http:// or https:// "
-                         "(e.g. http://127.0.0.1:8100/xAPI)")
+    shown = _shown(url)
+    if (parts.scheme not in ("http", "https") or not parts.hostname or not url.isprintable()
+            or " " in url):
+        raise UsageError(f"{where}: LRS address '{shown}' must start with http:// or https:// "
+                         "and name a host (e.g. http://127.0.0.1:8100/xAPI)")
+    if "@" in parts.netloc:
+        raise UsageError(f"{where}: the LRS address '{shown}' holds a user name or password; "
+                         "put them in CSCOACH_LRS_USER and CSCOACH_LRS_PASSWORD instead")
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port is not None and not 1 <= port <= 65535:
+        raise UsageError(f"{where}: the port of LRS address '{shown}' must be a number from 1 "
+                         "to 65535")
     return url
+
+
+TIMEOUT_RANGE = (0.1, 300.0)  # seconds a request to the LRS may take in all
+
+
+def _timeout(config: dict[str, object], folder: Path) -> float:
+    """[lrs] timeout: a finite number of seconds in TIMEOUT_RANGE (inf, nan or 1e9 would hold a
+    drill for ever, or break the socket)."""
+    table = config.get("lrs")
+    value = table.get("timeout", 5.0) if isinstance(table, dict) else 5.0
+    low, high = TIMEOUT_RANGE
+    if (not isinstance(value, int | float) or isinstance(value, bool)
+            or not math.isfinite(value) or not low <= value <= high):
+        raise UsageError(f"{folder / CONFIG_NAME}: 'lrs.timeout' must be a number of seconds "
+                         f"from {low:g} to {high:g}, not {printable(repr(value), 40)}")
+    return float(value)
+
+
+def _lrs_url(option: str | None, config: dict[str, object], folder: Path
+             ) -> tuple[str | None, str]:
+    """The LRS address and where it came from, by precedence."""
+    if option:
+        return option, "--lrs"
+    if os.environ.get("CSCOACH_LRS_URL"):
+        return os.environ["CSCOACH_LRS_URL"], "CSCOACH_LRS_URL"
+    return _str(config, "lrs", "url", folder), f"{folder / CONFIG_NAME}: 'lrs.url'"
 
 
 def settings(data_dir_option: Path | None = None, trainee: str | None = None,
@@ -121,15 +171,11 @@ def settings(data_dir_option: Path | None = None, trainee: str | None = None,
     config = read_config(folder)
     name = (trainee or os.environ.get("CSCOACH_TRAINEE")
             or _str(config, None, "trainee", folder) or _os_user())
-    url = lrs_url or os.environ.get("CSCOACH_LRS_URL") or _str(config, "lrs", "url", folder)
+    url, where = _lrs_url(lrs_url, config, folder)
     lrs = None
     if url:
-        table = config.get("lrs")
-        timeout = table.get("timeout", 5.0) if isinstance(table, dict) else 5.0
-        if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
-            raise UsageError(f"{folder / CONFIG_NAME}: 'lrs.timeout' must be a number of seconds")
-        lrs = Lrs(check_lrs_url(url), os.environ.get("CSCOACH_LRS_USER"),
-                  os.environ.get("CSCOACH_LRS_PASSWORD"), float(timeout))
+        lrs = Lrs(check_lrs_url(url, where), os.environ.get("CSCOACH_LRS_USER"),
+                  os.environ.get("CSCOACH_LRS_PASSWORD"), _timeout(config, folder))
     return Settings(
         folder, check_trainee(name), lrs,
         _str(config, "xapi", "activity_base", folder) or DEFAULT_ACTIVITY_BASE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from cscoach.history.store import SQLITE_MAGIC, HistoryError, Store, open_store,
 
 Warn = Callable[[str], None]
 EXPORT_FORMAT = "cscoach-history"
+CLAIM_MARGIN = 2.0  # seconds a claim outlives the request it covers
 
 
 def check_store(settings: Settings) -> None:
@@ -28,19 +30,29 @@ def check_store(settings: Settings) -> None:
 class SyncResult:
     queued: int  # attempts newly queued (recorded before the LRS was set)
     sent: int
-    pending: int
+    pending: int  # statements still waiting, `busy` of them claimed by another sender
     error: str | None
+    busy: int = 0
 
 
-def record(settings: Settings, records: Sequence[Record], warn: Warn) -> SyncResult | None:
-    """Store the attempts (each in one transaction) and, with an LRS set, send what waits."""
+def record(settings: Settings, records: Sequence[Record], warn: Warn, *, send: bool = True
+           ) -> SyncResult | None:
+    """Store the attempts (each in one transaction, with its statements queued when an LRS is
+    set) and, with `send`, send what waits; without, `send_waiting` does it later (after the
+    result is printed, say)."""
     with open_store(settings.db_path) as store:
         for r in records:
             queued = xapi.statements(r, settings.activity_base, settings.homepage) \
                 if settings.lrs else []
             store.add(r, settings.lrs.url if settings.lrs else None, queued)
-        if settings.lrs is None:
-            return None
+    return send_waiting(settings, warn) if send else None
+
+
+def send_waiting(settings: Settings, warn: Warn) -> SyncResult | None:
+    """With an LRS set, send everything that waits for it; what cannot be sent is a warning."""
+    if settings.lrs is None:
+        return None
+    with open_store(settings.db_path) as store:
         result = deliver(store, settings)
     if result.error:
         warn(f"{result.error}; {result.pending} statement(s) kept for 'cscoach sync'")
@@ -48,16 +60,26 @@ def record(settings: Settings, records: Sequence[Record], warn: Warn) -> SyncRes
 
 
 def deliver(store: Store, settings: Settings, queued: int = 0) -> SyncResult:
+    """Send what waits for the LRS and no other sender has claimed. The claim is taken in one
+    write transaction and renewed before each request, for the timeout and a margin: a request
+    ends within its timeout (a deadline), so a live sender's claim never runs out under it, and
+    a crashed sender's runs out within seconds."""
     assert settings.lrs is not None
-    url = settings.lrs.url
-    waiting = store.pending(url)
-    delivery = lrs_client.send(settings.lrs, waiting)
-    if delivery.sent:
-        store.mark_sent(url, delivery.sent, iso(now()))
-    unsent = [sid for sid, _ in waiting if sid not in set(delivery.sent)]
-    if unsent and delivery.error:
-        store.mark_failed(url, unsent[:1], delivery.error)
-    return SyncResult(queued, len(delivery.sent), len(unsent), delivery.error)
+    lrs = settings.lrs
+    claimer, lease = uuid.uuid4().hex, lrs.timeout + CLAIM_MARGIN
+    mine = store.claim(lrs.url, claimer, lease)
+    try:
+        delivery = lrs_client.send(lrs, mine,
+                                   hold=lambda ids: store.hold(lrs.url, claimer, ids, lease))
+        if delivery.sent:
+            store.mark_sent(lrs.url, delivery.sent, iso(now()))
+        unsent = [sid for sid, _ in mine if sid not in set(delivery.sent)]
+        if unsent and delivery.error:
+            store.mark_failed(lrs.url, unsent[:1], delivery.error)
+    finally:
+        store.release(lrs.url, claimer)
+    _, pending = store.outbox_counts(lrs.url)
+    return SyncResult(queued, len(delivery.sent), pending, delivery.error, store.claimed(lrs.url))
 
 
 def sync(settings: Settings) -> SyncResult:

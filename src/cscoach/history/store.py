@@ -111,6 +111,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE choices ADD COLUMN typed TEXT;
     """,
+    # 4: a claim on waiting statements (who is sending them, until when: seconds since the
+    # epoch), so two senders never send one twice and a crashed sender's claim runs out
+    """
+    ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+    ALTER TABLE outbox ADD COLUMN claimed_until REAL;
+    """,
 )
 LATEST = len(MIGRATIONS)
 
@@ -320,9 +326,54 @@ class Store:
                            "NULL ORDER BY queued_at, attempt_id, seq", (lrs,))
         return [(sid, json.loads(body)) for sid, body in rows]
 
+    def claim(self, lrs: str, claimer: str, lease: float) -> list[tuple[str, Record]]:
+        """Take, for `lease` seconds, every statement waiting for `lrs` that no live claim holds,
+        in one write transaction (so no two senders take the same one); returns them in order.
+        """
+        try:
+            with self.transaction() as db:
+                moment = time.time()  # taken under the write lock: a wait for it costs nothing
+                db.execute("UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE lrs = ? "
+                           "AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)",
+                           (claimer, moment + lease, lrs, moment))
+                rows = db.execute("SELECT statement_id, body FROM outbox WHERE lrs = ? AND "
+                                  "sent_at IS NULL AND claimed_by = ? ORDER BY queued_at, "
+                                  "attempt_id, seq", (lrs, claimer)).fetchall()
+        except sqlite3.Error as exc:
+            raise _damaged(self.path, exc) from None
+        return [(sid, json.loads(body)) for sid, body in rows]
+
+    def hold(self, lrs: str, claimer: str, ids: Sequence[str], lease: float) -> set[str]:
+        """Renew `claimer`'s claim on `ids` for `lease` seconds from now; returns those still
+        its own (one that ran out may have been taken by another sender, who sends it)."""
+        marks = ",".join("?" * len(ids))
+        try:
+            with self.transaction() as db:
+                db.execute(f"UPDATE outbox SET claimed_until = ? WHERE lrs = ? AND claimed_by = ? "
+                           f"AND sent_at IS NULL AND statement_id IN ({marks})",
+                           (time.time() + lease, lrs, claimer, *ids))
+                rows = db.execute(f"SELECT statement_id FROM outbox WHERE lrs = ? AND claimed_by "
+                                  f"= ? AND sent_at IS NULL AND statement_id IN ({marks})",
+                                  (lrs, claimer, *ids)).fetchall()
+        except sqlite3.Error as exc:
+            raise _damaged(self.path, exc) from None
+        return {r[0] for r in rows}
+
+    def release(self, lrs: str, claimer: str) -> None:
+        """Give up `claimer`'s claims (what it did not send waits for the next sender)."""
+        self._write_many("UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE lrs = ? "
+                         "AND claimed_by = ?", [(lrs, claimer)])
+
+    def claimed(self, lrs: str) -> int:
+        """How many waiting statements a live claim holds (another sender is sending them)."""
+        row = self._query("SELECT count(*) FROM outbox WHERE lrs = ? AND sent_at IS NULL AND "
+                          "claimed_until > ?", (lrs, time.time()))[0]
+        return int(row[0])
+
     def mark_sent(self, lrs: str, ids: Sequence[str], when: str) -> None:
-        self._write_many("UPDATE outbox SET sent_at = ?, last_error = NULL, tries = tries + 1 "
-                         "WHERE lrs = ? AND statement_id = ?", [(when, lrs, i) for i in ids])
+        self._write_many("UPDATE outbox SET sent_at = ?, last_error = NULL, tries = tries + 1, "
+                         "claimed_by = NULL, claimed_until = NULL WHERE lrs = ? AND "
+                         "statement_id = ?", [(when, lrs, i) for i in ids])
 
     def mark_failed(self, lrs: str, ids: Sequence[str], error: str) -> None:
         self._write_many("UPDATE outbox SET last_error = ?, tries = tries + 1 WHERE lrs = ? AND "
