@@ -116,7 +116,7 @@ def _export(tmp_path: Path, trainee: str, title: str, typed: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("output", ["table"])
+@pytest.mark.parametrize("output", ["table", "md", "csv", "json"])
 def test_a_crafted_export_cannot_reach_the_trainers_terminal(cli, tmp_path: Path, colour,
                                                              output: str) -> None:
     path = _export(tmp_path, "[/]\x1b]52;c;aGk=\x07", "[link=https://x]T\x1b[2J",
@@ -158,3 +158,12 @@ def test_check_shows_typed_escapes_visibly(cli, colour) -> None:
     r = cli("check", "[/] [link=https://x]hi[/link]\x1b]0;owned\x07 I don't know")
     assert r.code == 1  # the don't-say is found
     assert "\x07" not in r.out and "\x1b]" not in r.out and "\x1b]8;" not in r.out
+
+
+@pytest.mark.parametrize("name", ["mina\x7f", "mina\x9b", "mina\u202e", "mina\udcff", "x" * 81])
+def test_trainee_names_a_screen_would_obey_are_refused(cli, name: str) -> None:
+    """DEL, C1 controls, bidi overrides and bytes that are not UTF-8 were accepted (only C0
+    was refused), and reached every trainer's report."""
+    r = cli("play", "angry-shopper", "--answers", "1,1,1,1,1,1,1", "--trainee", name)
+    assert r.code == 2 and "must be 1-80 printable characters" in r.err
+    assert not re.search("[\x7f-\x9f\u202e\udcff]", r.err)

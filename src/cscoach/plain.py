@@ -32,7 +32,7 @@ def first_unsafe(text: str) -> int | None:
 MAX_NAME = 64  # a trainee's or a team's name: it is shown in tables, podiums and reports
 
 
-def name_problem(name: str) -> str | None:
+def name_problem(name: str, limit: int = MAX_NAME) -> str | None:
     """Why a trainee's or team's name cannot be used, or None: names reach other people's
     screens and files, so they hold no control or bidi characters, nothing that is not UTF-8
     (a name typed in another encoding), and fit a table."""
@@ -43,6 +43,18 @@ def name_problem(name: str) -> str | None:
     at = first_unsafe(name)
     if at is not None:
         return f"holds the control character U+{ord(name[at]):04X}; use letters, digits and spaces"
-    if len(name) > MAX_NAME:
-        return f"is {len(name)} characters long; at most {MAX_NAME}"
+    if len(name) > limit:
+        return f"is {len(name)} characters long; at most {limit}"
     return None
+
+
+def visible_all(value: object) -> object:
+    """`value` (a record read from someone's file: dicts, lists, strings) with every string
+    made visible, so whatever prints or writes it next cannot be made to obey an escape."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {visible(k) if isinstance(k, str) else k: visible_all(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [visible_all(v) for v in value]
+    return value

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cscoach.errors import UsageError, printable
+from cscoach.plain import name_problem
 
 DB_NAME = "history.db"
 CONFIG_NAME = "config.toml"
@@ -101,7 +102,7 @@ def _str(config: dict[str, object], table: str | None, key: str, where: Path) ->
 
 def check_trainee(name: str) -> str:
     name = name.strip()
-    if not name or len(name) > 80 or any(ord(c) < 32 for c in name):
+    if name_problem(name, 80) is not None:  # DEL, C1, bidi overrides, not UTF-8 too
         raise UsageError(f"trainee name {name!r} must be 1-80 printable characters")
     return name
 

@@ -15,6 +15,7 @@ from cscoach.history import xapi
 from cscoach.history.config import Settings
 from cscoach.history.record import Record, iso, now
 from cscoach.history.store import SQLITE_MAGIC, HistoryError, Store, open_store, read_header
+from cscoach.plain import visible_all
 
 Warn = Callable[[str], None]
 EXPORT_FORMAT = "cscoach-history"
@@ -112,7 +113,8 @@ def load_records(paths: Sequence[Path]) -> list[Record]:
                 found = store.attempts()
         else:
             found = _read_export(path)
-        for r in found:
+        for r in found:  # someone else's file: no string in it may reach a screen as escapes
+            r = visible_all(r)  # type: ignore[assignment]
             records.setdefault(r["id"], r)  # the same attempt in two exports counts once
     return sorted(records.values(), key=lambda r: (r["finished_at"], r["id"]))
 
