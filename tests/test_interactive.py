@@ -33,7 +33,8 @@ def test_shuffled_replies_map_back_to_authored_choices(library: Library, matcher
     scenario = library.scenario("angry-shopper")
     shown: list[list[str]] = []
 
-    def pick_first_authored(message: str, options: list[str], instruction: str = "") -> int:
+    def pick_first_authored(message: str, options: list[str], instruction: str = "",
+                            erase: bool = False) -> int:
         # the best path is always the first authored reply: find where shuffling put it
         node = next(n for n in scenario.nodes.values()
                     if {c.says.en for c in n.choices} == set(options))

@@ -197,3 +197,44 @@ def test_ctrl_z_at_a_prompt_suspends_and_fg_resumes_the_same_prompt() -> None:
     shell.expect_exact("ready$ ")
     shell.sendline("exit")
     shell.expect(pexpect.EOF)
+
+
+def test_an_enter_typed_after_play_again_does_not_pick_a_reply() -> None:
+    """'y' answers 'Play this scenario again?' on its own; the Enter a trainee types after it
+    used to pick reply 1 of the next drill (recorded as a choice nobody made)."""
+    child = spawn("play", "angry-shopper", "--no-shuffle", "--trainee", "ara")
+    for _ in range(7):
+        child.expect("Your reply")
+        child.send("1")
+        child.send("\r")
+    child.expect("Play this scenario again")
+    child.send("y\r")  # as typed: y, then Enter
+    child.expect("Your reply")
+    child.send("2")
+    child.send("\r")
+    child.expect("Feedback")
+    child.expect("Your reply")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    first, second = sorted(history(), key=lambda r: r["started_at"])
+    assert first["status"] == "completed"
+    assert second["status"] == "abandoned"
+    assert [c["choice"] for c in second["choices"]] == [2], second["choices"]
+
+
+def test_the_chosen_reply_is_echoed_whole() -> None:
+    child = spawn("play", "angry-shopper", "--no-shuffle", "--no-record")
+    child.expect("Your reply")
+    child.send("1")
+    child.send("\r")
+    child.expect("Feedback")
+    import re
+
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before)
+    echoed = " ".join(plain.replace("\r", "").split("?")[-1].split())
+    assert "Welcome, and thank you for bringing it in and telling us. I'll help you with this " \
+           "all the way." in echoed
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()

@@ -64,7 +64,10 @@ class Interactive:
             self.rng.shuffle(order)
         texts = [node.choices[i].says(lang) for i in order]
         picked = prompt.select(question, render.reply_options(self.console, texts),
-                               tr(lang, "prompt.hint"))
+                               tr(lang, "prompt.hint"), erase=True)
+        # the prompt would echo the reply on one line, cut short or broken mid-word by the
+        # terminal: the scrollback keeps the whole reply, wrapped
+        render.chosen(self.console, question, texts[picked])
         return Reply(order[picked])
 
     def heard(self, turn: Turn) -> None:

@@ -21,12 +21,15 @@ def _armed(question, eof: bool = True):  # type: ignore[no-untyped-def]
     extra = KeyBindings()
 
     @extra.add(Keys.SIGINT, eager=True)
+    @extra.add(Keys.ControlC, eager=True)
     def _stop(event) -> None:  # type: ignore[no-untyped-def]
+        event.app.erase_when_done = False  # a stopped prompt stays on screen, as it was
         event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
 
     if eof:
         @extra.add(Keys.ControlD, eager=True)
         def _end(event) -> None:  # type: ignore[no-untyped-def]
+            event.app.erase_when_done = False
             event.app.exit(exception=EOFError, style="class:aborting")
 
     @extra.add(Keys.ControlZ, eager=True)
@@ -42,9 +45,11 @@ def _armed(question, eof: bool = True):  # type: ignore[no-untyped-def]
     return question
 
 
-def select(message: str, options: Sequence[str], instruction: str = "") -> int:
-    """The 0-based position of the option picked."""
-    picked, _ = timed_select(message, options, instruction)
+def select(message: str, options: Sequence[str], instruction: str = "",
+           erase: bool = False) -> int:
+    """The 0-based position of the option picked (`erase`: leave no answer line behind, for a
+    caller that echoes the answer itself)."""
+    picked, _ = timed_select(message, options, instruction, erase=erase)
     assert picked is not None  # only a timer can leave it unanswered
     return picked
 
@@ -67,10 +72,30 @@ def _wrap_validation(app) -> None:  # type: ignore[no-untyped-def]
 def confirm(message: str, default: bool = False) -> bool:
     import questionary
 
+    question = _armed(questionary.confirm(message, default=default))
     try:
-        return bool(_armed(questionary.confirm(message, default=default)).unsafe_ask())
+        answer = bool(question.unsafe_ask())
     except (KeyboardInterrupt, EOFError):
         raise Interrupted() from None
+    _drop_type_ahead(question.application)
+    return answer
+
+
+def _drop_type_ahead(app) -> None:  # type: ignore[no-untyped-def]
+    """Forget keys typed after the answer: a confirm takes 'y' alone, so the Enter a trainee
+    types after it (y, Enter) would otherwise pick reply 1 of the next drill."""
+    import sys
+
+    from prompt_toolkit.input.typeahead import clear_typeahead
+
+    clear_typeahead(app.input)
+    try:
+        import termios
+
+        if sys.stdin.isatty():
+            termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
+    except (ImportError, OSError):  # no termios (Windows), or no terminal after all
+        pass
 
 
 def text(message: str, default: str = "",

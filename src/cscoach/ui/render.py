@@ -147,6 +147,12 @@ def reply_options(console: Console, texts: list[str]) -> list[str]:
     return [shorten(t, room) for t in texts]
 
 
+def chosen(console: Console, question: str, text: str) -> None:
+    """The reply picked, whole and wrapped, where the prompt would have echoed it cut short."""
+    console.print(RichText.assemble(("? ", "bold green"), (f"{question} ", "bold"),
+                                    (text, "cyan")))
+
+
 def shorten(text: str, cells: int) -> str:
     """`text` cut to at most `cells` terminal cells (Korean characters take two), ending in …."""
     if cell_len(text) <= cells:
