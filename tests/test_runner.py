@@ -158,7 +158,7 @@ def test_scripted_and_interactive_fronts_record_the_same_attempt(
 
     picks = iter(answers)
 
-    def pick(message: str, options: list[str], instruction: str = "") -> int:
+    def pick(message: str, options: list[str], instruction: str = "", erase: bool = False) -> int:
         # the trainee picks the authored reply wherever the shuffle put it
         node = next(n for n in story.nodes.values()
                     if {c.says.en for c in n.choices} == set(options))
@@ -190,7 +190,8 @@ def test_play_records_the_same_attempt_scripted_and_at_a_terminal(
 
     monkeypatch.setattr(options, "at_terminal", lambda: True)
     picks = iter(WORST)
-    monkeypatch.setattr(prompt, "select", lambda message, shown, hint="": next(picks) - 1)
+    monkeypatch.setattr(prompt, "select",
+                        lambda message, shown, hint="", erase=False: next(picks) - 1)
     monkeypatch.setattr(prompt, "confirm", lambda message, default=False: False)  # not again
     run = cli(*args, "--no-shuffle")
     assert run.code == 0, run.err
