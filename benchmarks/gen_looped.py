@@ -18,7 +18,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_scenarios import (  # noqa: E402
-    CUSTOMER, FEEDBACK_GOOD, FEEDBACK_NEUTRAL, FEEDBACK_TRAP, GOOD, NEUTRAL, STEPS, TRAPS, _q,
+    CUSTOMER,
+    FEEDBACK_GOOD,
+    FEEDBACK_NEUTRAL,
+    FEEDBACK_TRAP,
+    GOOD,
+    NEUTRAL,
+    STEPS,
+    TRAPS,
+    _q,
     scenario_text,
 )
 

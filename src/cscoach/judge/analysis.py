@@ -28,7 +28,7 @@ from __future__ import annotations
 import heapq
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -289,6 +289,55 @@ class Analyser:
                 return tuple(answers)
             visited = self._enter(node, visited, m.target)
             node = m.target
+
+    def score(self, answers: tuple[int, ...]) -> int | None:
+        """The total of one path to an ending (what `scoring.assess` gives it, without the
+        reasons), or None when the answers do not end it; for `autoplay --exhaustive`."""
+        node = self.s.start
+        state, _ = self._start()
+        gained = 0
+        for k, answer in enumerate(answers):
+            if not 1 <= answer <= len(self.moves[node]):
+                return None
+            m = self.moves[node][answer - 1]
+            state, points = self._step(state, m)
+            gained += points
+            if m.is_ending:
+                return _clamp(gained + self._final(state, m.target)) \
+                    if k == len(answers) - 1 else None
+            node = m.target
+        return None
+
+    def scores(self, paths: Iterable[tuple[int, ...]]) -> Iterator[int | None]:
+        """`score` of each path; a path sharing its first answers with the one before (as in a
+        depth-first walk) takes up that one's state there instead of replaying them."""
+        start_state, _ = self._start()
+        trail: list[tuple[str, State, int]] = [(self.s.start, start_state, 0)]
+        previous: tuple[int, ...] = ()
+        for answers in paths:
+            common = 0
+            for a, b in zip(answers, previous, strict=False):
+                if a != b or common + 1 >= len(trail):
+                    break
+                common += 1
+            del trail[common + 1:]
+            previous = answers
+            node, state, gained = trail[-1]
+            result: int | None = None
+            for k in range(common, len(answers)):
+                answer = answers[k]
+                if not 1 <= answer <= len(self.moves[node]):
+                    break
+                m = self.moves[node][answer - 1]
+                state, points = self._step(state, m)
+                gained += points
+                if m.is_ending:
+                    if k == len(answers) - 1:
+                        result = _clamp(gained + self._final(state, m.target))
+                    break
+                node = m.target
+                trail.append((node, state, gained))
+            yield result
 
     def best_after(self, answers: tuple[int, ...]) -> int | None:
         """The best total any completion of `answers` (1-based, from the start) reaches, or
