@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from cscoach.content.model import Scenario, StepCatalog
-from cscoach.drill.engine import MAX_TURNS, Session, Transcript, enumerate_paths, play
+from cscoach.drill.engine import MAX_TURNS, Session, Transcript, enumerate_paths
 from cscoach.judge.analysis import Analyser
 from cscoach.judge.phrases import Matcher
 from cscoach.judge.scoring import assess, total
