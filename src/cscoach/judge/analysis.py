@@ -86,9 +86,9 @@ class Analyser:
     """Best/worst analysis of one scenario under one rubric and phrasebook."""
 
     def __init__(self, scenario: Scenario, steps: StepCatalog, matcher: Matcher,
-                 rubric: Rubric = RUBRIC, limit: int = STATE_LIMIT) -> None:
+                 rubric: Rubric = RUBRIC, limit: int | None = None) -> None:
         self.s = scenario
-        self.limit = limit
+        self.limit = STATE_LIMIT if limit is None else limit
         self.exhausted = False  # the exact search met its budget: answers come from the bounds
         self.states = 0  # memoised states when it did
         self.rubric = rubric
@@ -572,7 +572,7 @@ _EMPTY: frozenset[str] = frozenset()
 
 
 def extremes(scenario: Scenario, steps: StepCatalog, matcher: Matcher,
-             rubric: Rubric = RUBRIC, limit: int = STATE_LIMIT) -> Extremes | None:
+             rubric: Rubric = RUBRIC, limit: int | None = None) -> Extremes | None:
     return Analyser(scenario, steps, matcher, rubric, limit).extremes()
 
 
