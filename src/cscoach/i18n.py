@@ -167,6 +167,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.words": ("Words\nko/en", "어절·단어\nko/en"),
     "stats.traps": ("Traps", "함정"),
     "stats.paths": ("Paths", "경로"),
+    "stats.bounds": ("≤ ≥: a bound; the best/worst search stopped at its budget (cscoach "
+                     "validate names it)", "≤ ≥: 한계값입니다. 최고·최저 탐색이 예산에서 멈췄습니다"
+                     "(cscoach validate가 알려 줍니다)"),
     "stats.best": ("Best", "최고"),
     "stats.worst": ("Worst", "최저"),
     "stats.best_steps": ("Steps on the best path", "최고 경로의 단계"),
@@ -174,6 +177,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "autoplay.random": ("{runs} random playthroughs (seed {seed})",
                         "무작위 플레이 {runs}회 (시드 {seed})"),
     "autoplay.exhaustive": ("every path: {runs} playthroughs", "모든 경로: {runs}회 플레이"),
+    "autoplay.bounds": ("best and worst are bounds: the search stopped at its budget (best at "
+                        "most, worst at least; the answers shown are real paths)",
+                        "최고·최저 점수는 한계값입니다. 탐색이 예산에서 멈췄습니다(최고는 이 이하, "
+                        "최저는 이 이상이며, 보인 답은 실제 경로입니다)"),
+    "autoplay.incomplete_walk": ("the walk stopped at {runs} paths (--limit)",
+                                 "경로 {runs}개에서 멈췄습니다(--limit)"),
     "autoplay.incomplete": ("the walk stopped at {runs} paths (--limit); best and worst are "
                             "still exact", "경로 {runs}개에서 멈췄습니다(--limit). 최고·최저 "
                             "점수는 그래도 정확합니다"),

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from cscoach.content.model import Scenario, StepCatalog
-from cscoach.drill.engine import MAX_TURNS, Session, Transcript, enumerate_paths, play
+from cscoach.drill.engine import MAX_TURNS, Session, Transcript, enumerate_paths
 from cscoach.judge.analysis import Analyser
 from cscoach.judge.phrases import Matcher
 from cscoach.judge.scoring import assess, total
@@ -72,6 +72,7 @@ class AutoplayReport:
     ending_hits: Counter[str]
     unfinished: int = 0  # random runs that hit the turn limit in a loop
     complete: bool = True  # False when the exhaustive walk stopped at its bound
+    exact: bool = True  # False when best and worst are bounds (the analysis met its budget)
     best: tuple[int, tuple[int, ...]] | None = None
     worst: tuple[int, tuple[int, ...]] | None = None
 
@@ -79,7 +80,7 @@ class AutoplayReport:
         s = self.scenario
         out: dict[str, object] = {
             "scenario": s.id, "mode": self.mode, "runs": self.runs, "seed": self.seed,
-            "complete": self.complete, "unfinished": self.unfinished,
+            "complete": self.complete, "exact": self.exact, "unfinished": self.unfinished,
             "scores": self.scores.to_dict(s.pass_mark),
             "nodes": {nid: self.node_hits.get(nid, 0) for nid in s.nodes},
             "choices": [{"node": nid, "choice": i, "hits": self.choice_hits.get((nid, i), 0)}
@@ -102,6 +103,22 @@ def _record(report: AutoplayReport, transcript: Transcript, steps: StepCatalog,
     score = total(assess(transcript, steps, matcher)[0])
     report.scores.add(score)
     return score
+
+
+def _record_paths(report: AutoplayReport, paths: tuple[tuple[int, ...], ...],
+                  analyser: Analyser) -> None:
+    """`_record` for the paths of the exhaustive walk: the counts from the answers, the scores
+    from the analysis' fold of the rubric (the same totals, tested equal, without the reasons)."""
+    s = report.scenario
+    for answers, score in zip(paths, analyser.scores(paths), strict=True):
+        node = s.start
+        for answer in answers:
+            report.node_hits[node] += 1
+            report.choice_hits[(node, answer)] += 1
+            node = s.nodes[node].choices[answer - 1].next
+        report.ending_hits[node] += 1
+        assert score is not None  # the walk only yields paths to an ending
+        report.scores.add(score)
 
 
 def random_runs(s: Scenario, steps: StepCatalog, matcher: Matcher, runs: int,
@@ -128,14 +145,16 @@ def random_runs(s: Scenario, steps: StepCatalog, matcher: Matcher, runs: int,
 
 def exhaustive(s: Scenario, steps: StepCatalog, matcher: Matcher,
                limit: int = 20_000) -> AutoplayReport:
-    """Every simple path up to `limit`; best and worst are exact even past the limit."""
+    """Every simple path up to `limit`; best and worst are exact even past the limit, unless the
+    analysis met its own budget (then `exact` is False and they are bounds)."""
     walk = enumerate_paths(s, limit)
     report = AutoplayReport(s, "exhaustive", len(walk.paths), None, Distribution(), Counter(),
                             Counter(), Counter(), complete=walk.complete)
-    for answers in walk.paths:
-        _record(report, play(s, answers), steps, matcher)
-    found = Analyser(s, steps, matcher).extremes()
+    analyser = Analyser(s, steps, matcher)
+    _record_paths(report, walk.paths, analyser)
+    found = analyser.extremes()
     if found is not None:
         report.best = (found.best, found.best_answers)
         report.worst = (found.worst, found.worst_answers)
+        report.exact = found.exact
     return report

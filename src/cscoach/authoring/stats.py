@@ -27,15 +27,21 @@ class ScenarioStats:
     worst_answers: tuple[int, ...]
     best_steps: tuple[str, ...]  # steps the best path performs, in the order it first does them
     pass_mark: int
+    exact: bool = True  # False: best and worst are bounds (the search met its budget)
+    paths_exact: bool = True  # False: `paths` counts only the paths met within the budget
+    best_found: int | None = None  # the score of best_answers (== best when exact)
+    worst_found: int | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
             "id": self.id, "file": self.path, "nodes": self.nodes, "choices": self.choices,
             "endings": self.endings, "words": self.words, "traps": self.traps,
-            "paths": self.paths, "pass_mark": self.pass_mark,
+            "paths": self.paths, "paths_exact": self.paths_exact, "pass_mark": self.pass_mark,
+            "exact": self.exact,
             "best": {"score": self.best, "answers": ",".join(map(str, self.best_answers)),
-                     "steps": list(self.best_steps)},
-            "worst": {"score": self.worst, "answers": ",".join(map(str, self.worst_answers))},
+                     "answers_score": self.best_found, "steps": list(self.best_steps)},
+            "worst": {"score": self.worst, "answers": ",".join(map(str, self.worst_answers)),
+                      "answers_score": self.worst_found},
         }
 
 
@@ -68,10 +74,12 @@ def scenario_stats(s: Scenario, steps: StepCatalog, matcher: Matcher) -> Scenari
             best_steps.extend(sid for sid in turn.choice.steps if sid not in best_steps)
     traps = sum(1 for node in s.nodes.values() for c in node.choices
                 if any(h.kind == "dont_say" for lang in LANGS for h in matcher.match(c.says(lang))))
+    paths, paths_exact = (found.paths, found.paths_exact) if found \
+        else analyser.count_paths_bounded()
     endings = {o.value: sum(1 for e in s.endings.values() if e.outcome is o) for o in Outcome}
     return ScenarioStats(
         s.id, s.path, len(s.nodes), sum(len(n.choices) for n in s.nodes.values()), endings,
-        words, traps, found.paths if found else analyser.count_paths(),
-        found.best if found else None, found.best_answers if found else (),
+        words, traps, paths, found.best if found else None, found.best_answers if found else (),
         found.worst if found else None, found.worst_answers if found else (),
-        tuple(best_steps), s.pass_mark)
+        tuple(best_steps), s.pass_mark, found.exact if found else True, paths_exact,
+        found.best_found if found else None, found.worst_found if found else None)

@@ -226,6 +226,10 @@ def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Prob
 
     if can_end >= {n for n in reachable if n in s.nodes}:
         found = extremes(s, library.steps, matcher)
+        if found is not None and not found.exact:
+            at(mark, f"the best/worst path search stopped at {found.states:,} states (limit "
+               f"{found.limit:,}); the figures are bounds: the best path scores at most "
+               f"{found.best}, the worst at least {found.worst}", "warning")
         if found is not None:
             best = Extremes.answers_text(found.best_answers)
             worst = Extremes.answers_text(found.worst_answers)

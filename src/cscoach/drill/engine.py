@@ -153,13 +153,20 @@ class PathSet:
     complete: bool  # False when the limit cut the walk short
 
 
-def enumerate_paths(scenario: Scenario, limit: int = 50_000) -> PathSet:
-    """Depth-first walk of the scenario graph; loops are not followed twice."""
+def enumerate_paths(scenario: Scenario, limit: int = 50_000,
+                    steps: int | None = None) -> PathSet:
+    """Depth-first walk of the scenario graph; loops are not followed twice. It stops after
+    `limit` paths, or after `steps` nodes walked (default 20 a path of the limit), so a graph
+    whose walks mostly run into dead ends is bounded too."""
+    budget = 20 * limit + 1000 if steps is None else steps
     out: list[tuple[int, ...]] = []
     stack: list[tuple[str, tuple[int, ...], frozenset[str]]] = [
         (scenario.start, (), frozenset({scenario.start}))
     ]
     while stack:
+        if budget <= 0:
+            return PathSet(tuple(out), False)
+        budget -= 1
         node_id, prefix, seen = stack.pop()
         node = scenario.nodes[node_id]
         for i in range(len(node.choices) - 1, -1, -1):

@@ -26,6 +26,8 @@ def stats_view(rows: list[ScenarioStats], lang: Lang, steps: StepCatalog,
     order = {sid: str(steps.get(sid).order) for sid in steps.ids()}
     legend = "  ".join(f"{order[sid]} {steps.get(sid).name(lang)}" for sid in steps.ids())
     caption = f"{tr(lang, 'stats.best_steps')}: {legend}"
+    if any(not s.exact or not s.paths_exact for s in rows):
+        caption += "\n" + tr(lang, "stats.bounds")
     if width < TABLE_FROM:
         return _stats_cards(rows, lang, order, caption)
     table = Table(title=tr(lang, "stats.title"), box=box.SIMPLE_HEAVY, title_justify="left",
@@ -39,8 +41,9 @@ def stats_view(rows: list[ScenarioStats], lang: Lang, steps: StepCatalog,
         e = s.endings
         table.add_row(s.id, str(s.nodes), str(s.choices),
                       f"{e['good']}/{e['partial']}/{e['bad']}",
-                      f"{s.words['ko']:,}/{s.words['en']:,}", str(s.traps), f"{s.paths:,}",
-                      _score(s.best, s.pass_mark), _score(s.worst, s.pass_mark),
+                      f"{s.words['ko']:,}/{s.words['en']:,}", str(s.traps), _paths(s),
+                      _score(s.best, s.pass_mark, "" if s.exact else "≤"),
+                      _score(s.worst, s.pass_mark, "" if s.exact else "≥"),
                       "→".join(order[sid] for sid in s.best_steps))
     return table
 
@@ -57,21 +60,27 @@ def _stats_cards(rows: list[ScenarioStats], lang: Lang, order: dict[str, str],
                            good=e["good"], partial=e["partial"], bad=e["bad"], traps=s.traps))
         body.append("\n" + tr(lang, "stats.card_words", ko=s.words["ko"], en=s.words["en"],
                                paths=s.paths))
+        if not s.paths_exact:
+            body.append("+")
         body.append("\n" + tr(lang, "stats.best") + " ")
-        body.append_text(_score(s.best, s.pass_mark))
+        body.append_text(_score(s.best, s.pass_mark, "" if s.exact else "≤"))
         body.append(" (" + "→".join(order[sid] for sid in s.best_steps) + ") · "
                     + tr(lang, "stats.worst") + " ")
-        body.append_text(_score(s.worst, s.pass_mark))
+        body.append_text(_score(s.worst, s.pass_mark, "" if s.exact else "≥"))
         body.append(" · " + tr(lang, "label.pass_mark") + f" {s.pass_mark}")
         parts.append(Padding(body, (0, 0, 0, 2)))
     parts.append(RichText("\n" + caption, style="dim"))
     return Group(*parts)
 
 
-def _score(score: int | None, pass_mark: int) -> RichText:
+def _paths(s: ScenarioStats) -> str:
+    return f"{s.paths:,}" if s.paths_exact else f"≥{s.paths:,}"
+
+
+def _score(score: int | None, pass_mark: int, bound: str = "") -> RichText:
     if score is None:
         return RichText("—")
-    return RichText(str(score), style="green" if score >= pass_mark else "red")
+    return RichText(bound + str(score), style="green" if score >= pass_mark else "red")
 
 
 def autoplay_report(console: Console, r: AutoplayReport, lang: Lang) -> None:
@@ -81,7 +90,10 @@ def autoplay_report(console: Console, r: AutoplayReport, lang: Lang) -> None:
     console.print(RichText(f"{s.id} · {s.title(lang)}", style="bold"))
     console.print(head)
     if not r.complete:
-        console.print(RichText(tr(lang, "autoplay.incomplete", runs=r.runs), style="yellow"))
+        key = "autoplay.incomplete" if r.exact else "autoplay.incomplete_walk"
+        console.print(RichText(tr(lang, key, runs=r.runs), style="yellow"))
+    if not r.exact:
+        console.print(RichText(tr(lang, "autoplay.bounds"), style="yellow"))
     if r.unfinished:
         from cscoach.drill.engine import MAX_TURNS
 

@@ -1,0 +1,142 @@
+"""The best/worst analysis on scenarios with loops: exact against scoring every simple path on
+small random cyclic graphs, bounds that bracket the truth when the budget is tiny, the located
+warning, and a 120-node looped scenario that validates (no timing asserts: the figures are in
+benchmarks/analysis_scale.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from cscoach.authoring.validate import check_scenario
+from cscoach.content.library import Library
+from cscoach.content.model import Scenario
+from cscoach.drill.engine import enumerate_paths, play
+from cscoach.judge import analysis
+from cscoach.judge.analysis import Analyser
+from cscoach.judge.phrases import Matcher
+from cscoach.judge.scoring import assess, path_scores, total
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from gen_looped import looped_text  # noqa: E402
+
+
+def _base(library: Library, tmp_path: Path, nodes: int) -> Scenario:
+    path = tmp_path / f"looped-{nodes}.yaml"
+    path.write_text(looped_text(nodes), encoding="utf-8")
+    return library.load_scenario_file(path)
+
+
+def _rewired(base: Scenario, seed: int) -> Scenario | None:
+    """The base with some replies sent to random nodes or endings (loops of every shape), or
+    None when that leaves too many paths to score one by one or none at all."""
+    rng = random.Random(seed)
+    targets = [*base.nodes, *base.endings]
+    nodes = {}
+    for nid, node in base.nodes.items():
+        choices = tuple(dataclasses.replace(c, next=rng.choice(targets))
+                        if rng.random() < 0.35 else c for c in node.choices)
+        nodes[nid] = dataclasses.replace(node, choices=choices)
+    s = dataclasses.replace(base, nodes=nodes)
+    walk = enumerate_paths(s, limit=3000)
+    return s if walk.complete and walk.paths else None
+
+
+def _cases(library: Library, tmp_path: Path) -> list[Scenario]:
+    base = _base(library, tmp_path, 10)
+    found = [s for seed in range(60) if (s := _rewired(base, seed)) is not None]
+    assert len(found) >= 20
+    return found[:25]
+
+
+def test_exact_on_random_cyclic_graphs(library: Library, matcher: Matcher,
+                                       tmp_path: Path) -> None:
+    for s in _cases(library, tmp_path):
+        scores = path_scores(s, library.steps, matcher)
+        a = Analyser(s, library.steps, matcher)
+        found = a.extremes()
+        assert found is not None and found.exact and found.paths_exact
+        assert (found.best, found.worst, found.paths) == (
+            max(scores.values()), min(scores.values()), len(scores))
+        assert scores[found.best_answers] == found.best
+        assert scores[found.worst_answers] == found.worst
+        best: dict[tuple[int, ...], int] = {}
+        for answers, score in scores.items():
+            for k in range(1, len(answers) + 1):
+                best[answers[:k]] = max(best.get(answers[:k], -1), score)
+        assert {p: a.best_after(p) for p in best} == best
+        assert [a.score(p) for p in scores] == list(scores.values())
+        assert list(a.scores(list(scores))) == list(scores.values())
+
+
+@pytest.mark.parametrize("limit", [1, 5, 30])
+def test_past_a_tiny_budget_the_bounds_bracket_the_truth(
+        library: Library, matcher: Matcher, tmp_path: Path, limit: int) -> None:
+    inexact = 0
+    for s in _cases(library, tmp_path):
+        scores = path_scores(s, library.steps, matcher)
+        found = Analyser(s, library.steps, matcher, limit=limit).extremes()
+        assert found is not None
+        true_best, true_worst = max(scores.values()), min(scores.values())
+        assert found.worst <= true_worst <= true_best <= found.best
+        assert found.paths <= len(scores)
+        for answers, score in ((found.best_answers, found.best_found),
+                               (found.worst_answers, found.worst_found)):
+            assert answers in scores and scores[answers] == score  # a real simple path
+        assert found.best_found is not None and found.worst_found is not None
+        assert found.worst_found >= true_worst and found.best_found <= true_best
+        if found.exact:
+            assert (found.best, found.worst) == (true_best, true_worst)
+        else:
+            inexact += 1
+        analyser = Analyser(s, library.steps, matcher, limit=limit)
+        for answers, score in list(scores.items())[:40]:
+            for k in range(1, len(answers)):
+                after = analyser.best_after(answers[:k])
+                assert after is not None and after >= score
+    if limit == 1:
+        assert inexact  # the tiny budget does leave bounds somewhere
+
+
+def test_the_warning_is_located(library: Library, matcher: Matcher, tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analysis, "STATE_LIMIT", 1)
+    for s in _cases(library, tmp_path):
+        found = Analyser(s, library.steps, matcher).extremes()
+        assert found is not None
+        if found.exact:
+            continue
+        problems = check_scenario(s, library, matcher)
+        warned = [p for p in problems if "path search stopped" in p.message]
+        assert len(warned) == 1
+        p = warned[0]
+        assert p.severity == "warning" and p.line == s.key_lines["pass_mark"] and p.col == 1
+        assert p.message.startswith("the best/worst path search stopped at ")
+        assert f"(limit 1); the figures are bounds: the best path scores at most {found.best}, " \
+            f"the worst at least {found.worst}" in p.message
+        assert f"{p.path}:{p.line}:1: warning: the best/worst" in str(p)
+        return
+    raise AssertionError("no case left bounds")
+
+
+def test_a_looped_120_node_scenario_validates(cli, tmp_path: Path, library: Library,
+                                              matcher: Matcher) -> None:
+    path = tmp_path / "looped-120.yaml"
+    path.write_text(looped_text(120), encoding="utf-8")
+    r = cli("validate", "--no-cache", "-j", "1", str(path))
+    assert r.code == 0, r.out + r.err
+    assert "0 error(s), 0 warning(s)" in r.out + r.err
+    s = library.load_scenario_file(path)
+    a = Analyser(s, library.steps, matcher)
+    found = a.extremes()
+    assert found is not None and found.exact  # past the budget, but the bounds meet
+    assert a.exhausted and a.states == a.limit
+    assert (found.best, found.worst) == (100, 0)
+    transcript = play(s, found.best_answers)
+    assert total(assess(transcript, library.steps, matcher)[0]) == 100
+    assert len({t.node.id for t in transcript.turns}) == len(transcript.turns)  # simple
