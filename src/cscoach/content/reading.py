@@ -237,18 +237,43 @@ _BLANK = re.compile(r"[ \t]*$")
 # What the walk below looks for can only be where one of these is (each one pass in C): a line
 # that is not blank, a comment, a list item or a `key:` (so it goes on with something), a plain
 # '-' between [ , ] or { , }, and a block text's header followed by a line of spaces.
-_NEEDS_A_LOOK = re.compile(
-    r"^[ \t]*(?![ \t]|-(?:[ \t]|$)|#|$|[^\s#][^\n]*?:(?:[ \t]|$))"
-    r"|[\[,{][ \t]*-[ \t]*[\],}]"
-    r"|[>|][0-9+-]*[ \t]*(?:#[^\n]*)?\n(?:[ \t]*\n)*[ \t]+\n", re.MULTILINE)
+_CONTINUED = re.compile(r"\n[ \t]*+[^\s#\-:][^:\n]*+(?=\n|\Z)")  # a line: no key, no item
+_FLOW_DASH = re.compile(r"[\[,{][ \t]*-[ \t]*[\],}]")  # a plain '-' between [ , ] or { , }
+# a block text's header (| or >), then a line of spaces
+_DEEP_BLANK = re.compile(r"[>|][0-9+-]*[ \t]*(?:#[^\n]*)?\n(?:[ \t]*\n)*[ \t]+\n")
+
+
+def _needs_a_look(text: str) -> bool:
+    """Whether the walk below may find something: three passes in C (0.18 ms for 22 KB, where
+    composing it takes 1.4 ms; one alternation of them all took 0.23 ms)."""
+    first = text.split("\n", 1)[0]
+    if first[:1] not in ("", " ", "\t", "-", "#", "%") and ":" not in first:
+        return True  # the first line, which _CONTINUED (anchored at a line break) cannot see
+    return bool(_CONTINUED.search(text) or _FLOW_DASH.search(text) or _DEEP_BLANK.search(text))
+
+
+_BEFORE_A_GLUED_COMMENT = frozenset("\"']},>|+-0123456789")
+
+
+def _may_have_glued_comment(text: str) -> bool:
+    """A cheap look for what `_GLUED_COMMENT` finds: a '#' right after a quote, a bracket, a
+    comma or a block header, or a directive (most files have a few comments, all after a
+    space)."""
+    if text.startswith("%") or "\n%" in text:
+        return True
+    at = text.find("#")
+    while at != -1:
+        if at and text[at - 1] in _BEFORE_A_GLUED_COMMENT:
+            return True
+        at = text.find("#", at + 1)
+    return False
 
 
 def _strict(text: str, root: yaml.Node, shown: str) -> None:
     """Refuse what libyaml lets through but YAML does not allow (and an editor flags)."""
-    glued = _GLUED_COMMENT.search(text)
-    if glued is not None:
+    if _may_have_glued_comment(text) and _GLUED_COMMENT.search(text):
         _refuse_glued_comments(text, shown)
-    if not _NEEDS_A_LOOK.search(text):
+    if not _needs_a_look(text):
         return  # nearly every content file: one key or item a line
     lines = text.split("\n")
     problem = _misindented(root, lines)
