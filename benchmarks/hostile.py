@@ -67,7 +67,7 @@ def run_once(path: Path, env: dict[str, str]) -> tuple[float, int, int]:
     proc = subprocess.run(
         [sys.executable, "-c",
          "import resource, sys\n"
-         "from cscoach.cli import main\n"
+         "from cscoach.cli.main import main\n"
          "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    code = e.code\n"
          "else:\n    code = 0\n"
          "sys.stderr.write(f'RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"

@@ -12,7 +12,7 @@ from types import ModuleType
 
 import pytest
 
-from cscoach.cli import main
+from cscoach.cli.main import main
 from cscoach.content.library import Library, load_library
 from cscoach.judge.phrases import Matcher
 

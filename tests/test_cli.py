@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from cscoach.cli import app
+from cscoach.cli.main import app
 
 
 def test_help_lists_commands(cli) -> None:

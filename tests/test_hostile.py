@@ -79,7 +79,7 @@ def command_for(kind: str, target: Path) -> list[str]:
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    from cscoach.cli import main
+    from cscoach.cli.main import main
 
     try:
         main(list(args))

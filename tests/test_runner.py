@@ -178,7 +178,7 @@ def test_play_records_the_same_attempt_scripted_and_at_a_terminal(
         cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Through the command itself: `play --answers` and `play` at a terminal (the prompts
     answered in-process) keep the same record in the history."""
-    from cscoach.cli import options
+    import cscoach.cli.options as options
     from cscoach.history.config import settings
     from cscoach.history.store import Store
     from cscoach.ui import prompt

@@ -1,5 +1,5 @@
 """Lets `python -m cscoach` run the command-line interface."""
 
-from cscoach.cli import main
+from cscoach.cli.main import main
 
 main()

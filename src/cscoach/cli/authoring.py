@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cscoach.cli import options
+import cscoach.cli.options as options
 from cscoach.cli.options import LangArg, OutputFormat
 from cscoach.cli.root import app
 from cscoach.errors import ContentError, CscoachError, ExitStatus, NoTerminalError, Problem

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cscoach.cli import options
+import cscoach.cli.options as options
 from cscoach.cli.options import LangOption, OutputFormat
 from cscoach.cli.root import app
 from cscoach.errors import ExitStatus, UsageError

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cscoach.cli import options
+import cscoach.cli.options as options
 from cscoach.cli.options import DataDirArg, LangArg, LrsArg, TraineeArg
 from cscoach.cli.root import app
 from cscoach.errors import ExitStatus, NoTerminalError, UsageError

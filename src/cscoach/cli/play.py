@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cscoach.cli import options
+import cscoach.cli.options as options
 from cscoach.cli.options import DataDirArg, LangArg, LrsArg, NoRecordArg, TraineeArg
 from cscoach.cli.root import app
 from cscoach.errors import NoTerminalError

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cscoach.cli import options
+import cscoach.cli.options as options
 from cscoach.cli.options import DataDirArg, LangArg, LrsArg, NoRecordArg, TraineeArg
 from cscoach.cli.root import app
 from cscoach.errors import Interrupted, NoTerminalError
