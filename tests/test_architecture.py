@@ -51,10 +51,16 @@ def test_a_circle_inside_a_wing_breaks_the_contract(tmp_path: Path) -> None:
 
 def test_a_cli_area_importing_the_cli_package_breaks_the_contract(tmp_path: Path) -> None:
     """A circle between a module and its own package is one acyclic_siblings cannot see: the
-    third contract holds cli's areas off the __init__ that imports them."""
-    done = lint_with(tmp_path, "cli/check.py", "from cscoach.cli import main")
+    third contract keeps cli's areas off the package module."""
+    done = lint_with(tmp_path, "cli/check.py", "import cscoach.cli")
     assert done.returncode == 1
     assert "cscoach.cli.check is not allowed to import cscoach.cli" in done.stdout
+
+
+def test_an_area_importing_the_assembled_app_is_a_circle(tmp_path: Path) -> None:
+    done = lint_with(tmp_path, "cli/check.py", "from cscoach.cli.main import main")
+    assert done.returncode == 1
+    assert "No import circles inside any wing BROKEN" in done.stdout
 
 
 def test_where_things_live_matches_the_tree() -> None:
