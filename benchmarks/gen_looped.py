@@ -27,6 +27,7 @@ from gen_scenarios import (  # noqa: E402
     STEPS,
     TRAPS,
     _q,
+    choice_lines,
     scenario_text,
 )
 
@@ -60,12 +61,7 @@ def looped_text(nodes: int, seed: int = 0, sid: str | None = None) -> str:
                 (rng.choice(TRAPS), [], -2, FEEDBACK_TRAP, trap_to),
             ]
             rng.shuffle(options)
-            for (cko, cen), steps, mood, (fko, fen), target in options:
-                out += [f"      - says: {{ko: {_q(cko)}, en: {_q(cen)}}}",
-                        f"        steps: [{', '.join(steps)}]", f"        mood: {mood}",
-                        f"        next: {target}",
-                        f"        feedback: {{ko: {_q(fko.format(step=step))}, "
-                        f"en: {_q(fen.format(step=step))}}}"]
+            out += choice_lines(options, step)
     tail = scenario_text(0, seed).split("\nendings:\n")[1]
     return "\n".join(out) + "\n\nendings:\n" + tail
 

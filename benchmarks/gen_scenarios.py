@@ -51,6 +51,18 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def choice_lines(options: list[tuple], step: str) -> list[str]:
+    """The YAML lines of a node's replies: (says, steps, mood, feedback, next) each."""
+    out: list[str] = []
+    for (cko, cen), steps, mood, (fko, fen), target in options:
+        out += [f"      - says: {{ko: {_q(cko)}, en: {_q(cen)}}}",
+                f"        steps: [{', '.join(steps)}]", f"        mood: {mood}",
+                f"        next: {target}",
+                f"        feedback: {{ko: {_q(fko.format(step=step))}, "
+                f"en: {_q(fen.format(step=step))}}}"]
+    return out
+
+
 def scenario_text(index: int, seed: int = 0) -> str:
     rng = random.Random(seed * 100_003 + index)
     sid = f"bench-{index:04d}"
@@ -97,12 +109,7 @@ def scenario_text(index: int, seed: int = 0) -> str:
                 (trap, [], -2, FEEDBACK_TRAP, nxt[2] if nxt else "walked-out"),
             ]
             rng.shuffle(options)
-            for (cko, cen), steps, mood, (fko, fen), target in options:
-                out += [f"      - says: {{ko: {_q(cko)}, en: {_q(cen)}}}",
-                        f"        steps: [{', '.join(steps)}]", f"        mood: {mood}",
-                        f"        next: {target}",
-                        f"        feedback: {{ko: {_q(fko.format(step=step))}, "
-                        f"en: {_q(fen.format(step=step))}}}"]
+            out += choice_lines(options, step)
     out += ["", "endings:"]
     for eid, outcome, ko, en in (
         ("loyal", "good", "단골이 되었습니다", "A loyal customer"),
