@@ -80,6 +80,24 @@ class Debrief:
         return sum(i.points for i in self.items if i.category == category)
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A weak choice with what it cost: the best total reachable after the better reply, less
+    the best after the one made (or, when no simple path went on from it, the score got)."""
+
+    weak: WeakChoice
+    at_stake: int
+
+
+def top_changes(d: Debrief, most: int = 3) -> tuple[Change, ...]:
+    """The `most` changes worth the most points, most first (an earlier turn first on a tie)."""
+    changes = [Change(w, (w.best_after_better or 0)
+                      - (d.score if w.best_after_chosen is None else w.best_after_chosen))
+               for w in d.weak]
+    changes.sort(key=lambda c: (-c.at_stake, c.weak.turn.number))
+    return tuple(changes[:most])
+
+
 def turn_report(matcher: Matcher, turn: Turn, lang: Lang | None = "en") -> TurnReport:
     """The phrasebook hits of one reply, one per entry and kind, found in the text of the
     language played: a trainee is credited (and blamed) only for words they saw.
