@@ -152,12 +152,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "점수 내역·7단계·모든 턴: --details 를 붙여 실행하세요"),
     "debrief.more_review": ("Every point, the seven steps and every turn: add --details",
                             "점수 내역·7단계·모든 턴: --details 를 붙이세요"),
-    "review.title": ("Your last drill: {title}, {when} ({lang})",
-                     "지난 연습: {title}, {when} ({lang})"),
+    "lang.ko": ("Korean", "한국어"),
+    "lang.en": ("English", "영어"),
+    "review.title": ("Your last drill: {title}, {when} ({played})",
+                     "지난 연습: {title}, {when} ({played})"),
     "review.changed": ("The scenario has changed since this drill (version {then}, now {now}); "
                        "it was replayed on the current one.",
                        "이 연습 뒤에 시나리오가 바뀌었습니다(버전 {then}, 현재 {now}). 현재 "
                        "시나리오로 다시 재생했습니다."),
+    "review.rescored_lang": ("Recorded score {then}; with the phrases of the {language} text: {now}.",
+                             "기록된 점수 {then}점, {language} 문장의 표현으로 채점하면 {now}점입니다."),
     "review.rescored": ("Recorded score {then}; scored again now: {now}.",
                         "기록된 점수 {then}점, 지금 다시 채점하면 {now}점입니다."),
     "debrief.subtotals": ("steps {steps} · order {order} · language {language} · outcome {outcome}",
