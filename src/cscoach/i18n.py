@@ -160,8 +160,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "it was replayed on the current one.",
                        "이 연습 뒤에 시나리오가 바뀌었습니다(버전 {then}, 현재 {now}). 현재 "
                        "시나리오로 다시 재생했습니다."),
-    "review.rescored_lang": ("Recorded score {then}; with the phrases of the {language} text: {now}.",
-                             "기록된 점수 {then}점, {language} 문장의 표현으로 채점하면 {now}점입니다."),
+    "review.rescored_lang": ("Recorded score {then}; with the phrases of the {language} text: "
+                             "{now}.", "기록된 점수 {then}점, {language} 문장의 표현으로 "
+                             "채점하면 {now}점입니다."),
     "review.rescored": ("Recorded score {then}; scored again now: {now}.",
                         "기록된 점수 {then}점, 지금 다시 채점하면 {now}점입니다."),
     "debrief.subtotals": ("steps {steps} · order {order} · language {language} · outcome {outcome}",
