@@ -282,6 +282,20 @@ def _check_reasons(t: Transcript, d_items: list[Any], reports: Any, turn_reports
             assert t.ending.title.en in en and t.ending.title.ko in ko, where
         elif en.startswith("customer's final mood"):
             assert en.endswith(f"{t.final_mood:+d}"), where
+        # format 2 (lessons, act_at_once), read defensively: a format-1 scenario has none
+        elif en.startswith(("lesson broken: ", "lesson met: ")):
+            kind = "breaks" if en.startswith("lesson broken") else "meet"
+            assert item.turn is not None, where
+            said = turns[item.turn - 1]
+            ids = getattr(said.authored if said.typed else said.choice, kind, ())
+            lessons = {x.id: x for x in getattr(t.scenario, "lessons", ())}
+            assert any(lessons[i].text.en in en and lessons[i].source in en for i in ids), where
+        elif en.startswith("a critical lesson was broken"):
+            critical = {x.id for x in getattr(t.scenario, "lessons", ()) if x.critical}
+            assert any(set(getattr(x.choice, "breaks", ())) & critical for x in turns), where
+        elif " not needed: " in en:
+            rule = getattr(t.scenario, "act_at_once", None)
+            assert rule is not None and resolve is not None and item.turn == resolve, where
         else:
             assert en in ("sequence: starting allowance", "language: starting allowance"), where
     for r in reports:

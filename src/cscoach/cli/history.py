@@ -149,19 +149,27 @@ def review(
 
     console = options.console()
     when = parse_iso(last["finished_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
-    console.print(tr(chosen, "review.title", title=story.title(chosen), when=when,
-                     played=tr(chosen, f"lang.{played}")), style="bold")
+    notes = [(tr(chosen, "review.title", title=story.title(chosen), when=when,
+                 played=tr(chosen, f"lang.{played}")), "bold")]
     if last.get("scenario_version") not in (None, story.version):
-        console.print(tr(chosen, "review.changed", then=last["scenario_version"],
-                         now=story.version), style="yellow")
+        notes.append((tr(chosen, "review.changed", then=last["scenario_version"],
+                         now=story.version), "yellow"))
     if last["score"] is not None and last["score"] != result.score:
         key = "review.rescored" if chosen == played else "review.rescored_lang"
-        console.print(tr(chosen, key, then=last["score"], now=result.score,
-                         language=tr(chosen, f"lang.{chosen}")), style="dim")
+        notes.append((tr(chosen, key, then=last["score"], now=result.score,
+                         language=tr(chosen, f"lang.{chosen}")), "dim"))
+    from rich.text import Text as RichText
+
+    above = 0
+    for note, style in notes:
+        text = RichText(note, style=style)
+        above += len(console.render_lines(text, console.options, pad=False))
+        console.print(text)
     if details:
         render.scripted_drill(console, result, library.phrasebook, chosen, True, details=True)
-    else:
-        render.debrief(console, result, library.phrasebook, chosen, more="debrief.more_review")
+    else:  # the notes and the short debrief share one screen
+        render.debrief(console, result, library.phrasebook, chosen, more="debrief.more_review",
+                       lines=render.DEBRIEF_LINES - above)
 
 
 class ReportFormat(StrEnum):

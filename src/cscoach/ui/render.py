@@ -227,13 +227,14 @@ CHANGES = 3
 
 def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
             wrote: dict[int, str] | None = None, details: bool = False,
-            more: str = "debrief.more_play") -> None:
+            more: str = "debrief.more_play", lines: int = DEBRIEF_LINES) -> None:
     """The debrief. Short (the default): the score, the lessons, and the three changes worth
     the most points with what to say instead, in at most DEBRIEF_LINES lines, nothing the
     drill's own feedback already showed; then a line naming `more` (an i18n key), where the
     rest is. With `details`: the steps, every point, the phrases to drop, every better choice
     and, after a free drill, what the trainee wrote beside the best reply (`wrote` holds words
-    typed at turns where the trainee then picked a reply)."""
+    typed at turns where the trainee then picked a reply). `lines` is the short debrief's room
+    (less when something was printed above it that belongs on the same screen)."""
     if details:
         full_debrief(console, d, phrasebook, lang, wrote or {})
         return
@@ -243,7 +244,7 @@ def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
         parts.append(Group(RichText(tr(lang, "debrief.lessons_title"), style="bold italic"),
                            *lessons))
     hint = RichText(tr(lang, more), style="dim")
-    room = DEBRIEF_LINES - sum(_height(console, p) for p in parts) - _height(console, hint)
+    room = lines - sum(_height(console, p) for p in parts) - _height(console, hint)
     changes = top_changes(d, CHANGES)
     if not changes:
         block: RenderableType = RichText("  " + tr(lang, "debrief.no_weak"), style="green")
