@@ -172,3 +172,12 @@ def test_format_1_is_still_read_and_format_3_is_refused(cli, tmp_path: Path) -> 
     assert r.code == 1
     assert "format_version 3 is not supported (this cscoach reads version 1 or 2 of a " \
            "scenario file)" in r.out
+
+
+def test_the_debrief_shows_the_lessons_part_and_which_were_broken(cli) -> None:
+    r = cli("play", str(GOOD), "--answers", "3,1,1.1", "--lang", "ko", "--no-record")
+    assert r.code == 0
+    assert "· 교훈 -10" in r.out
+    assert "✗ [필수] 대면 불만은 그 자리에서 해결한다 — 1턴에서 어김 (S001-CH2)" in r.out
+    en = cli("play", str(GOOD), "--answers", "1,1.1", "--lang", "en", "--no-record")
+    assert "· lessons 0" in en.out and "Fix a complaint in person on the spot" in en.out
