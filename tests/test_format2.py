@@ -96,7 +96,8 @@ def test_a_critical_lesson_caps_what_would_have_passed(library, matcher) -> None
     ("    critical: true\n", "", r"no lesson is critical"),
     ("        meet: [fix-at-once, within-authority]", "        meet: [within-authority]",
      r"lesson 'fix-at-once' is met by no reply"),
-    ("      - ko: 환불이라니 고맙네요.", "      - assumes: [receipt]\n        ko: 환불이라니 고맙네요.",
+    ("      - ko: 환불이라니 고맙네요.",
+     "      - assumes: [receipt]\n        ko: 환불이라니 고맙네요.",
      r"'wrap' says variant 2 assumes 'receipt', but a path shows it without 'receipt' "
      r"\(--answers 2,2,1\.1\)"),
     ("  happy:\n    outcome: good\n    require: [offered-exchange]",
