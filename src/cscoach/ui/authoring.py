@@ -218,6 +218,8 @@ def autoplay_report(console: Console, r: AutoplayReport, lang: Lang) -> None:
     console.print()
     show(console, _node_table(r, s, lang))
     show(console, _ending_table(r, s, lang))
+    if r.states is not None:
+        _state_tables(console, r, lang)
     for key, found in (("autoplay.best_path", r.best), ("autoplay.worst_path", r.worst)):
         if found is not None:
             console.print(tr(lang, key, score=found[0], answers=answers_text(s, found[1])))
@@ -263,6 +265,107 @@ def _ending_table(r: AutoplayReport, s: Scenario, lang: Lang) -> Table:
         style = {"good": "green", "partial": "yellow", "bad": "red"}[ending.outcome.value]
         table.add_row(RichText(f"{eid} ({tr(lang, 'outcome.' + ending.outcome.value)})",
                                style=style), str(n), f"{100 * n / finished:.0f}")
+    return table
+
+
+PER_PATH = 12  # at most this many paths are listed one by one; more are grouped by state
+COMBINATIONS = 15  # state groups shown (all of them are in --json)
+
+
+def _lessons_cell(state: PathState, critical: tuple[str, ...], lang: Lang) -> RichText:
+    cell = RichText()
+    for lid in state.met:
+        cell.append(("\n" if cell else "") + f"✓ {lid}", style="green")
+    for lid in state.broken:
+        mark = f" ({tr(lang, 'state.critical')})" if lid in critical else ""
+        cell.append(("\n" if cell else "") + f"✗ {lid}{mark}", style="red")
+    return cell if cell else RichText(tr(lang, "state.none"), style="dim")
+
+
+def _facts_cell(facts: tuple[str, ...], lang: Lang) -> RichText:
+    return RichText("\n".join(facts)) if facts else RichText(tr(lang, "state.no_facts"),
+                                                              style="dim")
+
+
+def _state_tables(console: Console, r: AutoplayReport, lang: Lang) -> None:
+    """What the paths (or runs) end holding, then each lesson and fact counted."""
+    s, states = r.scenario, r.states
+    assert states is not None
+    critical = tuple(x.id for x in s.lessons if x.critical)
+    runs = r.mode == "random"
+    if r.paths is not None and len(r.paths) <= PER_PATH:
+        table = Table(title=tr(lang, "autoplay.per_path"), box=box.SIMPLE, title_justify="left",
+                      show_lines=True)
+        table.add_column("--answers", style="cyan", no_wrap=True)
+        table.add_column(tr(lang, "label.endings"), no_wrap=True)
+        table.add_column(tr(lang, "autoplay.score"), justify="right", no_wrap=True)
+        table.add_column(tr(lang, "state.facts"))
+        table.add_column(tr(lang, "autoplay.lessons"))
+        for p in sorted(r.paths, key=lambda p: -p.score):
+            table.add_row(p.answers, p.ending, _score(p.score, s.pass_mark),
+                          _facts_cell(p.state.facts, lang),
+                          _lessons_cell(p.state, critical, lang))
+        show(console, table)
+    else:
+        combos = states.ordered()
+        table = Table(title=tr(lang, "autoplay.states_runs" if runs else "autoplay.states"),
+                      box=box.SIMPLE, title_justify="left", show_lines=True)
+        table.add_column(tr(lang, "autoplay.at_end"))
+        table.add_column(tr(lang, "autoplay.lessons"))
+        table.add_column(tr(lang, "autoplay.runs" if runs else "paths.count"), justify="right",
+                         no_wrap=True)
+        table.add_column(tr(lang, "autoplay.score"), justify="right", no_wrap=True)
+        table.add_column(tr(lang, "autoplay.replay"), style="cyan", no_wrap=True)
+        for c in combos[:COMBINATIONS]:
+            span = RichText()
+            span.append_text(_score(c.low, s.pass_mark))
+            if c.high != c.low:
+                span.append("–")
+                span.append_text(_score(c.high, s.pass_mark))
+            table.add_row(_facts_cell(c.state.facts, lang),
+                          _lessons_cell(c.state, critical, lang), f"{c.paths:,}", span,
+                          c.example)
+        if len(combos) > COMBINATIONS:
+            table.caption = tr(lang, "autoplay.more_states", n=len(combos) - COMBINATIONS)
+            table.caption_justify = "left"
+        show(console, table)
+    if states.lessons:
+        show(console, _lesson_table(r, lang))
+    if s.facts:
+        table = Table(title=tr(lang, "autoplay.facts_runs" if runs else "autoplay.facts"),
+                      box=box.SIMPLE, title_justify="left")
+        table.add_column(tr(lang, "stats.facts"), style="cyan", no_wrap=True)
+        table.add_column(tr(lang, "autoplay.true_at_end"), justify="right", no_wrap=True)
+        table.add_column("%", justify="right", no_wrap=True)
+        for fid, n in states.facts.items():
+            table.add_row(fid, str(n) if n else RichText("0", style="red"),
+                          f"{100 * n / max(1, states.count):.0f}")
+        show(console, table)
+
+
+def _lesson_table(r: AutoplayReport, lang: Lang) -> Table:
+    s, states = r.scenario, r.states
+    assert states is not None
+    runs = r.mode == "random"
+    table = Table(title=tr(lang, "autoplay.lessons_runs" if runs else "autoplay.lesson_paths"),
+                  box=box.SIMPLE, title_justify="left")
+    table.add_column(tr(lang, "autoplay.lesson"), style="cyan", no_wrap=True)
+    table.add_column(tr(lang, "autoplay.met"), justify="right", no_wrap=True)
+    table.add_column(tr(lang, "autoplay.broken"), justify="right", no_wrap=True)
+    table.add_column(tr(lang, "autoplay.broken_best"))
+    for t in states.lessons.values():
+        name = t.lesson + (f" ({tr(lang, 'state.critical')})" if t.critical else "")
+        if t.broken_high is None:
+            verdict = RichText("—", style="dim")
+        elif t.critical:
+            verdict = RichText(f"{t.broken_high} · ")
+            verdict.append(tr(lang, "autoplay.all_fail") if not t.broken_passed else
+                           tr(lang, "autoplay.some_pass", n=t.broken_passed),
+                           style="green" if not t.broken_passed else "red bold")
+        else:
+            verdict = _score(t.broken_high, s.pass_mark)
+        table.add_row(name, str(t.met) if t.met else RichText("0", style="red"),
+                      str(t.broken), verdict)
     return table
 
 
