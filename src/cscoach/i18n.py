@@ -275,6 +275,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "autoplay.facts_runs": ("Each fact: runs that end with it true",
                             "사실마다 끝에 참인 플레이"),
     "autoplay.true_at_end": ("True at the end", "끝에 참"),
+    # graph: the marks on arrows and boxes, and the legend
+    "graph.parts": ("{parts} parts ({messages} messages)", "{parts}개 부분 (메시지 {messages}가지)"),
+    "graph.otherwise": ("otherwise", "그 밖"),
+    "graph.or": (" or ", " 또는 "),
+    "graph.says_variants": ("says ×{n}", "대사 ×{n}"),
+    "graph.narration_variants": ("narration ×{n}", "지문 ×{n}"),
+    "graph.compose": ("compose turn: {n} parts", "작성 턴: {n}개 부분"),
+    "graph.require": ("requires {facts}", "필요한 사실: {facts}"),
+    "graph.no_step": ("no step", "단계 없음"),
+    "graph.legend_trap": ("{mark} trap: a \"don't say\" (dashed)",
+                          "{mark} 함정: 하지 말아야 할 말 (점선)"),
+    "graph.legend_route": ("[condition]: the reply leads here when it holds ([{otherwise}]: "
+                           "when none before does)",
+                           "[조건]: 조건이 맞으면 이쪽으로 ([{otherwise}]: 앞의 조건이 모두 "
+                           "맞지 않을 때)"),
+    "graph.legend_facts": ("+fact / -fact: the reply makes the fact true / false",
+                           "+사실 / -사실: 이 응답으로 사실이 참 / 거짓이 됨"),
+    "graph.legend_broken": ("{mark} lesson: the reply breaks it (red)",
+                            "{mark} 교훈: 이 응답이 교훈을 어김 (빨강)"),
+    "graph.legend_variants": ("{mark} says ×n, narration ×n: variants, the line depends on what "
+                              "was said (dashed border)", "{mark} 대사 ×n, 지문 ×n: 변형, 앞에서 "
+                              "한 말에 따라 달라짐 (점선 테두리)"),
+    "graph.legend_compose": ("{mark} compose turn: one message from parts, one arrow per place "
+                             "it leads", "{mark} 작성 턴: 여러 부분을 골라 메시지 하나, 가는 곳마다 "
+                             "화살표 하나"),
+    "graph.legend_require": ("requires: facts a path must have made true to end here",
+                             "필요한 사실: 이 결말에 오려면 참이어야 하는 사실"),
     "new.id": ("Scenario id (lowercase letters, digits and -, e.g. late-delivery):",
                "시나리오 ID (영문 소문자·숫자·-, 예: late-delivery):"),
     "new.title_en": ("Title in English:", "영어 제목:"),
