@@ -276,7 +276,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "사실마다 끝에 참인 플레이"),
     "autoplay.true_at_end": ("True at the end", "끝에 참"),
     # graph: the marks on arrows and boxes, and the legend
-    "graph.parts": ("{parts} parts ({messages} messages)", "{parts}개 부분 (메시지 {messages}가지)"),
+    "graph.parts": ("{parts} parts ({messages} messages)",
+                    "{parts}개 부분 (메시지 {messages}가지)"),
     "graph.otherwise": ("otherwise", "그 밖"),
     "graph.or": (" or ", " 또는 "),
     "graph.says_variants": ("says ×{n}", "대사 ×{n}"),
@@ -298,8 +299,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "was said (dashed border)", "{mark} 대사 ×n, 지문 ×n: 변형, 앞에서 "
                               "한 말에 따라 달라짐 (점선 테두리)"),
     "graph.legend_compose": ("{mark} compose turn: one message from parts, one arrow per place "
-                             "it leads", "{mark} 작성 턴: 여러 부분을 골라 메시지 하나, 가는 곳마다 "
-                             "화살표 하나"),
+                             "it leads", "{mark} 작성 턴: 여러 부분을 골라 메시지 하나, "
+                             "가는 곳마다 화살표 하나"),
     "graph.legend_require": ("requires: facts a path must have made true to end here",
                              "필요한 사실: 이 결말에 오려면 참이어야 하는 사실"),
     "new.id": ("Scenario id (lowercase letters, digits and -, e.g. late-delivery):",

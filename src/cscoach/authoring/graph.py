@@ -209,7 +209,8 @@ def to_mermaid(s: Scenario, matcher: Matcher, lang: Lang = "en") -> str:
         lines.append(f"    linkStyle {i} stroke:{e.colour},stroke-width:{width}px,"
                      f"color:{e.colour}{extra}")
     lines.append("    classDef start stroke-width:4px")
-    varied = [ids[k] for k, x in [*s.nodes.items(), *s.endings.items()] if _varies(x)]
+    varied = [ids[k] for k in s.nodes if _varies(s.nodes[k])]
+    varied += [ids[k] for k in s.endings if _varies(s.endings[k])]
     if varied:
         lines.append("    classDef variants stroke-dasharray:6 3")
         lines.append(f"    class {','.join(varied)} variants")
@@ -292,7 +293,7 @@ def legend_lines(s: Scenario, lang: Lang) -> list[str]:
         out.append(tr(lang, "graph.legend_facts"))
     if s.lessons:
         out.append(tr(lang, "graph.legend_broken", mark=BROKEN_MARK))
-    if any(_varies(x) for x in [*nodes, *s.endings.values()]):
+    if any(map(_varies, nodes)) or any(map(_varies, s.endings.values())):
         out.append(tr(lang, "graph.legend_variants", mark=VARIANT_MARK))
     if any(n.parts for n in nodes):
         out.append(tr(lang, "graph.legend_compose", mark=COMPOSE_MARK))
