@@ -11,13 +11,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_terminals import assert_fits
 
 from cscoach.authoring.explain import breakdown, most, state_of
 from cscoach.content.library import Library
 from cscoach.drill.engine import enumerate_paths, play
 from cscoach.judge.phrases import Matcher
 from cscoach.judge.scoring import assess, total
+from test_terminals import assert_fits
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTER = str(ROOT / "tests" / "data" / "format2" / "counter-v2.yaml")
