@@ -9,7 +9,7 @@ broken, an ending short of good ...). The points lost add up to 100 minus the pa
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import get_args
 
 from cscoach.content.model import MOOD_MAX, MOOD_MIN, Scenario, StepCatalog, Text
@@ -67,7 +67,11 @@ class Breakdown:
 
 def breakdown(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
               rubric: Rubric = RUBRIC) -> Breakdown:
-    items = assess(transcript, steps, matcher, rubric)[0]
+    # each reason in each language quotes the phrasing of that language where there is one
+    en = assess(transcript, steps, matcher, rubric, "en")[0]
+    ko = assess(transcript, steps, matcher, rubric, "ko")[0]
+    items = [replace(e, reason=Text(k.reason.ko, e.reason.en))
+             for e, k in zip(en, ko, strict=True)]
     best = most(steps, rubric)
     points: dict[Category, int] = {c: sum(i.points for i in items if i.category == c)
                                    for c in CATEGORIES}

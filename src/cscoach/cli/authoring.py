@@ -240,10 +240,13 @@ def stats(
 def _scenario_path(library: Library, path: Path) -> Path:
     """The file of a shipped scenario named by its id; any other argument as it is."""
     ref = str(path)
-    if path.suffix in (".yaml", ".yml") or "/" in ref or os.sep in ref or path.exists():
+    try:
+        if path.suffix in (".yaml", ".yml") or "/" in ref or os.sep in ref or path.exists():
+            return path
+        named = library.scenario_dir / f"{ref}.yaml"
+        return named if named.is_file() else path
+    except OSError:  # a name too long for the system, say: content_files says so
         return path
-    named = library.scenario_dir / f"{ref}.yaml"
-    return named if named.is_file() else path
 
 
 @app.command()

@@ -113,7 +113,8 @@ def _path_view(s: ScenarioStats, key: str, path: PathDetail, score: int | None,
     if not lost:
         body.append(RichText(tr(lang, "stats.nothing_lost"), style="green"))
     else:
-        body.append(RichText(tr(lang, "stats.lost", lost=lost)))
+        body.append(RichText(tr(lang, "stats.lost" if 100 - lost == why.score
+                                else "stats.lost_clamped", lost=lost)))
         body.append(Padding(_losses(why.losses, lang), (0, 0, 0, 2)))
     return Group(head, Padding(Group(*body), (0, 0, 0, 2)))
 
