@@ -265,3 +265,18 @@ def test_format_2_mermaid_parses_with_mermaid_itself(cli, tmp_path) -> None:
     done = subprocess.run(["node", str(MERMAID / "check.mjs"), *files], capture_output=True,
                           text=True, check=False, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_compose_turn_marks_what_its_lines_do_on_its_box(cli, write) -> None:
+    text = Path(COUNTER).read_text(encoding="utf-8")
+    line = "          - says: {ko: 안녕히 가세요., en: Goodbye.}\n"
+    assert line in text
+    path = write("lines.yaml", text.replace(line, line + "            break: [within-authority]\n"
+                                            "            set: [at-desk]\n"))
+    out = cli("graph", str(path)).out
+    box = next(x for x in out.splitlines() if x.startswith('    n2["'))
+    assert "<i>a line: +at-desk</i>" in box and "<i>a line: ✗ within-authority</i>" in box
+    arrows = [x for x in out.splitlines() if x.startswith("    n2 -")]
+    assert len(arrows) == 2 and not any("✗" in a or "+" in a for a in arrows)
+    ko = cli("graph", str(path), "--lang", "ko").out
+    assert "<i>어떤 줄: ✗ within-authority</i>" in ko

@@ -285,6 +285,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "graph.says_variants": ("says ×{n}", "대사 ×{n}"),
     "graph.narration_variants": ("narration ×{n}", "지문 ×{n}"),
     "graph.compose": ("compose turn: {n} parts", "작성 턴: {n}개 부분"),
+    "graph.some_line": ("a line: {what}", "어떤 줄: {what}"),
     "graph.require": ("requires {facts}", "필요한 사실: {facts}"),
     "graph.no_step": ("no step", "단계 없음"),
     "graph.legend_trap": ("{mark} trap: a \"don't say\" (dashed)",
@@ -301,8 +302,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "was said (dashed border)", "{mark} 대사 ×n, 지문 ×n: 변형, 앞에서 "
                               "한 말에 따라 달라짐 (점선 테두리)"),
     "graph.legend_compose": ("{mark} compose turn: one message from parts, one arrow per place "
-                             "it leads", "{mark} 작성 턴: 여러 부분을 골라 메시지 하나, "
-                             "가는 곳마다 화살표 하나"),
+                             "it leads; \"a line\": what one of its lines sets or breaks",
+                             "{mark} 작성 턴: 여러 부분을 골라 메시지 하나, 가는 곳마다 화살표 "
+                             "하나. \"어떤 줄\": 그 안의 한 줄이 바꾸는 사실, 어기는 교훈"),
     "graph.legend_require": ("requires: facts a path must have made true to end here",
                              "필요한 사실: 이 결말에 오려면 참이어야 하는 사실"),
     "new.id": ("Scenario id (lowercase letters, digits and -, e.g. late-delivery):",

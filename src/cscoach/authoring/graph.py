@@ -113,18 +113,29 @@ def edges(s: Scenario, matcher: Matcher) -> list[Edge]:
 
 
 def _compose_edges(node: Node, matcher: Matcher) -> list[Edge]:
-    """One arrow per place a compose turn's message leads: the parts' lines share the node's
-    `next:`; what any line sets, clears or breaks is marked (it holds for the messages that
-    hold that line)."""
+    """One arrow per place a compose turn's message leads (the parts' lines share the node's
+    `next:`). What single lines set, break or say is marked on the box (`compose_marks`), not
+    on every arrow: it holds only for the messages that hold that line."""
+    return [Edge(node.id, target, 0, (), (), when, otherwise, parts=len(node.parts),
+                 messages=len(node.choices))
+            for target, when, otherwise in _arrows(node.choices[0])]
+
+
+def compose_marks(node: Node, matcher: Matcher, lang: Lang) -> list[str]:
+    """What some line of a compose turn sets, clears, breaks or says ("don't say")."""
     lines = [o for p in node.parts for o in p.options]
 
-    def union(attr: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(x for line in lines for x in getattr(line, attr)))
+    def union(attr: str) -> list[str]:
+        return list(dict.fromkeys(x for line in lines for x in getattr(line, attr)))
 
-    traps = tuple(dict.fromkeys(t for line in lines for t in _traps(line, matcher)))
-    return [Edge(node.id, target, 0, (), traps, when, otherwise, union("set"), union("clear"),
-                 union("breaks"), len(node.parts), len(node.choices))
-            for target, when, otherwise in _arrows(node.choices[0])]
+    facts = [f"+{f}" for f in union("set")] + [f"-{f}" for f in union("clear")]
+    traps = list(dict.fromkeys(t for line in lines for t in _traps(line, matcher)))
+    broken = [f"{BROKEN_MARK} {x}" for x in union("breaks")]
+    marks = []
+    for found in (facts, [f"{TRAP_MARK} {', '.join(traps)}"] if traps else [], broken):
+        if found:
+            marks.append(tr(lang, "graph.some_line", what=" ".join(found)))
+    return marks
 
 
 def _traps(choice: Choice, matcher: Matcher) -> tuple[str, ...]:
@@ -136,7 +147,7 @@ def _traps(choice: Choice, matcher: Matcher) -> tuple[str, ...]:
     return tuple(found)
 
 
-def node_marks(node: Node, lang: Lang) -> list[str]:
+def node_marks(node: Node, lang: Lang, matcher: Matcher | None = None) -> list[str]:
     """What a node's box says besides its line: its variants, that it is a compose turn."""
     marks = []
     if node.says_variants or node.narration_variants:
@@ -148,6 +159,8 @@ def node_marks(node: Node, lang: Lang) -> list[str]:
         marks.append(f"{VARIANT_MARK} " + ", ".join(counts))
     if node.parts:
         marks.append(f"{COMPOSE_MARK} " + tr(lang, "graph.compose", n=len(node.parts)))
+        if matcher is not None:
+            marks += compose_marks(node, matcher, lang)
     return marks
 
 
@@ -191,7 +204,8 @@ def to_mermaid(s: Scenario, matcher: Matcher, lang: Lang = "en") -> str:
     lines += [f"    %% {line}" for line in legend_lines(s, lang)]
     for nid, node in s.nodes.items():
         label = "<br/>".join([f"<b>{nid}</b>", _mermaid_text(_short(node.says(lang))),
-                              *(f"<i>{_mermaid_text(m)}</i>" for m in node_marks(node, lang))])
+                              *(f"<i>{_mermaid_text(m)}</i>" for m in node_marks(node, lang,
+                                                                               matcher))])
         lines.append(f'    {ids[nid]}["{label}"]')
     for eid, ending in s.endings.items():
         label = "<br/>".join([f"<b>{eid}</b> ({ending.outcome.value})",
@@ -254,7 +268,7 @@ def to_dot(s: Scenario, matcher: Matcher, steps: StepCatalog, lang: Lang = "en")
         width = ", penwidth=3" if nid == s.start else ""
         style = "rounded,filled" + (",dashed" if _varies(node) else "")
         fill = f", fillcolor=\"{COMPOSE_FILL}\"" if node.parts else ""
-        label = "\n".join([nid, _short(node.says(lang)), *node_marks(node, lang)])
+        label = "\n".join([nid, _short(node.says(lang)), *node_marks(node, lang, matcher)])
         lines.append(f"    {ids[nid]} [label={_dot(label)}, style=\"{style}\"{fill}{width}];")
     for eid, ending in s.endings.items():
         o = ending.outcome
