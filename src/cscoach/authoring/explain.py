@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import get_args
 
-from cscoach.content.model import MOOD_MAX, MOOD_MIN, Scenario, StepCatalog, Text
+from cscoach.content.model import LANGS, MOOD_MAX, MOOD_MIN, Lang, Scenario, StepCatalog, Text
 from cscoach.drill.engine import Transcript
 from cscoach.i18n import tr
 from cscoach.judge.phrases import Matcher
 from cscoach.judge.rubric import RUBRIC, Rubric
-from cscoach.judge.scoring import Category, assess, lesson_results, total
+from cscoach.judge.scoring import Category, ScoreItem, assess, lesson_results, total
 
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 
@@ -67,11 +67,21 @@ class Breakdown:
 
 def breakdown(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
               rubric: Rubric = RUBRIC) -> Breakdown:
-    # each reason in each language quotes the phrasing of that language where there is one
-    en = assess(transcript, steps, matcher, rubric, "en")[0]
-    ko = assess(transcript, steps, matcher, rubric, "ko")[0]
-    items = [replace(e, reason=Text(k.reason.ko, e.reason.en))
-             for e, k in zip(en, ko, strict=True)]
+    # the score as the authoring tools weigh it (phrases of either language, as `validate`
+    # and the best/worst search do); each reason in each language quotes the phrasing of that
+    # language where the same item is found in it
+    items = assess(transcript, steps, matcher, rubric, None)[0]
+    worded = {lang: assess(transcript, steps, matcher, rubric, lang)[0] for lang in LANGS}
+
+    def reason(item: ScoreItem, lang: Lang) -> str:
+        for k, other in enumerate(worded[lang]):
+            if (other.category, other.points, other.turn) == (item.category, item.points,
+                                                              item.turn):
+                del worded[lang][k]
+                return other.reason(lang)
+        return item.reason(lang)
+
+    items = [replace(i, reason=Text(reason(i, "ko"), reason(i, "en"))) for i in items]
     best = most(steps, rubric)
     points: dict[Category, int] = {c: sum(i.points for i in items if i.category == c)
                                    for c in CATEGORIES}
