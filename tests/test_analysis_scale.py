@@ -19,7 +19,7 @@ from cscoach.drill.engine import enumerate_paths, play
 from cscoach.judge import analysis
 from cscoach.judge.analysis import Analyser
 from cscoach.judge.phrases import Matcher
-from cscoach.judge.scoring import assess, path_scores, total
+from cscoach.judge.scoring import assess, at_once_turn, path_scores, total
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -140,3 +140,78 @@ def test_a_looped_120_node_scenario_validates(cli, tmp_path: Path, library: Libr
     transcript = play(s, found.best_answers)
     assert total(assess(transcript, library.steps, matcher)[0]) == 100
     assert len({t.node.id for t in transcript.turns}) == len(transcript.turns)  # simple
+
+
+# -- format 2: facts that steer routes, lessons (one critical, which caps), acting at once
+
+
+def _format2(base: Scenario, seed: int) -> Scenario | None:
+    """The base with format 2's state: replies set and clear three facts, some route by them
+    or by the mood, some break a lesson (one critical), and a fix made while a fact holds
+    excuses listen and ask."""
+    from cscoach.content.model import ActAtOnce, Condition, Lesson, Route, Text
+
+    rng = random.Random(seed)
+    facts = ("a", "b", "c")
+    targets = [*base.nodes, *base.endings]
+    lessons = (Lesson("key", Text("k", "k"), "S001-CH2", rng.choice((5, 10, 30)), True),
+               Lesson("minor", Text("m", "m"), "S003-5", rng.choice((5, 15))))
+    nodes = {}
+    for nid, node in base.nodes.items():
+        choices = []
+        for c in node.choices:
+            change: dict[str, object] = {}
+            if rng.random() < 0.3:  # fixes early and late, with or without listening first
+                change["steps"] = tuple(dict.fromkeys(
+                    (*c.steps, rng.choice(("resolve", "resolve", "check", "ask")))))
+            if rng.random() < 0.5:
+                change["set"] = (rng.choice(facts),)
+            if rng.random() < 0.2:
+                change["clear"] = (rng.choice(facts),)
+            if rng.random() < 0.25:
+                change["breaks"] = (rng.choice(("key", "minor")),)
+            if rng.random() < 0.3:
+                when = Condition(all=(rng.choice(facts),)) if rng.random() < 0.7 \
+                    else Condition(mood_min=rng.randint(-2, 2))
+                change["routes"] = (Route(rng.choice(targets), when), Route(c.next))
+            elif rng.random() < 0.3:
+                change["next"] = rng.choice(targets)
+            choices.append(dataclasses.replace(c, **change))
+        nodes[nid] = dataclasses.replace(node, choices=tuple(choices))
+    rule = ActAtOnce("S001-CH2", ("listen", "ask"), Text("k", "k"),
+                     Condition(any=(rng.choice(facts),)) if rng.random() < 0.7 else None)
+    s = dataclasses.replace(base, nodes=nodes, format_version=2, lessons=lessons,
+                            facts={f: Text(f, f) for f in facts},
+                            act_at_once=rule if rng.random() < 0.6 else None)
+    walk = enumerate_paths(s, limit=3000)
+    return s if walk.complete and walk.paths else None
+
+
+def test_exact_with_facts_routes_lessons_and_acting_at_once(
+        library: Library, matcher: Matcher, tmp_path: Path) -> None:
+    base = _base(library, tmp_path, 8)
+    cases = [s for seed in range(80) if (s := _format2(base, seed)) is not None][:25]
+    assert len(cases) >= 15
+    capped = at_once = 0
+    for s in cases:
+        scores = path_scores(s, library.steps, matcher)  # scoring.assess on every path
+        a = Analyser(s, library.steps, matcher)
+        found = a.extremes()
+        assert found is not None and found.exact
+        assert (found.best, found.worst, found.paths) == (
+            max(scores.values()), min(scores.values()), len(scores))
+        assert scores[found.best_answers] == found.best
+        assert scores[found.worst_answers] == found.worst
+        best: dict[tuple[int, ...], int] = {}
+        for answers, score in scores.items():
+            for k in range(1, len(answers) + 1):
+                best[answers[:k]] = max(best.get(answers[:k], -1), score)
+        assert {p: a.best_after(p) for p in best} == best
+        assert [a.score(p) for p in scores] == list(scores.values())
+        for answers in scores:
+            t = play(s, answers)
+            at_once += at_once_turn(t) is not None
+            if any("key" in turn.choice.breaks for turn in t.turns):
+                capped += 1
+                assert scores[answers] < s.pass_mark  # a broken critical lesson fails
+    assert capped > 0 and at_once > 0

@@ -111,12 +111,14 @@ def _record_paths(report: AutoplayReport, paths: tuple[tuple[int, ...], ...],
     from the analysis' fold of the rubric (the same totals, tested equal, without the reasons)."""
     s = report.scenario
     for answers, score in zip(paths, analyser.scores(paths), strict=True):
-        node = s.start
+        session = Session(s)
         for answer in answers:
-            report.node_hits[node] += 1
-            report.choice_hits[(node, answer)] += 1
-            node = s.nodes[node].choices[answer - 1].next
-        report.ending_hits[node] += 1
+            assert session.node is not None
+            report.node_hits[session.node.id] += 1
+            report.choice_hits[(session.node.id, answer)] += 1
+            session.choose(answer - 1)  # facts and mood steer the routes
+        assert session.ending is not None
+        report.ending_hits[session.ending.id] += 1
         assert score is not None  # the walk only yields paths to an ending
         report.scores.add(score)
 

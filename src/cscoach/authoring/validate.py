@@ -200,7 +200,8 @@ def _check_chunk(chunk: list[tuple[int, Path, str, bytes | None]]
 
 def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Problem]:
     """Graph and content checks on a scenario that loaded."""
-    from cscoach.judge.analysis import Extremes, extremes
+    from cscoach.drill.engine import answers_text
+    from cscoach.judge.analysis import extremes
 
     out: list[Problem] = []
 
@@ -231,8 +232,8 @@ def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Prob
                f"{found.limit:,}); the figures are bounds: the best path scores at most "
                f"{found.best}, the worst at least {found.worst}", "warning")
         if found is not None:
-            best = Extremes.answers_text(found.best_answers)
-            worst = Extremes.answers_text(found.worst_answers)
+            best = answers_text(s, found.best_answers)
+            worst = answers_text(s, found.worst_answers)
             if found.best < s.pass_mark:
                 at(mark, f"the best path (answers {best}) scores {found.best}, below the pass mark "
                    f"{s.pass_mark}: no trainee can pass")
@@ -241,8 +242,17 @@ def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Prob
                    f"pass mark {s.pass_mark}: no trainee can fail", "warning")
 
     for node in s.nodes.values():
+        if node.parts:
+            for k, part in enumerate(node.parts, 1):
+                for i, choice in enumerate(part.options, 1):
+                    _check_choice(choice, f"node '{node.id}' part {k} option {i}", matcher, at)
+            continue
         for i, choice in enumerate(node.choices, 1):
             _check_choice(choice, f"node '{node.id}' choice {i}", matcher, at)
+    if s.format_version >= 2:
+        from cscoach.authoring.continuity import prove
+
+        prove(s, at)
     return sorted(out, key=lambda p: p.line)
 
 
@@ -279,10 +289,11 @@ def _reachable(s: Scenario) -> set[str]:
         node = s.nodes.get(queue.popleft())
         if node is None:
             continue
-        for choice in node.choices:
-            if choice.next not in seen:
-                seen.add(choice.next)
-                queue.append(choice.next)
+        for choice in node.choices[:1] if node.parts else node.choices:
+            for target in choice.targets():
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
     return seen
 
 
@@ -294,7 +305,9 @@ def _can_reach_an_ending(s: Scenario) -> set[str]:
         changed = False
         for node in s.nodes.values():
             if node.id not in good and any(
-                    c.next in s.endings or c.next in good for c in node.choices):
+                    t in s.endings or t in good
+                    for c in (node.choices[:1] if node.parts else node.choices)
+                    for t in c.targets()):
                 good.add(node.id)
                 changed = True
     return good

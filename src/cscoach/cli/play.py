@@ -15,6 +15,7 @@ from cscoach.errors import NoTerminalError
 
 if TYPE_CHECKING:
     from cscoach.content.model import Lang, Phrasebook, Scenario
+    from cscoach.drill.engine import Answer
     from cscoach.history.config import Settings as HistorySettings
     from cscoach.history.record import DrillTracker
     from cscoach.judge.phrases import Matcher
@@ -111,7 +112,8 @@ def play(
             return
 
 
-def _scripted(answers: str | None, json_out: bool, free: bool, lang: Lang) -> list[int] | None:
+def _scripted(answers: str | None, json_out: bool, free: bool,
+              lang: Lang) -> list[Answer] | None:
     """The --answers to play, or None to ask at the terminal; refuses what cannot go together
     (and asking without a terminal)."""
     from cscoach.drill.answers import drill_answers

@@ -10,11 +10,13 @@ from cscoach.content.spec import (
     Bilingual,
     Bool,
     Const,
+    Either,
     Field,
     Id,
     IdMap,
     Int,
     List,
+    LocalId,
     Map,
     OneOf,
     PhraseId,
@@ -30,9 +32,8 @@ def _sources(description: str) -> List:
     return List(SourceId(), 1, description=description)
 
 
-def _top(kind: str, fields: dict[str, Field]) -> dict[str, Field]:
-    return {"format_version": Field(Const(FORMAT_VERSION)), "kind": Field(Const(kind)),
-            **fields}
+def _top(kind: str, fields: dict[str, Field], version: int = FORMAT_VERSION) -> dict[str, Field]:
+    return {"format_version": Field(Const(version)), "kind": Field(Const(kind)), **fields}
 
 
 # -- scenario
@@ -89,6 +90,136 @@ SCENARIO = Map(_top("scenario", {
     "nodes": Field(IdMap(NODE, "node")),
     "endings": Field(IdMap(ENDING, "ending")),
 }), description="A role-play drill: a customer, the conversation graph and its endings.")
+
+# -- scenario, format 2: facts, variants, routes, lessons, compose turns
+
+FACT = LocalId("fact", "facts:", "A fact declared under 'facts:'.")
+LESSON_ID = LocalId("lesson", "lessons:", "A lesson declared under 'lessons:'.")
+
+
+def _facts(description: str) -> List:
+    return List(FACT, 1, unique="a fact", description=description)
+
+
+MOOD_RANGE = Map({
+    "min": Field(Int(MOOD_MIN, MOOD_MAX, None, "The lowest mood it holds at."), required=False),
+    "max": Field(Int(MOOD_MIN, MOOD_MAX, None, "The highest mood it holds at."), required=False),
+}, description="A range of the customer's mood (either bound may be left out).")
+
+CONDITION = Map({
+    "all": Field(_facts("Each of these facts is true."), required=False),
+    "any": Field(_facts("At least one of these facts is true."), required=False),
+    "not": Field(_facts("None of these facts is true."), required=False),
+    "mood": Field(MOOD_RANGE, required=False),
+}, define="condition", description="Holds when every part given holds.")
+
+VARIANT = Map({
+    "ko": Field(Str("Korean")),
+    "en": Field(Str("English")),
+    "when": Field(CONDITION, required=False),
+    "assumes": Field(_facts("Facts this line takes as said (validate proves them on every "
+                            "path that shows it)."), required=False),
+}, label="variant", define="variant",
+    description="One way the line is said; the first whose `when` holds is shown, and the "
+                "last has no `when`.")
+
+
+def _lines(description: str) -> Either:
+    return Either(mapping=Bilingual(), sequence=List(VARIANT, 1), description=description)
+
+
+ROUTE = Map({
+    "when": Field(CONDITION, required=False),
+    "to": Field(Id("The node or ending it leads to.")),
+}, label="route", define="route",
+    description="Where the reply leads when `when` holds; the last route has no `when`.")
+
+NEXT = Either(scalar=Id(), sequence=List(ROUTE, 2),
+              description="The node or ending the reply leads to, or routes (the first that "
+                          "holds is taken).")
+
+_REPLY = {
+    "says": Field(Bilingual("What the trainee says.")),
+    "steps": Field(List(StepId(), unique="a step",
+                        description="The steps this reply performs ([] for none).")),
+    "feedback": Field(Bilingual("Why this reply works or not (one or two sentences).")),
+    "mood": Field(Int(-10, 10, 0, "How the customer's mood changes (the mood stays within "
+                      f"{MOOD_MIN}..{MOOD_MAX})."), required=False),
+    "phrases": Field(List(PhraseId(), unique="a phrasebook id",
+                          description="Phrasebook entries this reply is written to exercise."),
+                     required=False),
+    "set": Field(_facts("Facts this reply makes true."), required=False),
+    "clear": Field(_facts("Facts this reply makes false."), required=False),
+    "meet": Field(List(LESSON_ID, 1, unique="a lesson", description="Lessons it meets."),
+                  required=False),
+    "break": Field(List(LESSON_ID, 1, unique="a lesson", description="Lessons it breaks."),
+                   required=False),
+}
+
+CHOICE2 = Map({**_REPLY, "next": Field(NEXT)}, label="choice", define="choice2",
+              description="A reply the trainee may pick.")
+
+OPTION2 = Map({**_REPLY, "steps": Field(_REPLY["steps"].spec, required=False)},
+              label="option", define="line",
+              description="One line the trainee may put in this part of the message.")
+
+PART = Map({
+    "part": Field(Bilingual("What this part of the message is (greeting, sign-off ...).")),
+    "options": Field(List(OPTION2, 1, owned=True)),
+}, label="part", define="part")
+
+NODE2 = Map({
+    "says": Field(_lines("What the customer says.")),
+    "narration": Field(_lines("What the trainee sees happen (optional)."), required=False),
+    "choices": Field(List(CHOICE2, 1, owned=True, empty=(
+        "{what} is a dead end: it has no choices and is not an ending; add a choice, or move "
+        "it under 'endings'")), required=False),
+    "compose": Field(List(PART, 1, owned=True, description=(
+        "A compose turn: the trainee builds one message, a line from each part in order.")),
+        required=False),
+    "next": Field(NEXT, required=False),
+}, define="node2", exactly_one=("choices", "compose", "next"),
+    description="A point where the customer speaks and the trainee answers (with `choices`, or "
+                "by composing one message from `compose` parts, then `next`).")
+
+ENDING2 = Map({
+    "outcome": Field(OneOf(tuple(o.value for o in Outcome))),
+    "title": Field(Bilingual("The ending's name.")),
+    "says": Field(_lines("The customer's last words.")),
+    "summary": Field(Bilingual("What happened, for the debrief.")),
+    "require": Field(_facts("Facts every path to this ending must have made true (validate "
+                            "proves it)."), required=False),
+}, define="ending2")
+
+LESSON = Map({
+    "id": Field(Id()),
+    "text": Field(Bilingual("What the trainee should do (or not do).")),
+    "source": Field(SourceId()),
+    "weight": Field(Int(1, 50, None, "Points lost when it is broken.")),
+    "critical": Field(Bool("Breaking it caps the score below the pass mark."), required=False),
+}, name_by="id", label="lesson")
+
+ACT_AT_ONCE = Map({
+    "source": Field(SourceId()),
+    "steps": Field(List(StepId(), 1, unique="a step", description=(
+        "Steps that need not come before a fix made at once."))),
+    "because": Field(Bilingual("Why acting at once is right here (shown in the debrief).")),
+    "when": Field(CONDITION, required=False),
+}, description="When the sources say a fix belongs at once (S001-CH2, a complaint in person).")
+
+SCENARIO2 = Map(_top("scenario", {
+    **{k: f for k, f in SCENARIO.fields.items() if k not in (
+        "format_version", "kind", "nodes", "endings")},
+    "facts": Field(IdMap(Bilingual("What the fact means."), "fact", description=(
+        "Every fact the scenario remembers, with what it means.")), required=False),
+    "lessons": Field(List(LESSON, 1, unique_by="id", twice=(
+        "lesson id '{id}' is used twice (first at line {line})"), description=(
+            "What the scenario exists to teach; at least one is critical."))),
+    "act_at_once": Field(ACT_AT_ONCE, required=False),
+    "nodes": Field(IdMap(NODE2, "node")),
+    "endings": Field(IdMap(ENDING2, "ending")),
+}, version=2), description="A role-play drill (format 2): a customer who remembers what was "
+                           "said, the conversation graph, its endings and its lessons.")
 
 # -- phrasebook
 
@@ -166,6 +297,13 @@ QUIZ = Map(_top("quiz", {
 
 FORMATS: dict[str, Map] = {"scenario": SCENARIO, "phrasebook": PHRASEBOOK, "steps": STEPS,
                            "sources": SOURCES, "quiz": QUIZ}
+# the formats that have a later version, by (kind, version)
+VERSIONS: dict[tuple[str, int], Map] = {("scenario", 2): SCENARIO2}
+LATEST = {"scenario": 2}
+
+
+def format_of(kind: str, version: int) -> Map:
+    return VERSIONS.get((kind, version), FORMATS[kind])
 
 TITLES = {"scenario": "cscoach scenario", "phrasebook": "cscoach phrasebook",
           "steps": "cscoach steps", "sources": "cscoach sources", "quiz": "cscoach quiz bank"}

@@ -9,23 +9,29 @@ from typing import Any
 
 import yaml
 
-from cscoach.content.formats import FORMATS
+from cscoach.content.formats import format_of
 from cscoach.content.model import (
+    ActAtOnce,
     Channel,
     Choice,
+    Condition,
     Ending,
+    Lesson,
     Node,
     Outcome,
+    Part,
     Persona,
     Phrasebook,
     PhraseEntry,
     QType,
     Question,
+    Route,
     Scenario,
     Source,
     Step,
     StepCatalog,
     Text,
+    Variant,
 )
 
 # Re-exported: the rest of the package reads content files through the loader.
@@ -52,7 +58,7 @@ def check(doc: Document, kind: str, known: Known) -> tuple[Context, Any]:
     ctx = Context(doc.reader, known)
     if not isinstance(doc.root, yaml.MappingNode):
         return ctx, BAD
-    return ctx, FORMATS[kind].check(ctx, doc.root, f"a {kind} file", prefix="")
+    return ctx, format_of(kind, doc.version).check(ctx, doc.root, f"a {kind} file", prefix="")
 
 
 def _known(**ids: Collection[str] | None) -> dict[str, Collection[str]]:
@@ -137,11 +143,31 @@ def load_scenario(path: Path, steps: StepCatalog, display: str | None = None,
 
     `sources` and `phrase_ids`, when given, are what source and phrasebook ids may name."""
     doc = begin(path, display, doc, "scenario")
-    ctx, top = check(doc, "scenario", _known(step=steps.ids(), source=sources, phrase=phrase_ids))
+    known = _known(step=steps.ids(), source=sources, phrase=phrase_ids)
+    if doc.version >= 2:
+        known.update(fact=_declared(doc, "facts"), lesson=_declared(doc, "lessons", "id"))
+    ctx, top = check(doc, "scenario", known)
     if isinstance(top, dict):
         _check_references(ctx, top)
+        if doc.version >= 2:
+            _check_format2(ctx, top)
     doc.finish()
-    return _scenario(ctx, top, doc.shown)
+    return _scenario(ctx, top, doc.shown, doc.version)
+
+
+def _declared(doc: Document, key: str, by: str | None = None) -> list[str]:
+    """The ids a format-2 file declares under `key` (a mapping's keys, or its list items'
+    `by`), read before the file is checked so every use can be checked against them."""
+    node = doc.top.get(key)
+    out: list[str] = []
+    if isinstance(node, yaml.MappingNode) and by is None:
+        out = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+    elif isinstance(node, yaml.SequenceNode) and by is not None:
+        for item in node.value:
+            if isinstance(item, yaml.MappingNode):
+                out += [v.value for k, v in item.value
+                        if k.value == by and isinstance(v, yaml.ScalarNode)]
+    return [x for x in out if isinstance(x, str)]
 
 
 def _check_references(ctx: Context, top: dict[str, Any]) -> None:
@@ -169,12 +195,74 @@ def _check_references(ctx: Context, top: dict[str, Any]) -> None:
     if not isinstance(nodes, dict):
         return
     for node in nodes.values():
-        choices = node.get("choices") if isinstance(node, dict) else None
-        for choice in choices if isinstance(choices, list) else ():
-            target = choice.get("next") if isinstance(choice, dict) else None
+        if not isinstance(node, dict):
+            continue
+        choices = node.get("choices")
+        holders = [c for c in choices if isinstance(c, dict)] if isinstance(choices, list) else []
+        if "next" in node:
+            holders.append(node)
+        for holder in holders:
+            target = holder.get("next")
             if isinstance(target, str) and target not in ids:
-                r.error(_value_node(ctx.node(choice), "next"), f"next '{target}' names no node "
+                r.error(_value_node(ctx.node(holder), "next"), f"next '{target}' names no node "
                         f"or ending{did_you_mean(target, ids)}", XREF)
+            for route in target if isinstance(target, list) else ():
+                to = route.get("to") if isinstance(route, dict) else None
+                if isinstance(to, str) and to not in ids:
+                    r.error(_value_node(ctx.node(route), "to"), f"route to '{to}' names no "
+                            f"node or ending{did_you_mean(to, ids)}", XREF)
+
+
+MAX_MESSAGES = 4096  # the messages a compose turn can make (the product of its parts' options)
+
+
+def _check_format2(ctx: Context, top: dict[str, Any]) -> None:
+    """Format 2's rules across keys: the last variant and route have no `when:` and the
+    others have one; a compose turn makes at most MAX_MESSAGES messages; a critical lesson."""
+    r = ctx.reader
+
+    def ordered(items: Any, what: str) -> None:
+        if not isinstance(items, list):
+            return
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            last = i == len(items) - 1
+            if last and "when" in item:
+                r.error(_value_node(ctx.node(item), "when"), f"the last {what} has a 'when:'; "
+                        f"the last one is the fallback shown when no other holds, so it takes "
+                        "no condition (add one more without 'when:')", XREF)
+            elif not last and "when" not in item:
+                r.error(ctx.node(item), f"{what} {i + 1} of {len(items)} has no 'when:', so "
+                        f"the {what}s after it can never be taken; give it a condition or "
+                        "move it last", XREF)
+
+    for part in ("nodes", "endings"):
+        group = top.get(part)
+        for value in group.values() if isinstance(group, dict) else ():
+            if not isinstance(value, dict):
+                continue
+            for key in ("says", "narration"):
+                ordered(value.get(key), "variant")
+            ordered(value.get("next"), "route")
+            for c in value.get("choices") or () if isinstance(value.get("choices"), list) else ():
+                if isinstance(c, dict):
+                    ordered(c.get("next"), "route")
+            parts = value.get("compose")
+            if isinstance(parts, list):
+                count = 1
+                for p in parts:
+                    options = p.get("options") if isinstance(p, dict) else None
+                    count *= len(options) if isinstance(options, list) else 1
+                if count > MAX_MESSAGES:
+                    r.error(ctx.node(value), f"the compose turn makes {count:,} different "
+                            f"messages; at most {MAX_MESSAGES:,} (fewer options per part)",
+                            XREF)
+    lessons = top.get("lessons")
+    if isinstance(lessons, list) and lessons and all(isinstance(x, dict) for x in lessons) \
+            and not any(x.get("critical") is True for x in lessons):
+        r.error(_value_node(ctx.node(top), "lessons"), "no lesson is critical: mark the lesson "
+                "the scenario exists for 'critical: true' (breaking it fails the drill)", XREF)
 
 
 def _value_node(mapping: yaml.Node, key: str) -> yaml.Node:
@@ -184,22 +272,100 @@ def _value_node(mapping: yaml.Node, key: str) -> yaml.Node:
     return mapping
 
 
-def _scenario(ctx: Context, top: dict[str, Any], shown: str) -> Scenario:
+def _scenario(ctx: Context, top: dict[str, Any], shown: str, version: int = 1) -> Scenario:
     p = top["persona"]
     node_keys = ctx.keys[id(top["nodes"])]
     ending_keys = ctx.keys[id(top["endings"])]
-    nodes = {
-        nid: Node(nid, n["says"], tuple(
-            Choice(c["says"], tuple(c["steps"]), c["next"], c["feedback"], c.get("mood", 0),
-                   ctx.line(c), tuple(c.get("phrases", ()))) for c in n["choices"]),
-            n.get("narration"), node_keys[nid].start_mark.line + 1)
-        for nid, n in top["nodes"].items()}
-    endings = {
-        eid: Ending(eid, Outcome(e["outcome"]), e["title"], e["says"], e["summary"],
-                    ending_keys[eid].start_mark.line + 1)
-        for eid, e in top["endings"].items()}
+    nodes = {nid: _node(ctx, nid, n, node_keys[nid].start_mark.line + 1)
+             for nid, n in top["nodes"].items()}
+    endings = {}
+    for eid, e in top["endings"].items():
+        says, says_variants = _lines(ctx, e["says"])
+        endings[eid] = Ending(eid, Outcome(e["outcome"]), e["title"], says, e["summary"],
+                              ending_keys[eid].start_mark.line + 1, tuple(e.get("require", ())),
+                              says_variants)
+    lessons = tuple(Lesson(x["id"], x["text"], x["source"], x["weight"],
+                           x.get("critical", False), ctx.line(x))
+                    for x in top.get("lessons", ()))
+    act = top.get("act_at_once")
     return Scenario(top["id"], top.get("version", 1), top["title"], top["summary"],
                     Persona(p["name"], p["type"], p["description"], tuple(p["sources"])),
                     Channel(top["channel"]), top["difficulty"], top["pass_mark"], top["start"],
                     top.get("start_mood", 0), nodes, endings, tuple(top["sources"]), shown,
-                    {k.value: k.start_mark.line + 1 for k, _ in ctx.node(top).value})
+                    {k.value: k.start_mark.line + 1 for k, _ in ctx.node(top).value},
+                    version, dict(top.get("facts", {})), lessons,
+                    None if act is None else ActAtOnce(
+                        act["source"], tuple(act["steps"]), act["because"],
+                        _condition(ctx, act.get("when")), ctx.line(act)))
+
+
+def _condition(ctx: Context, c: dict[str, Any] | None) -> Condition | None:
+    if c is None:
+        return None
+    mood = c.get("mood", {})
+    return Condition(tuple(c.get("all", ())), tuple(c.get("any", ())), tuple(c.get("not", ())),
+                     mood.get("min"), mood.get("max"), ctx.line(c))
+
+
+def _lines(ctx: Context, value: Text | list[dict[str, Any]]) -> tuple[Text, tuple[Variant, ...]]:
+    """A line that is one text, or variants: (the fallback text, the variants or ())."""
+    if isinstance(value, Text):
+        return value, ()
+    variants = tuple(Variant(Text(v["ko"], v["en"]), _condition(ctx, v.get("when")),
+                             tuple(v.get("assumes", ())), ctx.line(v)) for v in value)
+    return variants[-1].text, variants
+
+
+def _routes(ctx: Context, value: str | list[dict[str, Any]]) -> tuple[str, tuple[Route, ...]]:
+    if isinstance(value, str):
+        return value, ()
+    routes = tuple(Route(r["to"], _condition(ctx, r.get("when")), ctx.line(r)) for r in value)
+    return routes[-1].to, routes
+
+
+def _reply(ctx: Context, c: dict[str, Any], next_value: str | list[dict[str, Any]]) -> Choice:
+    target, routes = _routes(ctx, next_value)
+    return Choice(c["says"], tuple(c.get("steps", ())), target, c["feedback"], c.get("mood", 0),
+                  ctx.line(c), tuple(c.get("phrases", ())), tuple(c.get("set", ())),
+                  tuple(c.get("clear", ())), tuple(c.get("meet", ())),
+                  tuple(c.get("break", ())), routes)
+
+
+def _node(ctx: Context, nid: str, n: dict[str, Any], line: int) -> Node:
+    says, says_variants = _lines(ctx, n["says"])
+    narration: Text | None = None
+    narration_variants: tuple[Variant, ...] = ()
+    if "narration" in n:
+        narration, narration_variants = _lines(ctx, n["narration"])
+    parts: tuple[Part, ...] = ()
+    if "compose" in n:
+        parts = tuple(Part(p["part"], tuple(_reply(ctx, o, n["next"]) for o in p["options"]),
+                           ctx.line(p)) for p in n["compose"])
+        choices = compose_choices(parts)
+    else:
+        choices = tuple(_reply(ctx, c, c["next"]) for c in n["choices"])
+    return Node(nid, says, choices, narration, line, says_variants, narration_variants, parts)
+
+
+def compose_choices(parts: tuple[Part, ...]) -> tuple[Choice, ...]:
+    """Every message the parts can make, one line from each part, in mixed-radix order (the
+    first part's option changes slowest): each is one reply with the lines' text joined, their
+    steps, facts, lessons and phrases in order and their moods added up."""
+    out: list[Choice] = []
+    picks: list[tuple[int, ...]] = [()]
+    for part in parts:
+        picks = [(*p, k) for p in picks for k in range(len(part.options))]
+    for p in picks:
+        lines = [part.options[k] for part, k in zip(parts, p, strict=True)]
+        first = lines[0]
+
+        def joined(attr: str, lines: list[Choice] = lines) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(x for line in lines for x in getattr(line, attr)))
+
+        out.append(Choice(
+            Text("\n".join(x.says.ko for x in lines), "\n".join(x.says.en for x in lines)),
+            joined("steps"), first.next,
+            Text(" ".join(x.feedback.ko for x in lines), " ".join(x.feedback.en for x in lines)),
+            sum(x.mood for x in lines), first.line, joined("phrases"), joined("set"),
+            joined("clear"), joined("meet"), joined("breaks"), first.routes, p))
+    return tuple(out)

@@ -107,18 +107,116 @@ class Persona:
     sources: tuple[str, ...]
 
 
+Facts = frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """When a variant is shown or a route taken (format 2): every part given holds."""
+
+    all: tuple[str, ...] = ()  # each of these facts is true
+    any: tuple[str, ...] = ()  # at least one is
+    none: tuple[str, ...] = ()  # none is (`not:` in the file)
+    mood_min: int | None = None
+    mood_max: int | None = None
+    line: int = 0
+
+    def holds(self, facts: Facts, mood: int) -> bool:
+        return (all(f in facts for f in self.all)
+                and (not self.any or any(f in facts for f in self.any))
+                and not any(f in facts for f in self.none)
+                and (self.mood_min is None or mood >= self.mood_min)
+                and (self.mood_max is None or mood <= self.mood_max))
+
+    def facts(self) -> tuple[str, ...]:
+        return (*self.all, *self.any, *self.none)
+
+    def describe(self) -> str:
+        """`offered-credit & !at-desk & mood>=0`, for graphs and messages."""
+        parts = [*self.all]
+        if self.any:
+            parts.append("(" + " | ".join(self.any) + ")" if len(self.any) > 1 else self.any[0])
+        parts += [f"!{f}" for f in self.none]
+        if self.mood_min is not None:
+            parts.append(f"mood>={self.mood_min}")
+        if self.mood_max is not None:
+            parts.append(f"mood<={self.mood_max}")
+        return " & ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One way a line may be said; the first variant whose `when` holds is shown."""
+
+    text: Text
+    when: Condition | None = None
+    assumes: tuple[str, ...] = ()  # facts this line takes as said (validate proves them)
+    line: int = 0
+
+
+def pick(variants: tuple[Variant, ...], facts: Facts, mood: int) -> int:
+    """The index of the variant shown (the last has no condition)."""
+    for i, v in enumerate(variants):
+        if v.when is None or v.when.holds(facts, mood):
+            return i
+    return len(variants) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Where a reply leads when `when` holds (the last route has none)."""
+
+    to: str
+    when: Condition | None = None
+    line: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     """What the trainee may say at a node, and where it leads."""
 
     says: Text
     steps: tuple[str, ...]
-    next: str
+    next: str  # where it leads (with `routes`: where the last route leads)
     feedback: Text
     mood: int = 0  # change in the customer's mood
     line: int = 0  # where it was written, for messages
     # Phrasebook entries the author wrote this reply to exercise (checked by `cscoach validate`).
     phrases: tuple[str, ...] = ()
+    # format 2
+    set: tuple[str, ...] = ()  # facts it makes true
+    clear: tuple[str, ...] = ()  # facts it makes false
+    meet: tuple[str, ...] = ()  # lessons it meets
+    breaks: tuple[str, ...] = ()  # lessons it breaks (`break:` in the file)
+    routes: tuple[Route, ...] = ()  # when the target depends on facts and mood
+    # a composed message: the option picked in each part (0-based), else ()
+    parts: tuple[int, ...] = ()
+
+    def targets(self) -> tuple[str, ...]:
+        """Every node or ending this reply can lead to."""
+        return tuple(dict.fromkeys(r.to for r in self.routes)) if self.routes else (self.next,)
+
+    def target(self, facts: Facts, mood: int) -> str:
+        """Where it leads with these facts and this mood (after the reply)."""
+        for r in self.routes:
+            if r.when is None or r.when.holds(facts, mood):
+                return r.to
+        return self.next
+
+    def after(self, facts: Facts) -> Facts:
+        """The facts once this reply is said."""
+        if not self.set and not self.clear:
+            return facts
+        return (facts - frozenset(self.clear)) | frozenset(self.set)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of a composed message (greeting, acknowledgement, ... sign-off)."""
+
+    name: Text
+    options: tuple[Choice, ...]  # their `next` is the node's
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +225,31 @@ class Node:
 
     id: str
     says: Text
+    # a compose node's choices are every message its parts can make, in mixed-radix order
     choices: tuple[Choice, ...]
     narration: Text | None = None
     line: int = 0
+    # format 2: what the customer says (and the narration) as variants; () for one text
+    says_variants: tuple[Variant, ...] = ()
+    narration_variants: tuple[Variant, ...] = ()
+    parts: tuple[Part, ...] = ()  # a compose turn's parts, else ()
+
+    def says_at(self, facts: Facts, mood: int) -> Text:
+        if not self.says_variants:
+            return self.says
+        return self.says_variants[pick(self.says_variants, facts, mood)].text
+
+    def narration_at(self, facts: Facts, mood: int) -> Text | None:
+        if not self.narration_variants:
+            return self.narration
+        return self.narration_variants[pick(self.narration_variants, facts, mood)].text
+
+    def compose_index(self, picks: tuple[int, ...]) -> int:
+        """The choice (0-based) a composed message is, from the option (0-based) of each part."""
+        index = 0
+        for part, k in zip(self.parts, picks, strict=True):
+            index = index * len(part.options) + k
+        return index
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +259,37 @@ class Ending:
     title: Text
     says: Text
     summary: Text
+    line: int = 0
+    require: tuple[str, ...] = ()  # format 2: facts a path must have made true to get here
+    says_variants: tuple[Variant, ...] = ()
+
+    def says_at(self, facts: Facts, mood: int) -> Text:
+        if not self.says_variants:
+            return self.says
+        return self.says_variants[pick(self.says_variants, facts, mood)].text
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    """What a scenario exists to teach (format 2); choices meet or break it."""
+
+    id: str
+    text: Text
+    source: str
+    weight: int  # points lost when it is broken
+    critical: bool = False  # breaking it caps the score below the pass mark
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ActAtOnce:
+    """When the sources say a fix belongs at once (S001-CH2): the listed steps are not needed
+    before the first fix made while `when` holds."""
+
+    source: str
+    steps: tuple[str, ...]
+    because: Text
+    when: Condition | None = None
     line: int = 0
 
 
@@ -160,6 +311,13 @@ class Scenario:
     path: str = ""  # the file it came from
     # where each top-level key was written (line), for messages about the whole scenario
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    format_version: int = 1
+    facts: dict[str, Text] = field(default_factory=dict)  # format 2: id -> what it means
+    lessons: tuple[Lesson, ...] = ()
+    act_at_once: ActAtOnce | None = None
+
+    def lesson(self, lesson_id: str) -> Lesson:
+        return next(x for x in self.lessons if x.id == lesson_id)
 
     def is_ending(self, target: str) -> bool:
         return target in self.endings

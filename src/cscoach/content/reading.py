@@ -20,6 +20,8 @@ from cscoach.errors import ContentError, CscoachError, Problem
 from cscoach.plain import UNSAFE, first_unsafe
 
 FORMAT_VERSION = 1
+# the versions each kind is written in (a scenario may be format 2: facts, lessons, compose)
+VERSIONS = {"scenario": (1, 2)}
 KINDS = ("scenario", "phrasebook", "steps", "sources", "quiz")
 MAX_FILE_BYTES = 2 * 1024 * 1024  # hand-written: the largest shipped file is 27 KB
 MAX_PROBLEMS = 200  # per file; past that, the file is the wrong kind or badly broken
@@ -723,24 +725,30 @@ class Document:
         if _may_start_node_with(text, "!"):
             self.reader.check_tags(root)
         self.kind: str | None = None
+        self.version = FORMAT_VERSION
         top = self.reader.mapping(root, "the file")
         self.reader._seen.discard(id(root))  # fields() reads the root again with its key list
         self.top: dict[str, yaml.Node] = top or {}
         if top is None:
             return
-        if "format_version" not in self.top:
-            self.reader.error(root, f"missing 'format_version' (this cscoach reads version "
-                              f"{FORMAT_VERSION})")
-        else:
-            version = self.reader.integer(self.top["format_version"], "format_version", 1, 999)
-            if version is not None and version != FORMAT_VERSION:
-                self.reader.error(self.top["format_version"],
-                                  f"format_version {version} is not supported "
-                                  f"(this cscoach reads version {FORMAT_VERSION})")
         if "kind" not in self.top:
             self.reader.error(root, f"missing 'kind' (one of: {', '.join(KINDS)})")
         else:
             self.kind = self.reader.choice_of(self.top["kind"], "kind", KINDS)
+        readable = VERSIONS.get(self.kind or "", (FORMAT_VERSION,))
+        said = " or ".join(map(str, readable))
+        if "format_version" not in self.top:
+            self.reader.error(root, f"missing 'format_version' (this cscoach reads version "
+                              f"{said})")
+        else:
+            version = self.reader.integer(self.top["format_version"], "format_version", 1, 999)
+            if version is not None and version not in readable:
+                self.reader.error(self.top["format_version"],
+                                  f"format_version {version} is not supported "
+                                  f"(this cscoach reads version {said}"
+                                  + (f" of a {self.kind} file)" if self.kind else ")"))
+            elif version is not None:
+                self.version = version
 
     def fields(self, required: Iterable[str], optional: Iterable[str]) -> dict[str, yaml.Node]:
         """Top-level keys checked against what this kind allows."""

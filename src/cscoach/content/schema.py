@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
-from cscoach.content.formats import BEYOND_SCHEMA, FORMATS, TITLES
+from cscoach.content.formats import BEYOND_SCHEMA, FORMATS, TITLES, VERSIONS
 from cscoach.content.reading import FORMAT_VERSION, ID_PATTERN, SOURCE_ID_PATTERN
 from cscoach.content.reading import KINDS as KINDS
-from cscoach.content.spec import IdMap, List, Map, Spec
+from cscoach.content.spec import Either, IdMap, List, Map, Spec
 from cscoach.plain import SAFE_TEXT_PATTERN
 
 if TYPE_CHECKING:
@@ -96,6 +96,8 @@ def _expand(spec: Spec, known: Mapping[str, Collection[str]], defs: Schema) -> S
         out["items"] = _shared(spec.item, known, defs)
     elif isinstance(spec, IdMap):
         out["additionalProperties"] = _shared(spec.value, known, defs)
+    elif isinstance(spec, Either):
+        out["anyOf"] = [_shared(shape, known, defs) for _, shape in spec._shapes()]
     return out
 
 
@@ -111,6 +113,14 @@ def schema_for(kind: str, library: Library | None = None) -> Schema:
     known = known_ids(library)
     defs = _defs(known)
     body = _expand(FORMATS[kind], known, defs)
+    later = sorted((v, spec) for (k, v), spec in VERSIONS.items() if k == kind)
+    for version, spec in later:  # a later version is told apart by its format_version
+        newer = _expand(spec, known, defs)
+        newer.pop("description", None)
+        body = {"description": body.pop("description", TITLES[kind]),
+                "if": {"required": ["format_version"],
+                       "properties": {"format_version": {"const": version}}},
+                "then": newer, "else": body}
     beyond = "; ".join(BEYOND_SCHEMA[kind])
     description = body.pop("description", TITLES[kind])
     head: Schema = {

@@ -298,6 +298,9 @@ class Map(Spec):
     # one key decides which other keys belong (a quiz question's `type`)
     switch: str | None = None
     variants: dict[str, dict[str, Field]] = field(default_factory=dict)
+    # exactly one of these keys is given; a key after them (`next` of a compose node) belongs
+    # with the second and not the first
+    exactly_one: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         every = dict(self.fields)
@@ -333,9 +336,32 @@ class Map(Spec):
         if self.switch is not None:
             kind = out.get(self.switch)
             fits = isinstance(kind, str) and self._check_variant(ctx, node, found, kind, named)
+        if self.exactly_one:
+            fits = self._check_one(ctx, node, found, named) and fits
         ctx.nodes[id(out)] = node
         missing = any(k not in found for k in self._required)
         return BAD if missing or not fits else out
+
+    def _check_one(self, ctx: Context, node: yaml.Node, found: dict[str, yaml.Node],
+                   what: str) -> bool:
+        first, second, *with_second = self.exactly_one
+        given = [k for k in (first, second) if k in found]
+        r = ctx.reader
+        if len(given) != 1:
+            r.error(node, f"{what} needs either '{first}' or '{second}'" if not given else
+                    f"{what} has both '{first}' and '{second}'; keep one")
+            return False
+        fits = True
+        for key in with_second:
+            if first in found and key in found:
+                r.error(found[key], f"'{key}' belongs to a node with '{second}'; with "
+                        f"'{first}' each choice has its own '{key}'")
+                fits = False
+            elif second in found and key not in found:
+                r.error(node, f"{what} has '{second}' but no '{key}': say where the message "
+                        "leads")
+                fits = False
+        return fits
 
     def _check_variant(self, ctx: Context, node: yaml.Node, found: dict[str, yaml.Node],
                        kind: str, what: str) -> bool:
@@ -359,7 +385,14 @@ class Map(Spec):
             return self._described({"oneOf": [
                 self._object({**self.fields, self.switch: Field(Const(kind))}, extra, known)
                 for kind, extra in self.variants.items()]})
-        return self._described(self._object(self.fields, {}, known))
+        out = self._object(self.fields, {}, known)
+        if self.exactly_one:
+            first, second, *with_second = self.exactly_one
+            alone: Schema = {"required": [first]}
+            if with_second:
+                alone["not"] = {"anyOf": [{"required": [k]} for k in with_second]}
+            out["allOf"] = [{"oneOf": [alone, {"required": [second, *with_second]}]}]
+        return self._described(out)
 
     def _object(self, fields: dict[str, Field], extra: dict[str, Field],
                 known: Mapping[str, Collection[str]]) -> Schema:
@@ -496,3 +529,56 @@ class IdMap(Spec):
         return self._described({"type": "object", "minProperties": 1,
                                 "propertyNames": {"$ref": "#/$defs/id"},
                                 "additionalProperties": self.value.schema(known)})
+
+
+@dataclass
+class LocalId(Spec):
+    """An id declared elsewhere in the same file (a format-2 fact or lesson): `kind` names the
+    known ids in the Context, gathered from the file before it is checked; naming one that is
+    not declared is an `xref` problem (no schema can see the file's own declarations)."""
+
+    kind: str  # "fact", "lesson"
+    where: str  # where they are declared: "facts:", "lessons:"
+    description: str = ""
+
+    def check(self, ctx: Context, node: yaml.Node, what: str) -> Any:
+        r = ctx.reader
+        value = r.ident(node, what)
+        known = ctx.known.get(self.kind)
+        if value is not None and known is not None and value not in known:
+            r.error(node, f"unknown {self.kind} '{value}' (declare it under '{self.where}')"
+                    f"{did_you_mean(value, known)}", XREF)
+            return BAD
+        return BAD if value is None else value
+
+    def schema(self, known: Mapping[str, Collection[str]]) -> Schema:
+        return self._described({"$ref": "#/$defs/id"})
+
+
+@dataclass
+class Either(Spec):
+    """One of several shapes, told apart by the YAML node: a text (`scalar`), a list
+    (`sequence`) or a mapping (`mapping`); e.g. a `next:` that is an id or a list of routes."""
+
+    scalar: Spec | None = None
+    sequence: Spec | None = None
+    mapping: Spec | None = None
+    description: str = ""
+
+    def _shapes(self) -> list[tuple[str, Spec]]:
+        return [(name, spec) for name, spec in (("text", self.scalar), ("list", self.sequence),
+                                                ("mapping", self.mapping)) if spec is not None]
+
+    def check(self, ctx: Context, node: yaml.Node, what: str) -> Any:
+        if isinstance(node, yaml.ScalarNode) and self.scalar is not None:
+            return self.scalar.check(ctx, node, what)
+        if isinstance(node, yaml.SequenceNode) and self.sequence is not None:
+            return self.sequence.check(ctx, node, what)
+        if isinstance(node, yaml.MappingNode) and self.mapping is not None:
+            return self.mapping.check(ctx, node, what)
+        names = " or a ".join(name for name, _ in self._shapes())
+        ctx.reader.error(node, f"{what} must be a {names}")
+        return BAD
+
+    def schema(self, known: Mapping[str, Collection[str]]) -> Schema:
+        return self._described({"anyOf": [spec.schema(known) for _, spec in self._shapes()]})

@@ -15,11 +15,13 @@ from pathlib import Path
 from cscoach.content.loader import decode, read_bytes
 from cscoach.content.model import Scenario
 from cscoach.drill.engine import (
+    Answer,
     AnswerError,
     Session,
     Transcript,
     Turn,
     left_over,
+    parse_answer,
     parse_answers,
     ran_out,
 )
@@ -57,19 +59,20 @@ def file_lines(value: str) -> tuple[str, list[tuple[int, str]]]:
     return shown, kept
 
 
-def drill_answers(value: str) -> list[int]:
+def drill_answers(value: str) -> list[Answer]:
     """`play --answers`: 1-based choices, inline or from a file (commas, spaces or lines)."""
     if not is_file(value):
         return parse_answers(value)
     shown, lines = file_lines(value)
-    out: list[int] = []
+    out: list[Answer] = []
     for number, line in lines:
         for match in _TOKEN.finditer(line):
             token = match.group()
-            if not token.isdigit() or int(token) < 1:
+            answer = parse_answer(token)
+            if answer is None:
                 raise AnswerError(f"{shown}:{number}:{match.start() + 1}: '{token}' is not a "
-                                  "whole number from 1 up")
-            out.append(int(token))
+                                  "whole number from 1 up (or one per part, like 1.2.1)")
+            out.append(answer)
     if not out:
         raise AnswerError(f"{shown}: no answers in the file; write them like 2,1,3")
     return out
@@ -93,7 +96,7 @@ class Scripted:
     says what is wrong where `cscoach.drill.engine.play` does: an answer out of range (the
     session refuses it), none left at a node, some left over at the ending."""
 
-    def __init__(self, answers: Sequence[int]) -> None:
+    def __init__(self, answers: Sequence[Answer]) -> None:
         self.answers = list(answers)
         self.used = 0
 
@@ -105,7 +108,7 @@ class Scripted:
         if self.used == len(self.answers):
             raise ran_out(session.node, len(session.turns))
         self.used += 1
-        return Reply(self.answers[self.used - 1] - 1)
+        return Reply(session.index_of(self.answers[self.used - 1]))
 
     def heard(self, turn: Turn) -> None:
         pass

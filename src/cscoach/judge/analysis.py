@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from cscoach.content.model import MOOD_MAX, MOOD_MIN, Scenario, StepCatalog
+from cscoach.content.model import MOOD_MAX, MOOD_MIN, Choice, Condition, Scenario, StepCatalog
 from cscoach.judge.phrases import Matcher
 from cscoach.judge.rubric import RUBRIC, Rubric
 
@@ -71,11 +71,45 @@ class _Move:
     additive: int  # "don't say" penalties
     credit_units: int  # "say instead" hits
     mood: int
+    # format 2, as bits of the state's flags: facts it sets and clears (only those a route or
+    # the act-at-once rule reads), lessons it breaks; routes as (condition, target, is ending)
+    sets: int = 0
+    clears: int = 0
+    breaks: int = 0
+    routes: tuple[tuple[_Cond, str, bool], ...] = ()
+    plain: bool = True  # none of the above, and no act-at-once rule: the search's fast path
+
+    def effect(self) -> tuple[object, ...]:
+        """What the move does, its answer aside (a compose turn has many alike)."""
+        return (self.target, self.mask, self.additive, self.credit_units, self.mood, self.sets,
+                self.clears, self.breaks, self.routes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cond:
+    """A condition on the state's flags and mood."""
+
+    all: int
+    any: int
+    none: int
+    lo: int
+    hi: int
+
+    def holds(self, flags: int, mood: int) -> bool:
+        return (flags & self.all == self.all and (not self.any or bool(flags & self.any))
+                and not flags & self.none and self.lo <= mood <= self.hi)
 
 
 STATE_LIMIT = 60_000  # memoised states of the exact search (about 1 s and 60 MB of Python)
 
-State = tuple[int, int, int, bool]
+# (steps done, "say instead" credit units used (capped), mood, flags): flags bit 0 is "checked
+# after the fix", bit 1 "the first fix came under the act-at-once rule", then a bit for each
+# lesson broken, then one for each fact a route or the rule reads.
+State = tuple[int, int, int, int]
+CHECKED, AT_ONCE = 1, 2
+
+
+_ALWAYS = _Cond(0, 0, 0, MOOD_MIN, MOOD_MAX)
 
 
 class _OverBudget(Exception):
@@ -101,28 +135,74 @@ class Analyser:
             if rubric.say_instead_credit else 0
         outcome = dict(rubric.outcome_points)
         self.ending_points = {eid: outcome[e.outcome] for eid, e in scenario.endings.items()}
-        self.moves = {nid: [self._move(i, c, matcher) for i, c in enumerate(node.choices, 1)]
-                      for nid, node in scenario.nodes.items()}
+        self._flags(scenario)
+        # every reply by its answer (for scoring a path), and for the search one per effect
+        self.all_moves = {nid: [self._move(i, c, matcher) for i, c in enumerate(node.choices, 1)]
+                          for nid, node in scenario.nodes.items()}
+        self.moves = {nid: list({m.effect(): m for m in reversed(ms)}.values())[::-1]
+                      if len(ms) > 8 else ms for nid, ms in self.all_moves.items()}
         self.component = _components(scenario)
         counts: dict[int, int] = {}
         for c in self.component.values():
             counts[c] = counts.get(c, 0) + 1
         self.cyclic = frozenset(
             nid for nid, c in self.component.items()
-            if counts[c] > 1 or any(ch.next == nid for ch in scenario.nodes[nid].choices))
-        self._inner = {nid: [ch.next for ch in node.choices
-                             if self.component.get(ch.next) == self.component[nid]]
-                       for nid, node in scenario.nodes.items()}
+            if counts[c] > 1 or any(nid in ch.targets() for ch in scenario.nodes[nid].choices))
+        self._inner = {nid: list(dict.fromkeys(
+            t for ch in node.choices for t in ch.targets()
+            if self.component.get(t) == self.component[nid]))
+            for nid, node in scenario.nodes.items()}
         self._pruned: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
         self._memo: dict[tuple[object, ...], tuple[int, int, int, int]] = {}
         self._relaxed: dict[tuple[str, State], int] | None = None
         self._lowest: int | None = None  # the lowest ending any walk reaches (with _relaxed)
-        self._finals: dict[tuple[tuple[int, int, int, bool], str], int] = {}
+        self._finals: dict[tuple[State, str], int] = {}
 
-    def _move(self, index: int, choice: object, matcher: Matcher) -> _Move:
-        from cscoach.content.model import Choice
+    def _flags(self, s: Scenario) -> None:
+        """The bits of format 2's flags: lessons, then the facts that steer a route or the
+        act-at-once rule (facts only lines read change no score, so they stay out)."""
+        bit = 4
+        self.lesson_bit: dict[str, int] = {}
+        self.weight: dict[int, int] = {}
+        self.critical = 0
+        for lesson in s.lessons:
+            self.lesson_bit[lesson.id] = bit
+            self.weight[bit] = lesson.weight
+            if lesson.critical:
+                self.critical |= bit
+            bit <<= 1
+        read: dict[str, None] = {}
+        rule = s.act_at_once
+        for node in s.nodes.values():
+            for choice in node.choices[:1] if node.parts else node.choices:
+                for route in choice.routes:
+                    if route.when is not None:
+                        read.update(dict.fromkeys(route.when.facts()))
+        if rule is not None and rule.when is not None:
+            read.update(dict.fromkeys(rule.when.facts()))
+        self.fact_bit = {}
+        for fact in read:
+            self.fact_bit[fact] = bit
+            bit <<= 1
+        self.excuse = 0
+        for sid in rule.steps if rule is not None else ():
+            self.excuse |= self.bit.get(sid, 0)
+        self.rule: _Cond | None = None
+        if rule is not None:
+            self.rule = self._cond(rule.when) if rule.when is not None else _ALWAYS
+        self.pass_cap = max(0, s.pass_mark - 1)
 
-        assert isinstance(choice, Choice)
+    def _cond(self, c: Condition) -> _Cond:
+        def bits(facts: tuple[str, ...]) -> int:
+            out = 0
+            for f in facts:
+                out |= self.fact_bit.get(f, 0)
+            return out
+        return _Cond(bits(c.all), bits(c.any), bits(c.none),
+                     MOOD_MIN if c.mood_min is None else c.mood_min,
+                     MOOD_MAX if c.mood_max is None else c.mood_max)
+
+    def _move(self, index: int, choice: Choice, matcher: Matcher) -> _Move:
         kinds: set[tuple[str, str]] = set()
         for text in choice.says.both():
             kinds.update((h.entry_id, h.kind) for h in matcher.match(text))
@@ -130,36 +210,69 @@ class Analyser:
         mask = 0
         for sid in choice.steps:
             mask |= self.bit.get(sid, 0)
+        sets = clears = breaks = 0
+        for f in choice.set:
+            sets |= self.fact_bit.get(f, 0)
+        for f in choice.clear:
+            clears |= self.fact_bit.get(f, 0)
+        for lid in choice.breaks:
+            breaks |= self.lesson_bit.get(lid, 0)
+        routes = tuple((_ALWAYS if r.when is None else self._cond(r.when), r.to,
+                        self.s.is_ending(r.to)) for r in choice.routes)
+        plain = not (sets or clears or breaks or routes) and self.rule is None
         return _Move(index, choice.next, self.s.is_ending(choice.next), mask,
                      bool(mask & self.resolve), bool(mask & self.check),
-                     -self.rubric.dont_say_penalty * dont, len(kinds) - dont, choice.mood)
+                     -self.rubric.dont_say_penalty * dont, len(kinds) - dont, choice.mood,
+                     sets, clears, breaks, routes, plain)
 
-    # The state: (steps done mask, credit units used (capped), mood, checked after the fix)
-    def _step(self, state: tuple[int, int, int, bool],
-              m: _Move) -> tuple[tuple[int, int, int, bool], int]:
-        done, units, mood, checked = state
+    def _to(self, m: _Move, after: State) -> tuple[str, bool]:
+        """Where move `m` leads once it has made `after`."""
+        if not m.routes:
+            return m.target, m.is_ending
+        flags, mood = after[3], after[2]
+        for cond, target, is_ending in m.routes:
+            if cond.holds(flags, mood):
+                return target, is_ending
+        return m.target, m.is_ending
+
+    def _step(self, state: State, m: _Move) -> tuple[State, int]:
+        done, units, mood, flags = state
         gained = m.additive
+        mood = max(MOOD_MIN, min(MOOD_MAX, mood + m.mood))
+        if not m.plain:
+            flags = (flags & ~m.clears) | m.sets
+            newly = m.breaks & ~flags
+            flags |= m.breaks
+            while newly:  # each lesson costs its weight once
+                low = newly & -newly
+                gained -= self.weight[low]
+                newly ^= low
         if m.resolves and not done & self.resolve:  # the first fix: was it listened/asked for?
             now = done | m.mask
-            if not now & self.listen:
+            excuse = 0
+            if self.rule is not None and self.rule.holds(flags, mood):
+                flags |= AT_ONCE
+                excuse = self.excuse
+            if not now & self.listen and not excuse & self.listen:
                 gained -= self.rubric.resolve_before_listen
-            if not now & self.ask:
+            if not now & self.ask and not excuse & self.ask:
                 gained -= self.rubric.resolve_before_ask
         if m.checks and (done & self.resolve or m.resolves):
-            checked = True
+            flags |= CHECKED
         units = min(self.credit_cap_units, units + m.credit_units)
-        mood = max(MOOD_MIN, min(MOOD_MAX, mood + m.mood))
-        return (done | m.mask, units, mood, checked), gained
+        return (done | m.mask, units, mood, flags), gained
 
-    def _final(self, state: tuple[int, int, int, bool], ending: str) -> int:
+    def _final(self, state: State, ending: str) -> int:
         """Points settled at the ending; memoised, as many paths end in the same state."""
         key = (state, ending)
         value = self._finals.get(key)
         if value is None:
-            done, units, mood, checked = state
+            done, units, mood, flags = state
+            if flags & AT_ONCE:
+                done |= self.excuse
             r = self.rubric
             value = (r.step_points * done.bit_count()
-                     + r.order_base - (0 if checked else r.no_check_after_resolve)
+                     + r.order_base - (0 if flags & CHECKED else r.no_check_after_resolve)
                      + r.language_base + min(r.say_instead_cap, units * r.say_instead_credit)
                      + self.ending_points[ending]
                      + (mood - MOOD_MIN) * r.mood_point_per_level)
@@ -200,45 +313,57 @@ class Analyser:
         self._pruned[key] = out
         return out
 
-    def _solve(self, node: str, state: State,
-               visited: frozenset[str]) -> tuple[int, int, int, int]:
+    def _solve(self, node: str, state: State, visited: frozenset[str],
+               cls: int = 0) -> tuple[int, int, int, int]:
         """(best, best move, worst, worst move): raw points still to come (before clamping to
         0..100) and the index of the move that gets them; move -1 when no ending is reachable.
-        The hot loop of `validate`, hence `_step` and `_final` written out inline. Raises
-        _OverBudget when the memo would pass `limit` states."""
-        key = (node, state, visited)
+        `cls` 0 counts only completions that break no critical lesson, 1 only those that
+        break one (their score is capped; see `_combine`). The hot loop of `validate`, hence
+        `_step` and `_final` written out inline for plain moves. Raises _OverBudget when the
+        memo would pass `limit` states."""
+        key = (node, state, visited) if not cls else (node, state, visited, cls)
         hit = self._memo.get(key)
         if hit is not None:
             return hit
-        done, units, mood, checked = state
+        done, units, mood, flags = state
         r = self.rubric
         resolve, listen, ask, cap = self.resolve, self.listen, self.ask, self.credit_cap_units
+        critical = self.critical
         resolved = done & resolve
         finals = self._finals
         best = worst = 0
         best_move = worst_move = -1
         for i, m in enumerate(self.moves[node]):
-            gained = m.additive
-            now = done | m.mask
-            if m.resolves and not resolved:  # the first fix: was it listened and asked for?
-                if not now & listen:
-                    gained -= r.resolve_before_listen
-                if not now & ask:
-                    gained -= r.resolve_before_ask
-            u = units + m.credit_units
-            v = mood + m.mood
-            after = (now, cap if u > cap else u,
-                     MOOD_MIN if v < MOOD_MIN else MOOD_MAX if v > MOOD_MAX else v,
-                     checked or (m.checks and bool(resolved or m.resolves)))
-            if m.is_ending:
-                final = finals.get((after, m.target))
-                hi = lo = gained + (self._final(after, m.target) if final is None else final)
-            elif m.target in visited or m.target == node:
+            if m.plain:
+                gained = m.additive
+                now = done | m.mask
+                if m.resolves and not resolved:  # the first fix: listened and asked for?
+                    if not now & listen:
+                        gained -= r.resolve_before_listen
+                    if not now & ask:
+                        gained -= r.resolve_before_ask
+                u = units + m.credit_units
+                v = mood + m.mood
+                after = (now, cap if u > cap else u,
+                         MOOD_MIN if v < MOOD_MIN else MOOD_MAX if v > MOOD_MAX else v,
+                         flags | CHECKED if m.checks and (resolved or m.resolves) else flags)
+                target, is_ending = m.target, m.is_ending
+            else:
+                after, gained = self._step(state, m)
+                target, is_ending = self._to(m, after)
+            if critical:
+                broken = after[3] & critical
+                if broken and not cls or is_ending and cls and not broken:
+                    continue
+            if is_ending:
+                final = finals.get((after, target))
+                hi = lo = gained + (self._final(after, target) if final is None else final)
+            elif target in visited or target == node:
                 continue  # a simple path does not come back
             else:
-                seen = self._enter(node, visited, m.target) if m.target in self.cyclic \
+                seen = self._enter(node, visited, target) if target in self.cyclic \
                     else _EMPTY
-                b, b_move, w, _ = self._solve(m.target, after, seen)
+                b, b_move, w, _ = self._solve(target, after, seen, cls)
                 if b_move == -1:  # no way to an ending from there
                     continue
                 hi, lo = gained + b, gained + w
@@ -252,9 +377,33 @@ class Analyser:
         self._memo[key] = out
         return out
 
+    def _classes(self) -> tuple[int, ...]:
+        return (0, 1) if self.critical else (0,)
+
+    def _combine(self, gained: int, found: dict[int, tuple[int, int, int, int]]
+                 ) -> tuple[int, int, int, int] | None:
+        """(best score, its class, worst score, its class) of the completions found per class,
+        `gained` points already on the way; a completion that broke a critical lesson scores
+        at most `pass_cap`. None when no class reaches an ending."""
+        best: tuple[int, int] | None = None
+        worst: tuple[int, int] | None = None
+        for cls, (b, b_move, w, _) in found.items():
+            if b_move == -1:
+                continue
+            hi, lo = _clamp(gained + b), _clamp(gained + w)
+            if cls:
+                hi, lo = min(hi, self.pass_cap), min(lo, self.pass_cap)
+            if best is None or hi > best[0]:
+                best = (hi, cls)
+            if worst is None or lo < worst[0]:
+                worst = (lo, cls)
+        if best is None or worst is None:
+            return None
+        return best[0], best[1], worst[0], worst[1]
+
     def _start(self) -> tuple[State, frozenset[str]]:
         start = self.s.start
-        state = (0, 0, max(MOOD_MIN, min(MOOD_MAX, self.s.start_mood)), False)
+        state = (0, 0, max(MOOD_MIN, min(MOOD_MAX, self.s.start_mood)), 0)
         visited = self._prune(start, frozenset({start})) if start in self.cyclic \
             else frozenset()
         return state, visited
@@ -265,30 +414,49 @@ class Analyser:
         self._memo.clear()  # free it: the bounds need little
         self._pruned.clear()
 
-    def _exact(self, node: str, state: State,
-               visited: frozenset[str]) -> tuple[int, int, int, int] | None:
-        """`_solve`, or None once the budget is spent (then for good)."""
+    def _exact(self, node: str, state: State, visited: frozenset[str]
+               ) -> dict[int, tuple[int, int, int, int]] | None:
+        """`_solve` for each class of completion, or None once the budget is spent (then for
+        good)."""
         if self.exhausted:
             return None
         try:
             with _deep_recursion():
-                return self._solve(node, state, visited)
+                return {cls: self._solve(node, state, visited, cls) for cls in self._classes()
+                        if cls or not state[3] & self.critical}
         except _OverBudget:
             self._give_up()
             return None
 
-    def _replay(self, pick_best: bool) -> tuple[int, ...]:
+    def _replay(self, pick_best: bool, cls: int) -> tuple[int, ...]:
         node, (state, visited) = self.s.start, self._start()
         answers: list[int] = []
         while True:
-            _, best_move, _, worst_move = self._solve(node, state, visited)
+            _, best_move, _, worst_move = self._solve(node, state, visited, cls)
             m = self.moves[node][best_move if pick_best else worst_move]
             answers.append(m.index)
             state, _ = self._step(state, m)
-            if m.is_ending:
+            target, is_ending = self._to(m, state)
+            if is_ending:
                 return tuple(answers)
-            visited = self._enter(node, visited, m.target)
-            node = m.target
+            visited = self._enter(node, visited, target)
+            node = target
+
+    def _settle(self, state: State, ending: str, gained: int) -> int:
+        """The score of a path that ends at `ending` in `state` with `gained` on the way."""
+        total = _clamp(gained + self._final(state, ending))
+        return min(total, self.pass_cap) if state[3] & self.critical else total
+
+    def _walk(self, node: str, state: State, answer: int
+              ) -> tuple[_Move, State, int, str, bool] | None:
+        """One answer taken: (move, state after, points, where it leads, is an ending)."""
+        moves = self.all_moves[node]
+        if not 1 <= answer <= len(moves):
+            return None
+        m = moves[answer - 1]
+        after, points = self._step(state, m)
+        target, is_ending = self._to(m, after)
+        return m, after, points, target, is_ending
 
     def score(self, answers: tuple[int, ...]) -> int | None:
         """The total of one path to an ending (what `scoring.assess` gives it, without the
@@ -297,15 +465,13 @@ class Analyser:
         state, _ = self._start()
         gained = 0
         for k, answer in enumerate(answers):
-            if not 1 <= answer <= len(self.moves[node]):
+            step = self._walk(node, state, answer)
+            if step is None:
                 return None
-            m = self.moves[node][answer - 1]
-            state, points = self._step(state, m)
+            _, state, points, node, is_ending = step
             gained += points
-            if m.is_ending:
-                return _clamp(gained + self._final(state, m.target)) \
-                    if k == len(answers) - 1 else None
-            node = m.target
+            if is_ending:
+                return self._settle(state, node, gained) if k == len(answers) - 1 else None
         return None
 
     def scores(self, paths: Iterable[tuple[int, ...]]) -> Iterator[int | None]:
@@ -325,17 +491,15 @@ class Analyser:
             node, state, gained = trail[-1]
             result: int | None = None
             for k in range(common, len(answers)):
-                answer = answers[k]
-                if not 1 <= answer <= len(self.moves[node]):
+                step = self._walk(node, state, answers[k])
+                if step is None:
                     break
-                m = self.moves[node][answer - 1]
-                state, points = self._step(state, m)
+                _, state, points, node, is_ending = step
                 gained += points
-                if m.is_ending:
+                if is_ending:
                     if k == len(answers) - 1:
-                        result = _clamp(gained + self._final(state, m.target))
+                        result = self._settle(state, node, gained)
                     break
-                node = m.target
                 trail.append((node, state, gained))
             yield result
 
@@ -345,48 +509,52 @@ class Analyser:
         last came back to one: for answers that never come back, the best simple path through
         them; after a reply that loops back (an apology that returns to the question), the best
         simple way on from there. Past the budget, the best walk on (an upper bound)."""
-        node: str | None = self.s.start
+        node = self.s.start
         state, visited = self._start()
         seen = {self.s.start}
         gained = 0
         for k, answer in enumerate(answers):
-            if node is None or not 1 <= answer <= len(self.moves[node]):
+            step = self._walk(node, state, answer)
+            if step is None:
                 return None
-            m = self.moves[node][answer - 1]
-            state, points = self._step(state, m)
+            _, state, points, target, is_ending = step
             gained += points
-            if m.is_ending:
+            if is_ending:
                 last = k == len(answers) - 1
-                return _clamp(gained + self._final(state, m.target)) if last else None
-            if m.target in seen:  # came back: start a fresh simple walk from here
+                return self._settle(state, target, gained) if last else None
+            if target in seen:  # came back: start a fresh simple walk from here
                 seen = set()
-                visited = self._prune(m.target, frozenset({m.target})) \
-                    if m.target in self.cyclic else frozenset()
+                visited = self._prune(target, frozenset({target})) \
+                    if target in self.cyclic else frozenset()
             else:
-                visited = self._enter(node, visited, m.target)
-            node = m.target
+                visited = self._enter(node, visited, target)
+            node = target
             seen.add(node)
-        assert node is not None
         found = self._exact(node, state, visited)
         if found is not None:
-            best, best_move, _, _ = found
-            return None if best_move == -1 else _clamp(gained + best)
+            combined = self._combine(gained, found)
+            return None if combined is None else combined[0]
         bound = self._relaxed_best().get((node, state))
-        return None if bound is None else _clamp(gained + bound)
+        if bound is None:
+            return None
+        best = _clamp(gained + bound)
+        return min(best, self.pass_cap) if state[3] & self.critical else best
 
     def extremes(self) -> Extremes | None:
         """None when no ending can be reached from the start."""
         state, visited = self._start()
         found = self._exact(self.s.start, state, visited)
         if found is not None:
-            best, best_move, worst, _ = found
-            if best_move == -1:
+            combined = self._combine(0, found)
+            if combined is None:
                 return None
+            best, best_cls, worst, worst_cls = combined
             with _deep_recursion():
-                best_answers, worst_answers = self._replay(True), self._replay(False)
+                best_answers = self._replay(True, best_cls)
+                worst_answers = self._replay(False, worst_cls)
             paths, paths_exact = self.count_paths_bounded()
-            return Extremes(_clamp(best), best_answers, _clamp(worst), worst_answers, paths,
-                            best_found=_clamp(best), worst_found=_clamp(worst),
+            return Extremes(best, best_answers, worst, worst_answers, paths,
+                            best_found=best, worst_found=worst,
                             limit=self.limit, paths_exact=paths_exact)
         return self._bounds()
 
@@ -412,13 +580,14 @@ class Analyser:
             node, state = here
             for m in self.moves[node]:
                 after, gained = self._step(state, m)
-                if m.is_ending:
-                    final = self._final(after, m.target)
+                target, is_ending = self._to(m, after)
+                if is_ending:
+                    final = self._final(after, target)
                     heap.append((-(gained + final), tie, here))
                     tie += 1
                     lowest = final if lowest is None else min(lowest, final)
                     continue
-                there = (m.target, after)
+                there = (target, after)
                 back.setdefault(there, []).append((here, gained))
                 if there not in seen:
                     seen.add(there)
@@ -467,25 +636,26 @@ class Analyser:
                                                  frozenset[str]]]] = []
             for m in self.moves[node]:
                 after, gained = self._step(state, m)
+                target, is_ending = self._to(m, after)
                 path = (*answers, m.index)
-                if m.is_ending:
-                    score = points + gained + self._final(after, m.target)
+                if is_ending:
+                    score = self._settle(after, target, points + gained)
                     if found is None or (score > found[1] if pick_best else score < found[1]):
                         found = (path, score)
                     continue
-                if m.target in on_path:
+                if target in on_path:
                     continue
                 if pick_best and not guide:
                     rank = (points + gained) * 100 + (after[0].bit_count() * 16 + after[2])
                 elif pick_best:
-                    guess = relaxed.get((m.target, after))
+                    guess = relaxed.get((target, after))
                     if guess is None:
                         continue
                     rank = points + gained + guess
                 else:
                     rank = -(points + gained) * 100 - after[2]
-                options.append((rank, m.index, (m.target, after, points + gained, path,
-                                                on_path | {m.target})))
+                options.append((rank, m.index, (target, after, points + gained, path,
+                                                on_path | {target})))
             options.sort(key=lambda o: (o[0], -o[1]))  # the likeliest is pushed last
             if pick_best and guide and found is not None:
                 options = [o for o in options if o[0] > found[1]]  # cannot beat what is found
@@ -511,6 +681,8 @@ class Analyser:
             best = 100
         low = self._guided(False, budget)
         worst = 0 if low is not None and _clamp(low[1]) == 0 else _clamp(self._worst_bound())
+        if self.critical:
+            worst = min(worst, self.pass_cap)  # a capped path may score below the bound
         best_found = _clamp(high[1]) if high else None
         worst_found = _clamp(low[1]) if low else None
         paths, paths_exact = self.count_paths_bounded()
@@ -527,28 +699,33 @@ class Analyser:
         """The number of simple paths, and whether it is exact: past `limit` memoised counts
         it is the number of paths a plain depth-first walk met in `limit` steps (a lower
         bound)."""
-        counts: dict[tuple[str, frozenset[str]], int] = {}
+        counts: dict[tuple[object, ...], int] = {}
+        # with routes, where a reply leads depends on the facts and mood: they join the key
+        routed = any(m.routes for ms in self.all_moves.values() for m in ms)
+        steer = sum(self.fact_bit.values())
 
-        def count(node: str, visited: frozenset[str]) -> int:
-            key = (node, visited)
+        def count(node: str, visited: frozenset[str], state: State) -> int:
+            key = (node, visited, state[2], state[3] & steer) if routed else (node, visited)
             hit = counts.get(key)
             if hit is not None:
                 return hit
             n = 0
-            for m in self.moves[node]:
-                if m.is_ending:
+            for m in self.all_moves[node]:
+                after = self._step(state, m)[0] if routed else state
+                target, is_ending = self._to(m, after)
+                if is_ending:
                     n += 1
-                elif m.target not in visited and m.target != node:
-                    n += count(m.target, self._enter(node, visited, m.target))
+                elif target not in visited and target != node:
+                    n += count(target, self._enter(node, visited, target), after)
             if len(counts) >= self.limit:
                 raise _OverBudget
             counts[key] = n
             return n
 
-        _, visited = self._start()
+        start, visited = self._start()
         try:
             with _deep_recursion():
-                return count(self.s.start, visited), True
+                return count(self.s.start, visited, start), True
         except _OverBudget:
             counts.clear()
         return self._walk_count(self.limit), False
@@ -556,15 +733,18 @@ class Analyser:
     def _walk_count(self, budget: int) -> int:
         n = 0
         steps = 0
-        stack = [(self.s.start, frozenset({self.s.start}))]
+        start, _ = self._start()
+        stack = [(self.s.start, frozenset({self.s.start}), start)]
         while stack and steps < budget:
-            node, on_path = stack.pop()
+            node, on_path, state = stack.pop()
             steps += 1
-            for m in self.moves[node]:
-                if m.is_ending:
+            for m in self.all_moves[node]:
+                after = self._step(state, m)[0]
+                target, is_ending = self._to(m, after)
+                if is_ending:
                     n += 1
-                elif m.target not in on_path:
-                    stack.append((m.target, on_path | {m.target}))
+                elif target not in on_path:
+                    stack.append((target, on_path | {target}, after))
         return n
 
 
@@ -599,7 +779,8 @@ def _components(s: Scenario) -> dict[str, int]:
                 counter += 1
                 stack.append(v)
                 on_stack.add(v)
-            succ = [c.next for c in s.nodes[v].choices if c.next in s.nodes]
+            succ = list(dict.fromkeys(t for c in s.nodes[v].choices for t in c.targets()
+                                      if t in s.nodes))
             if i < len(succ):
                 work.append((v, i + 1))
                 w = succ[i]

@@ -19,11 +19,12 @@ def debrief_to_dict(d: Debrief, phrasebook: Phrasebook, lang: Lang) -> dict[str,
         "score": d.score,
         "passed": d.passed,
         "pass_mark": scenario.pass_mark,
-        "subtotals": {c: d.subtotal(c) for c in ("steps", "order", "language", "outcome")},
+        "subtotals": {c: d.subtotal(c) for c in ("steps", "order", "language", "outcome",
+                                                 "lessons")},
         "ending": {"id": t.ending.id, "outcome": t.ending.outcome.value,
                    "title": t.ending.title(lang)},
         "final_mood": t.final_mood,
-        "answers": ",".join(str(a) for a in t.answers),
+        "answers": t.answers_text(),
         "path": [
             {
                 "turn": tr.turn.number,
@@ -33,6 +34,8 @@ def debrief_to_dict(d: Debrief, phrasebook: Phrasebook, lang: Lang) -> dict[str,
                 "steps": list(tr.turn.choice.steps),
                 "mood_before": tr.turn.mood_before,
                 "mood_after": tr.turn.mood_after,
+                "customer_said": tr.turn.says(lang),
+                "facts_after": sorted(tr.turn.facts_after),
                 "phrases": [
                     {"id": h.entry_id, "kind": h.kind, "matched": h.phrase,
                      **({"say_instead": phrasebook.get(h.entry_id).say_instead(lang)}
@@ -53,6 +56,14 @@ def debrief_to_dict(d: Debrief, phrasebook: Phrasebook, lang: Lang) -> dict[str,
              "turn": i.turn}
             for i in d.items
         ],
+        "lessons": [
+            {"id": r.lesson.id, "critical": r.lesson.critical, "result": r.state,
+             "turn": r.broken if r.broken is not None else r.met,
+             "source": r.lesson.source, "weight": r.lesson.weight,
+             "text": r.lesson.text(lang)}
+            for r in d.lessons
+        ],
+        "facts": sorted(t.facts),
         "weak_choices": [
             {"turn": w.turn.number, "node": w.turn.node.id, "chosen": w.turn.index + 1,
              "better": w.better_index + 1,

@@ -9,14 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from cscoach.content.model import MOOD_MIN, Lang, Outcome, Scenario, Step, StepCatalog, Text
+from cscoach.content.model import (
+    MOOD_MIN,
+    Lang,
+    Lesson,
+    Outcome,
+    Scenario,
+    Step,
+    StepCatalog,
+    Text,
+)
 from cscoach.drill.engine import Transcript, Turn, enumerate_paths, play
 from cscoach.judge.analysis import Analyser
 from cscoach.judge.phrases import Hit, Matcher
 from cscoach.judge.rubric import RUBRIC as RUBRIC
 from cscoach.judge.rubric import Rubric as Rubric
 
-Category = Literal["steps", "order", "language", "outcome"]
+Category = Literal["steps", "order", "language", "outcome", "lessons"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +72,46 @@ class WeakChoice:
 
 
 @dataclass(frozen=True, slots=True)
+class LessonResult:
+    """How a drill did on one of the scenario's lessons: the first turn that met it and the
+    first that broke it (a lesson broken counts as broken, whatever met it before)."""
+
+    lesson: Lesson
+    met: int | None
+    broken: int | None
+
+    @property
+    def state(self) -> str:
+        return "broken" if self.broken is not None else "met" if self.met is not None \
+            else "untouched"
+
+
+def lesson_results(transcript: Transcript) -> tuple[LessonResult, ...]:
+    met: dict[str, int] = {}
+    broken: dict[str, int] = {}
+    for turn in transcript.turns:
+        for lid in turn.authored.meet if turn.typed else turn.choice.meet:
+            met.setdefault(lid, turn.number)
+        for lid in turn.authored.breaks if turn.typed else turn.choice.breaks:
+            broken.setdefault(lid, turn.number)
+    return tuple(LessonResult(x, met.get(x.id), broken.get(x.id))
+                 for x in transcript.scenario.lessons)
+
+
+def at_once_turn(transcript: Transcript) -> int | None:
+    """The turn of the first fix when the scenario's `act_at_once` rule held there, else
+    None: the rule's steps were then not needed before it."""
+    rule = transcript.scenario.act_at_once
+    if rule is None:
+        return None
+    for turn in transcript.turns:
+        if "resolve" in turn.choice.steps:
+            holds = rule.when is None or rule.when.holds(turn.facts_after, turn.mood_after)
+            return turn.number if holds else None
+    return None
+
+
+@dataclass(frozen=True, slots=True)
 class Debrief:
     transcript: Transcript
     score: int
@@ -73,6 +122,7 @@ class Debrief:
     weak: tuple[WeakChoice, ...]
     # per turn: the authored reply (0-based) with the best total still reachable, when known
     best: tuple[int | None, ...] = ()
+    lessons: tuple[LessonResult, ...] = ()
 
     def subtotal(self, category: Category) -> int:
         return sum(i.points for i in self.items if i.category == category)
@@ -121,11 +171,21 @@ def assess(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
     items: list[ScoreItem] = []
     reports = _step_reports(steps, transcript.turns)
     first = {r.step.id: r.turns[0] for r in reports if r.turns}
+    rule = transcript.scenario.act_at_once
+    at_once = at_once_turn(transcript)
+    excused = set(rule.steps) if rule is not None and at_once is not None else set()
 
     # 1. the seven steps
     for r in reports:
         name = r.step.name
-        if r.done:
+        if not r.done and r.step.id in excused:
+            assert rule is not None
+            items.append(ScoreItem("steps", rubric.step_points, _t(
+                f"{r.step.order}단계 '{name.ko}'는 필요 없었습니다: {rule.because.ko} "
+                f"({rule.source}, {at_once}번째 응답)",
+                f"step {r.step.order} '{name.en}' not needed: {rule.because.en} "
+                f"({rule.source}, turn {at_once})"), at_once))
+        elif r.done:
             items.append(ScoreItem("steps", rubric.step_points,
                                    _t(f"{r.step.order}단계 '{name.ko}' 수행 "
                                       f"({r.turns[0]}번째 응답)",
@@ -150,6 +210,8 @@ def assess(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
              "질문으로 상황을 파악하기 전에 해결책부터 제시했습니다",
              "offered a fix before asking what happened"),
         ):
+            if early in excused and resolve == at_once:
+                continue  # the sources say to fix it at once here
             if early not in first or first[early] > resolve:
                 items.append(ScoreItem("order", -cost, _t(ko, en), resolve))
     checks_after = [t for t in next((r.turns for r in reports if r.step.id == "check"), ())
@@ -190,7 +252,46 @@ def assess(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
     items.append(ScoreItem("outcome", mood_points,
                            _t(f"고객의 마지막 기분 {transcript.final_mood:+d}",
                               f"customer's final mood {transcript.final_mood:+d}")))
+
+    # 5. the lessons (format 2)
+    items = _capped(items + _lesson_items(transcript), transcript.scenario.pass_mark)
     return items, reports, turn_reports
+
+
+def _lesson_items(transcript: Transcript) -> list[ScoreItem]:
+    """A broken lesson costs its weight once; a broken critical one caps the total one point
+    below the pass mark (an item takes away what is above it); a met one is a line at 0."""
+    items: list[ScoreItem] = []
+    critical: list[LessonResult] = []
+    for r in lesson_results(transcript):
+        x = r.lesson
+        if r.broken is not None:
+            items.append(ScoreItem("lessons", -x.weight, _t(
+                f"교훈을 어겼습니다: {x.text.ko} ({x.source})",
+                f"lesson broken: {x.text.en} ({x.source})"), r.broken))
+            if x.critical:
+                critical.append(r)
+        elif r.met is not None:
+            items.append(ScoreItem("lessons", 0, _t(f"교훈을 지켰습니다: {x.text.ko} ({x.source})",
+                                                    f"lesson met: {x.text.en} ({x.source})"),
+                                   r.met))
+    return items + ([_CAP] if critical else [])
+
+
+# A marker the total replaces with the cap's points (they depend on every other item).
+_CAP = ScoreItem("lessons", 0, _t("", ""))
+
+
+def _capped(items: list[ScoreItem], pass_mark: int) -> list[ScoreItem]:
+    if not items or items[-1] is not _CAP:
+        return items
+    rest = items[:-1]
+    raw = sum(i.points for i in rest)
+    cap = max(0, pass_mark - 1)
+    points = min(0, cap - raw)
+    return [*rest, ScoreItem("lessons", points, _t(
+        f"핵심 교훈을 어겨 점수는 {cap}점을 넘을 수 없습니다 (합격 {pass_mark}점)",
+        f"a critical lesson was broken: the score is capped at {cap} (pass mark {pass_mark})"))]
 
 
 _OUTCOME_KO = {Outcome.GOOD: "좋은 결말", Outcome.PARTIAL: "절반의 성공", Outcome.BAD: "나쁜 결말"}
@@ -243,7 +344,8 @@ def debrief(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
         if better != turn.index and (worse or tr.dont_say):
             weak.append(WeakChoice(turn, better, chosen, known[better]))
     return Debrief(transcript, score, score >= transcript.scenario.pass_mark, tuple(items),
-                   reports, turn_reports, tuple(weak), tuple(best_index))
+                   reports, turn_reports, tuple(weak), tuple(best_index),
+                   lesson_results(transcript))
 
 
 def path_scores(scenario: Scenario, steps: StepCatalog,

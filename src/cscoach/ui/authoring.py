@@ -12,6 +12,7 @@ from rich.text import Text as RichText
 from cscoach.authoring.autoplay import AutoplayReport
 from cscoach.authoring.stats import ScenarioStats
 from cscoach.content.model import Channel, Lang, Scenario, StepCatalog
+from cscoach.drill.engine import answers_text
 from cscoach.i18n import tr
 from cscoach.ui.fit import show
 
@@ -112,7 +113,7 @@ def autoplay_report(console: Console, r: AutoplayReport, lang: Lang) -> None:
     show(console, _ending_table(r, s, lang))
     for key, found in (("autoplay.best_path", r.best), ("autoplay.worst_path", r.worst)):
         if found is not None:
-            console.print(tr(lang, key, score=found[0], answers=",".join(map(str, found[1]))))
+            console.print(tr(lang, key, score=found[0], answers=answers_text(s, found[1])))
 
 
 def _histogram(r: AutoplayReport, s: Scenario) -> Group:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from cscoach.content.model import Lang, Node, Scenario, StepCatalog
+from cscoach.content.model import Choice, Lang, Node, Scenario, StepCatalog
 from cscoach.drill.engine import Session, Transcript, Turn
 from cscoach.drill.runner import Reply
 from cscoach.i18n import tr, tr_for
@@ -50,7 +50,8 @@ class Interactive:
         node, scenario, lang = session.node, session.scenario, self.options.lang
         assert node is not None
         number = len(session.turns) + 1
-        render.customer_turn(self.console, scenario, node, session.mood, lang, number)
+        render.customer_turn(self.console, scenario, node, session.mood, lang, number,
+                             session.facts)
         question = tr_for(lang, "prompt.reply", scenario.channel.value)
         if self.judge is not None:
             typed = self._typed_reply(self.judge, node, scenario.channel.value)
@@ -59,16 +60,35 @@ class Interactive:
                 return Reply(index, as_choice(typed, node.choices[index]))
             self.wrote[number] = typed.text  # nothing authored is close: the trainee picks
             question = tr(lang, "prompt.nearest")
-        order = list(range(len(node.choices)))
+        if node.parts:
+            return Reply(self._compose(node))
+        return Reply(self._pick(question, node.choices))
+
+    def _pick(self, question: str, choices: tuple[Choice, ...]) -> int:
+        """One of `choices` (0-based, authored order), shown shuffled when asked."""
+        lang = self.options.lang
+        order = list(range(len(choices)))
         if self.options.shuffle:
             self.rng.shuffle(order)
-        texts = [node.choices[i].says(lang) for i in order]
+        texts = [choices[i].says(lang) for i in order]
         picked = prompt.select(question, render.reply_options(self.console, texts),
                                tr(lang, "prompt.hint"), erase=True)
         # the prompt would echo the reply on one line, cut short or broken mid-word by the
         # terminal: the scrollback keeps the whole reply, wrapped
         render.chosen(self.console, question, texts[picked])
-        return Reply(order[picked])
+        return order[picked]
+
+    def _compose(self, node: Node) -> int:
+        """A compose turn: one line for each part, in order; the message they make."""
+        lang = self.options.lang
+        render.compose_start(self.console, node, lang)
+        picks = []
+        for k, part in enumerate(node.parts, 1):
+            question = tr(lang, "prompt.part", k=k, n=len(node.parts), part=part.name(lang))
+            picks.append(self._pick(question, part.options))
+        index = node.compose_index(tuple(picks))
+        render.composed(self.console, node.choices[index], lang)
+        return index
 
     def heard(self, turn: Turn) -> None:
         if self.options.feedback_now:

@@ -9,7 +9,18 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text as RichText
 
-from cscoach.content.model import MOOD_MAX, MOOD_MIN, Ending, Lang, Node, Phrasebook, Scenario
+from cscoach.content.model import (
+    MOOD_MAX,
+    MOOD_MIN,
+    Choice,
+    Ending,
+    Facts,
+    Lang,
+    Node,
+    Phrasebook,
+    Scenario,
+    Text,
+)
 from cscoach.drill.engine import Turn
 from cscoach.i18n import mood_label, tr, tr_for
 from cscoach.judge.free import FreeReply
@@ -52,11 +63,13 @@ def intro(console: Console, s: Scenario, lang: Lang) -> None:
 
 
 def customer_turn(console: Console, s: Scenario, node: Node, mood: int, lang: Lang,
-                  turn: int) -> None:
+                  turn: int, facts: Facts = frozenset()) -> None:
+    """What the customer says at `node` (the variant the conversation's facts and mood pick)."""
     parts: list[RichText] = []
-    if node.narration is not None:
-        parts.append(RichText(node.narration(lang), style="italic dim"))
-    parts.append(RichText(node.says(lang)))
+    narration = node.narration_at(facts, mood)
+    if narration is not None:
+        parts.append(RichText(narration(lang), style="italic dim"))
+    parts.append(RichText(node.says_at(facts, mood)(lang)))
     parts.append(mood_meter(mood, lang))
     title = safe.text(f"{tr(lang, 'label.turn')} {turn} · {s.persona.name(lang)}")
     subtitle = tr(lang, f"channel.{s.channel.value}")
@@ -165,6 +178,16 @@ def shorten(text: str, cells: int) -> str:
     return out.rstrip() + "…"
 
 
+def compose_start(console: Console, node: Node, lang: Lang) -> None:
+    console.print(RichText(tr(lang, "compose.start", n=len(node.parts)), style="bold"))
+
+
+def composed(console: Console, message: Choice, lang: Lang) -> None:
+    """The whole message a compose turn made, as the customer will read it."""
+    console.print(Panel(RichText(message.says(lang)), title=tr(lang, "compose.done"),
+                        title_align="left", border_style="cyan", box=box.ROUNDED))
+
+
 def you_said(console: Console, s: Scenario, turn: Turn, lang: Lang) -> None:
     """The reply picked, worded for the channel ("Your email", "Your public reply", ...)."""
     label = tr_for(lang, "label.you", s.channel.value)
@@ -172,9 +195,12 @@ def you_said(console: Console, s: Scenario, turn: Turn, lang: Lang) -> None:
                                     turn.choice.says(lang)))
 
 
-def ending(console: Console, s: Scenario, e: Ending, lang: Lang) -> None:
+def ending(console: Console, s: Scenario, e: Ending, lang: Lang,
+           says: Text | None = None) -> None:
+    """The ending; `says` is the variant of its last words the conversation picked."""
     style = _OUTCOME_STYLE[e.outcome.value]
-    body = Group(RichText(e.says(lang)), RichText(""), RichText(e.summary(lang), style="italic"))
+    body = Group(RichText((says or e.says)(lang)), RichText(""),
+                 RichText(e.summary(lang), style="italic"))
     title = safe.text(f"{e.title(lang)} · {tr(lang, f'outcome.{e.outcome.value}')}")
     console.print(Panel(body, title=title, title_align="left", border_style=style,
                         box=box.DOUBLE))
@@ -187,11 +213,12 @@ def scripted_drill(console: Console, d: Debrief, phrasebook: Phrasebook, lang: L
     intro(console, s, lang)
     for report in d.turns:
         turn = report.turn
-        customer_turn(console, s, turn.node, turn.mood_before, lang, turn.number)
+        customer_turn(console, s, turn.node, turn.mood_before, lang, turn.number,
+                      turn.facts_before)
         you_said(console, s, turn, lang)
         if feedback_now:
             turn_feedback(console, report, phrasebook, lang)
-    ending(console, s, d.transcript.ending, lang)
+    ending(console, s, d.transcript.ending, lang, d.transcript.ending_says)
     if not feedback_now:
         recap(console, d, phrasebook, lang)
     debrief(console, d, phrasebook, lang)
