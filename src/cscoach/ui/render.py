@@ -197,6 +197,10 @@ def composed(console: Console, message: Choice, lang: Lang) -> None:
 def you_said(console: Console, s: Scenario, turn: Turn, lang: Lang) -> None:
     """The reply picked, worded for the channel ("Your email", "Your public reply", ...)."""
     label = tr_for(lang, "label.you", s.channel.value)
+    if turn.node.parts or "\n" in turn.choice.says(lang):  # a written message, whole as sent
+        console.print(Panel(RichText(turn.choice.says(lang)), title=label, title_align="left",
+                            border_style="cyan", box=box.ROUNDED))
+        return
     console.print(RichText.assemble((f"{label}: ", "bold cyan"),
                                     turn.choice.says(lang)))
 
