@@ -62,7 +62,7 @@ def test_play_scripted_renders_debrief(cli, lang: str) -> None:
     ("late-delivery-email", "2,2,2,2,1,2,1", "en", "Your email:"),
     ("late-delivery-email", "2,2,2,2,1,2,1", "ko", "보낸 답장:"),
     ("online-critic", "2,1,3,3,2,2,1", "en", "Your public reply:"),
-    ("silent-client", "3,1,2,2,3,1,1", "ko", "나 (전화):"),
+    ("silent-client", "1,2,1,1,1,1,1", "ko", "나 (전화):"),
     ("angry-shopper", "1,1,1,1,1,1,1", "en", "You:"),
 ])
 def test_replies_are_worded_for_the_channel(cli, scenario, answers, lang, label) -> None:

@@ -166,7 +166,7 @@ def test_a_compose_turn_is_judged_as_one_message(cli) -> None:
 
 
 def test_format_1_is_still_read_and_format_3_is_refused(cli, tmp_path: Path) -> None:
-    assert cli("validate", str(ROOT / "scenarios" / "busy-counter.yaml")).code == 0
+    assert cli("validate", str(ROOT / "tests" / "data" / "angry-shopper-v1.yaml")).code == 0
     path = _variant(tmp_path, "format_version: 2", "format_version: 3")
     r = cli("validate", str(path))
     assert r.code == 1

@@ -59,8 +59,8 @@ def test_a_typed_reply_is_scored_on_its_own_words(judge, library) -> None:
     session = _at(library, "silent-client", [])
     reply, turn = _type(session, judge, "I don't know when it'll be published, it depends on "
                                         "the journalist.")
-    authored = turn.node.choices[0]
-    assert (turn.index, turn.typed) == (0, True)
+    authored = turn.node.choices[1]
+    assert (turn.index, turn.typed) == (1, True)
     assert turn.authored is authored
     assert turn.choice.says.en == reply.text and turn.choice.next == authored.next
     assert turn.mood_after - turn.mood_before == authored.mood

@@ -73,7 +73,7 @@ def test_points_add_up_and_carry_reasons(library: Library, matcher: Matcher) -> 
 
 def test_order_faults_cost_points(library: Library, matcher: Matcher) -> None:
     s = library.scenario("busy-counter")  # no act_at_once: a fix before asking costs points
-    d = debrief(play(s, [1, 1, 2, 3, 1, 2, 2]), library.steps, matcher)
+    d = debrief(play(s, [1, 1, 3, 1, 1, 1]), library.steps, matcher)
     reasons = [i.reason.en for i in d.items if i.category == "order" and i.points < 0]
     assert reasons == ["offered a fix before asking what happened"]
     assert d.subtotal("order") == RUBRIC.order_base - RUBRIC.resolve_before_ask
@@ -159,11 +159,12 @@ def test_best_after_is_the_best_simple_path_through_every_prefix(
 
 def test_a_loop_back_to_a_node_deep_in_the_path_is_weighed_too(library: Library,
                                                                 matcher: Matcher) -> None:
-    """busy-counter: at 'louder' the apology goes back to 'room', whose way on runs through
-    'common', also met already; the debrief once found no way on and offered the police
-    threat as the best reply (seen in a --free drill in a terminal)."""
+    """busy-counter: a path that comes back to 'louder' (sent back to the call centre, kept at
+    the counter, then doubted there) must still find the apology the best reply on its second visit; the
+    debrief once found no way on from a node met before and offered the police threat as the
+    best reply (seen in a --free drill in a terminal)."""
     s = library.scenario("busy-counter")
-    prefix = [2, 2, 3, 1]
+    prefix = [1, 3, 3, 2]
     best = debrief(play(s, [*prefix, 1, *_rest(s, [*prefix, 1])]), library.steps,
                             matcher).best
     louder = s.nodes["louder"]

@@ -48,7 +48,7 @@ def test_every_table_fits_40_columns_whole(narrow, lang: str) -> None:
     drilled(narrow, lang)
     blender = "사흘 만에 고장 난 믹서기" if lang == "ko" else "The blender that died"
     # each command, and something it must show whole (a title, an id, a number)
-    for args, shown in ((["progress"], blender), (["drill", "--yes"], "happy-regular"),
+    for args, shown in ((["progress"], blender), (["drill", "--yes"], "busy-counter"),
                         (["coverage"], "S000-P1"), (["stats"], "angry-shopper"),
                         (["autoplay", "angry-shopper", "--runs", "30", "--seed", "1"],
                          "argument")):
