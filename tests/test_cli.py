@@ -61,7 +61,7 @@ def test_play_scripted_renders_debrief(cli, lang: str) -> None:
 @pytest.mark.parametrize(("scenario", "answers", "lang", "label"), [
     ("late-delivery-email", "1.1.1.1.1.1,1,1", "en", "Your email:"),
     ("late-delivery-email", "1.1.1.1.1.1,1,1", "ko", "보낸 답장:"),
-    ("online-critic", "2,1,3,3,2,2,1", "en", "Your public reply:"),
+    ("online-critic", "1.1.1.1.1,1,1,1", "en", "Your public reply:"),
     ("silent-client", "3,1,2,2,3,1,1", "ko", "나 (전화):"),
     ("angry-shopper", "1,1,1,1,1,1,1", "en", "You:"),
 ])
