@@ -199,3 +199,58 @@ def test_a_missing_file_name_is_an_error_not_text(arg: str) -> None:
 
     with pytest.raises(UsageError, match="no such file"):
         read_input(arg, 1_000_000)
+
+
+# -- check --each-line: an audit of many replies in one process
+
+
+def test_each_line_judges_every_line_on_its_own(cli, tmp_path: Path) -> None:
+    path = tmp_path / "macros.txt"
+    path.write_text("Sorry, that is not my job.\n\nThank you for waiting, I'll check it now.\n"
+                    '{"id": "m7", "text": "모르겠어요. 기다리세요."}\n', encoding="utf-8")
+    r = cli("check", "--each-line", str(path))
+    assert r.code == 1
+    lines = r.out.splitlines()
+    assert lines[0].startswith(f"{path}:1:16: don't say \"not my job\" (not-my-job, S001-EXP)")
+    assert any(x.startswith(f"{path}:4:1: don't say \"모르겠어요\" (dont-know") for x in lines)
+    assert any(x.startswith(f"{path}:4:8: don't say \"기다리세요\" (hurry-wait") for x in lines)
+    assert not any(f"{path}:3" in x for x in lines)  # a clean line says nothing
+    assert "3 line(s) checked, 2 with a \"don't say\"" in r.err
+    data = [json.loads(x) for x in cli("check", "--each-line", str(path), "--format",
+                                        "json").out.splitlines()]
+    assert [d["line"] for d in data] == [1, 3, 4]
+    assert data[2]["id"] == "m7" and [f["entry"] for f in data[2]["dont_say"]] == [
+        "dont-know", "hurry-wait"]
+    assert data[1]["clean"] is True
+
+
+def test_each_line_tells_a_bad_line_and_goes_on(cli, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(b"\xff\xfe not text\n{\"x\": 1}\n{broken\nnul\x00here\n" + b"a" * 1_000_100
+                     + b"\nI don't know.\n")
+    r = cli("check", "--each-line", str(path), "--format", "json")
+    assert r.code == 2
+    errors = [x for x in r.err.splitlines() if x.startswith("cscoach:")]
+    assert errors == [
+        f"cscoach: {path}:1: not valid UTF-8 (byte 0xff at column 1)",
+        f"cscoach: {path}:2: a JSON line needs a \"text\" string",
+        f"cscoach: {path}:3: not a JSON object: Expecting property name enclosed in double "
+        "quotes: line 1 column 2 (char 1)",
+        f"cscoach: {path}:4: binary data (a NUL byte), not text",
+        f"cscoach: {path}:5: more than 1,000,000 bytes on one line"]
+    rows = [json.loads(x) for x in r.out.splitlines()]
+    assert rows[-1]["line"] == 6 and rows[-1]["dont_say"][0]["entry"] == "dont-know"
+    assert "1 line(s) checked, 1 with a \"don't say\", 5 not read" in r.err
+
+
+def test_each_line_reads_standard_input_and_refuses_a_folder(cli, tmp_path: Path,
+                                                            monkeypatch) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(
+        b"Have a good day.\nThanks for calling.\n")))
+    r = cli("check", "--each-line", "-")
+    assert r.code == 0 and r.out == ""
+    assert "<stdin>: 2 line(s) checked, 0 with a \"don't say\"" in r.err
+    r = cli("check", "--each-line", str(tmp_path))
+    assert r.code == 2 and "is a folder; give a file of replies, one a line" in r.err

@@ -62,6 +62,18 @@ def show(result: CheckResult, where: str, lang: Lang) -> None:
     sys.stderr.write(f"{where}: {summary}\n")
 
 
+def show_line(result: CheckResult, where: str, number: int, lang: Lang) -> None:
+    """`check --each-line`: one line per "don't say" of line `number`, placed FILE:LINE:COL,
+    then the steps it performs; nothing more for a clean line (an audit of thousands)."""
+    for f in result.findings:
+        sys.stdout.write(f"{where}:{number}:{f.column}: {tr(lang, 'check.dont_say')} "
+                         f"\"{f.hit.phrase}\" ({f.entry.id}, {f.entry.source}): "
+                         f"{tr(lang, 'check.instead')}: {f.entry.say_instead(lang)}\n")
+    if result.findings:
+        done = ", ".join(s.step.id for s in result.steps) or tr(lang, "check.none")
+        sys.stdout.write(f"{where}:{number}: {tr(lang, 'check.steps')}: {done}\n")
+
+
 def cell_len_over(line: str, width: int) -> bool:
     from rich.cells import cell_len
 

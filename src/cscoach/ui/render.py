@@ -197,6 +197,10 @@ def composed(console: Console, message: Choice, lang: Lang) -> None:
 def you_said(console: Console, s: Scenario, turn: Turn, lang: Lang) -> None:
     """The reply picked, worded for the channel ("Your email", "Your public reply", ...)."""
     label = tr_for(lang, "label.you", s.channel.value)
+    if turn.node.parts or "\n" in turn.choice.says(lang):  # a written message, whole as sent
+        console.print(Panel(RichText(turn.choice.says(lang)), title=label, title_align="left",
+                            border_style="cyan", box=box.ROUNDED))
+        return
     console.print(RichText.assemble((f"{label}: ", "bold cyan"),
                                     turn.choice.says(lang)))
 
@@ -325,7 +329,7 @@ def _lessons(d: Debrief) -> tuple[Any, ...]:
     return tuple(getattr(d, "lessons", ()) or ())
 
 
-def _lesson_lines(d: Debrief, lang: Lang) -> list[RichText]:
+def _lesson_lines(d: Debrief, lang: Lang) -> list[Table]:
     """Broken lessons first (a critical one marked), then those met, then those not met, each
     with its source."""
     results = _lessons(d)
@@ -344,12 +348,16 @@ def _lesson_lines(d: Debrief, lang: Lang) -> list[RichText]:
             mark, style, state = "✓", "green", tr(lang, "debrief.lesson_met", turn=r.met)
         else:
             mark, style, state = "○", "yellow", tr(lang, "debrief.lesson_open")
-        line = RichText.assemble(f"  {mark} ", style=style)
+        line = RichText()
         if lesson.critical:
             line.append(f"[{tr(lang, 'debrief.critical')}] ", style="bold " + style)
         line.append(lesson.text(lang))
         line.append(f" — {state} ({lesson.source})", style="dim")
-        lines.append(line)
+        row = Table.grid(padding=(0, 1, 0, 0))  # a wrapped lesson stays under its text
+        row.add_column(width=3, justify="right", no_wrap=True)
+        row.add_column()
+        row.add_row(RichText(mark, style=style), line)
+        lines.append(row)
     return lines
 
 
