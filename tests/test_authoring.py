@@ -87,7 +87,9 @@ def test_mermaid_graph(cli, library: Library) -> None:
     assert r.code == 0
     text = r.out
     story = library.scenario("angry-shopper")
-    edges = sum(len(n.choices) for n in story.nodes.values())
+    # an arrow per reply and place it leads (format 2: routes); a compose turn's per place
+    edges = sum(len(n.choices[0].targets()) if n.parts else
+                sum(len(c.targets()) for c in n.choices) for n in story.nodes.values())
     assert text.startswith("flowchart TD\n")
     assert text.count(" linkStyle ") == edges
     for nid in story.nodes:

@@ -26,8 +26,9 @@ def test_play_json(cli) -> None:
     d = json.loads(r.out)
     assert d["scenario"] == "angry-shopper" and d["score"] == 100 and d["passed"] is True
     assert d["ending"]["id"] == "loyal-fan"
-    assert [p["steps"] for p in d["path"]] == [["greet"], ["listen"], ["ask"], ["empathize"],
-                                                ["resolve"], ["check"], ["follow_up"]]
+    assert [p["steps"] for p in d["path"]] == [["greet"], ["listen"], ["ask", "empathize"],
+                                                ["resolve"], ["check"], ["follow_up"],
+                                                ["follow_up"]]
     for record in d["path"]:
         assert set(record) >= {"node", "choice", "steps", "phrases"}
         for phrase in record["phrases"]:
@@ -47,7 +48,13 @@ def test_play_scripted_renders_debrief(cli, lang: str) -> None:
     r = cli("play", "pr-no-show", "--answers", "1,1,2,1,1,1,1,1", "--lang", lang)
     assert r.code == 0, r.err
     assert ("점수" if lang == "ko" else "Score") in r.out
+    assert ("가장 먼저 바꿀 것" if lang == "ko" else "What to change first") in r.out
+    assert ("7단계 점검" if lang == "ko" else "The seven steps") not in r.out  # in --details
+    assert "--details" in r.out.splitlines()[-1]
+    r = cli("play", "pr-no-show", "--answers", "1,1,2,1,1,1,1,1", "--lang", lang, "--details")
+    assert r.code == 0, r.err
     assert ("7단계 점검" if lang == "ko" else "The seven steps") in r.out
+    assert ("점수 내역" if lang == "ko" else "Where the points came from") in r.out
     assert ("더 나은 답" if lang == "ko" else "Better") in r.out
 
 
@@ -126,5 +133,5 @@ def test_list(cli) -> None:
 
 def test_typer_cli_runner_sees_the_same_app() -> None:
     result = CliRunner().invoke(app, ["play", "media-training-refusal", "--answers",
-                                      "1,1,1,1,1,1,1", "--json"])
+                                      "1,1.1.1.1.1.1,1,1,1", "--json"])
     assert result.exit_code == 0 and json.loads(result.output)["score"] == 100

@@ -96,7 +96,8 @@ def test_a_critical_lesson_caps_what_would_have_passed(library, matcher) -> None
     ("    critical: true\n", "", r"no lesson is critical"),
     ("        meet: [fix-at-once, within-authority]", "        meet: [within-authority]",
      r"lesson 'fix-at-once' is met by no reply"),
-    ("      - ko: 환불이라니 고맙네요.", "      - assumes: [receipt]\n        ko: 환불이라니 고맙네요.",
+    ("      - ko: 환불이라니 고맙네요.",
+     "      - assumes: [receipt]\n        ko: 환불이라니 고맙네요.",
      r"'wrap' says variant 2 assumes 'receipt', but a path shows it without 'receipt' "
      r"\(--answers 2,2,1\.1\)"),
     ("  happy:\n    outcome: good\n    require: [offered-exchange]",
@@ -171,3 +172,49 @@ def test_format_1_is_still_read_and_format_3_is_refused(cli, tmp_path: Path) -> 
     assert r.code == 1
     assert "format_version 3 is not supported (this cscoach reads version 1 or 2 of a " \
            "scenario file)" in r.out
+
+
+def test_the_debrief_shows_the_lessons_part_and_which_were_broken(cli) -> None:
+    r = cli("play", str(GOOD), "--answers", "3,1,1.1", "--lang", "ko", "--no-record")
+    assert r.code == 0
+    assert "· 교훈 -10" in r.out
+    assert "✗ [필수] 대면 불만은 그 자리에서 해결한다 — 1턴에서 어김 (S001-CH2)" in r.out
+    en = cli("play", str(GOOD), "--answers", "1,1.1", "--lang", "en", "--no-record")
+    assert "· lessons 0" in en.out and "Fix a complaint in person on the spot" in en.out
+
+
+SHORTER = {  # the tempting replies cut short, so the best is the longest everywhere
+    "\"네, 그럼 이걸로 처리는 모두 끝났습니다.\"": "네.",
+    "\"Right, that's everything processed and finished.\"": "Right.",
+    "오늘 직접 와 주셔서 감사합니다. 안녕히 가세요.": "안녕히 가세요.",
+    "\"Thank you so much for coming in today. Goodbye.\"": "Bye.",
+    "정말 죄송합니다. 전액 환불에 상품권까지 얹어 드릴게요.": "환불해 드릴게요.",
+    "\"I'm so sorry. I'll refund it in full and add a gift voucher on top.\"": "A refund.",
+}
+
+
+def test_a_scenario_whose_best_reply_is_always_the_longest_is_warned(cli,
+                                                                     tmp_path: Path) -> None:
+    text = GOOD.read_text(encoding="utf-8")
+    for old, new in SHORTER.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / "counter-v2.yaml"
+    path.write_text(text, encoding="utf-8")
+    r = cli("validate", str(path))
+    assert r.code == 0
+    assert re.search(r"warning: the best reply is the longest at [34] of 4 decision points in "
+                     r"Korean: a trainee can pass without reading", r.out), r.out
+
+
+def test_the_bots_that_never_read(library, matcher) -> None:
+    from cscoach.authoring.pedagogy import bot_answers, pick_longest, pick_politest
+    from cscoach.drill.engine import play
+    from cscoach.judge.scoring import debrief
+
+    s = library.load_scenario_file(GOOD)
+    longest = bot_answers(s, pick_longest, "en")
+    assert longest[0] == 3  # the policy hide is the longest opening
+    d = debrief(play(s, longest), library.steps, matcher, prefer="en")
+    assert not d.passed
+    assert bot_answers(s, pick_politest, "ko")[0] in (1, 3)

@@ -12,7 +12,7 @@ import pytest
 
 from cscoach.content.library import Library
 from cscoach.drill.answers import Scripted
-from cscoach.drill.engine import play
+from cscoach.drill.engine import answers_text, parse_answers, play
 from cscoach.drill.runner import run
 from cscoach.history import store as store_mod
 from cscoach.history.drill import plan, rating
@@ -34,7 +34,7 @@ BEST = "1,1,1,1,1,1,1"  # angry-shopper's and pr-no-show's best path
 def best_answers(scenario, library, matcher) -> str:
     """The top-scoring answers of any scenario, found by walking every path."""
     scores = path_scores(scenario, library.steps, matcher)
-    return ",".join(map(str, max(scores, key=lambda a: (scores[a], [-x for x in a]))))
+    return answers_text(scenario, max(scores, key=lambda a: (scores[a], [-x for x in a])))
 WORST = {"angry-shopper": "2,3,1,1,2,3", "pr-no-show": "2,2,1,2,3"}
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BASE, HOME = "https://lrs.example/xapi", "https://example.org/people"
@@ -45,7 +45,7 @@ def drill(library: Library, matcher: Matcher, scenario: str, answers: str,
     """The record of a drill played from `answers` as `play --answers` plays it, begun and every
     reply at `when`, finished three minutes later."""
     story = library.scenario(scenario)
-    replies = [int(a) for a in answers.split(",")]
+    replies = parse_answers(answers)
     moments = iter([when] * (1 + len(replies)) + [when + timedelta(minutes=3)])
     kept: list[dict] = []
     tracker = DrillTracker(story, trainee, "en", matcher, kept.append, lambda: next(moments))

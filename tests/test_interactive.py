@@ -86,7 +86,7 @@ def test_free_drill_with_feedback_at_the_end_recaps_what_was_typed(
     monkeypatch.setattr(interactive.prompt, "text", lambda *a, **k: next(typed))
     monkeypatch.setattr(interactive.prompt, "select", lambda *a, **k: 0)
     console = _console()
-    options = interactive.DrillOptions("en", feedback_now=False, free=True)
+    options = interactive.DrillOptions("en", feedback_now=False, free=True, details=True)
     result = _drill(console, library.scenario("angry-shopper"), library, typed_matcher, options)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     first = result.transcript.turns[0]

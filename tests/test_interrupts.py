@@ -226,15 +226,14 @@ def test_an_enter_typed_after_play_again_does_not_pick_a_reply() -> None:
 def test_the_chosen_reply_is_echoed_whole() -> None:
     child = spawn("play", "angry-shopper", "--no-shuffle", "--no-record")
     child.expect("Your reply")
-    child.send("1")
+    child.send("2")
     child.send("\r")
     child.expect("Feedback")
     import re
 
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before)
     echoed = " ".join(plain.replace("\r", "").split("?")[-1].split())
-    assert "Welcome, and thank you for bringing it in and telling us. I'll help you with this " \
-           "all the way." in echoed
+    assert "Sorry, I'm busy — I'm on the till. Just wait at the end of that line." in echoed
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()

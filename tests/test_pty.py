@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 
 import pytest
@@ -24,10 +25,10 @@ def test_replies_are_shuffled_by_default() -> None:
     the first turn lists the authored replies as 3, 2, 1, so key 1 picks the authored third."""
     child = spawn("play", "angry-shopper", "--seed", "4", "--no-record")
     child.expect("Your reply")
-    child.expect(r"» 1\) Did you bring the receipt\?")
+    child.expect(r"» 1\) Have you got the receipt\?")
     child.send("1")
     child.send("\r")
-    child.expect("sounds like an interrogati")
+    child.expect("Leading with procedure")
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
@@ -186,9 +187,10 @@ def test_drill_explains_its_pick_and_enter_starts_it() -> None:
 
 def test_free_drill_places_typed_replies_and_falls_back_to_the_options() -> None:
     """--free: an empty reply is refused, typed words are checked and placed on the closest
-    authored reply, off-topic words lead to the options, and the debrief shows what was
-    written next to the best reply."""
-    child = spawn("play", "angry-shopper", "--free", "--no-shuffle", "--trainee", "jun")
+    authored reply, off-topic words lead to the options, and the whole debrief (--details)
+    shows what was written next to the best reply."""
+    child = spawn("play", "angry-shopper", "--free", "--no-shuffle", "--trainee", "jun",
+                  "--details")
     child.expect("Type your reply")
     child.send("\r")
     child.expect("Type a reply first")
@@ -220,7 +222,7 @@ def test_free_drill_places_typed_replies_and_falls_back_to_the_options() -> None
     child.expect("What you wrote, next to the best reply")
     child.expect("Is it raining outside")
     child.expect("You picked")
-    child.expect("Yes, of course")
+    child.expect("Mm-hm… go on")
     child.expect(r"Play this scenario again\?")
     child.send("n")
     child.expect(pexpect.EOF)
@@ -255,3 +257,29 @@ def test_free_needs_a_terminal_and_does_not_take_answers() -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 2
+
+
+@pytest.mark.parametrize(("lang", "title", "replay"), [
+    ("ko", "디브리핑 ·", "이 시나리오를 다시"), ("en", "Debrief ·", "Play this scenario again")])
+def test_the_debrief_of_an_8_turn_drill_fits_30_lines_of_an_80_column_terminal(
+        lang: str, title: str, replay: str) -> None:
+    """Played at the keyboard: a mixed 8-turn drill, its debrief (from its heading to the line
+    saying where the rest is) at most 30 lines, then the replay question."""
+    env = dict(os.environ, COLUMNS="80", LINES="40", TERM="xterm-256color")
+    child = pexpect.spawn(sys.executable, ["-m", "cscoach", "play", "angry-shopper", "--lang",
+                                           lang, "--no-shuffle", "--no-record"], env=env,
+                          encoding="utf-8", timeout=20, dimensions=(40, 80))
+    for key in "12213213":
+        child.expect(r"\(.*(Enter|숫자).*\)")
+        child.send(key)
+        child.send("\r")
+    child.expect(title)
+    child.expect(replay)
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before)
+    lines = shown.rstrip("\r\n").split("\n")
+    assert len(lines) <= 30, shown
+    assert ("--details" in lines[-1]) or ("--details" in lines[-2]), shown
+    child.send("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -71,6 +71,10 @@ def test_the_debrief_fits_40_columns_whole(narrow, lang: str) -> None:
                "--no-record")
     assert r.code == 0
     assert_fits(r.out)
+    r = narrow("play", "angry-shopper", "--answers", "2,1,1,1,1,1,1,1", "--lang", lang,
+               "--no-record", "--details")
+    assert r.code == 0
+    assert_fits(r.out)
     steps = "반갑게 맞이하기" if lang == "ko" else "Greet"
     assert any(line.startswith("1  ") and steps in line for line in lines_of(r.out))
 

@@ -14,7 +14,7 @@ DOC = (ROOT / "docs" / "troubleshooting.md").read_text(encoding="utf-8")
 
 # Calls whose text reaches the user as an error or a warning.
 RAISERS = {"UsageError", "NotFoundError", "NoTerminalError", "AnswerError", "HistoryError",
-           "CscoachError", "_fail", "_warn", "Problem", "error", "warn", "at"}
+           "CscoachError", "NothingFound", "_fail", "_warn", "Problem", "error", "warn", "at"}
 HOLE = "\x00"  # where a value is filled in
 
 

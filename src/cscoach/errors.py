@@ -48,6 +48,12 @@ class NotFoundError(CscoachError):
     """A scenario id, file or content item does not exist (exit 2)."""
 
 
+class NothingFound(CscoachError):
+    """There is nothing to show: no finished drill to review (exit 1)."""
+
+    exit_status = ExitStatus.PROBLEMS_FOUND
+
+
 class Interrupted(CscoachError):
     """The user pressed Ctrl-C or closed input (exit 130)."""
 

@@ -2,7 +2,9 @@
 
 Random runs show what a trainee who guesses meets: how often each node, reply and ending comes
 up, and the spread of scores. `exhaustive` walks every simple path (up to a bound) and names the
-best and worst with answers that `cscoach play --answers` replays.
+best and worst with answers that `cscoach play --answers` replays. For a scenario that remembers
+(format 2: facts, lessons) both also say what each path (or run) ends holding: the facts true at
+its end and the lessons it met and broke, each path whole (exhaustive) and tallied by state.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
+from cscoach.authoring.explain import PathRecord, StateTally, remembers, state_of
 from cscoach.content.model import Scenario, StepCatalog
 from cscoach.drill.engine import MAX_TURNS, Session, Transcript, enumerate_paths
 from cscoach.judge.analysis import Analyser
@@ -75,6 +78,10 @@ class AutoplayReport:
     exact: bool = True  # False when best and worst are bounds (the analysis met its budget)
     best: tuple[int, tuple[int, ...]] | None = None
     worst: tuple[int, tuple[int, ...]] | None = None
+    # format 2: every path of the exhaustive walk with what it ends holding, and the tally by
+    # state (of the random runs too); None for a scenario without facts or lessons
+    paths: list[PathRecord] | None = None
+    states: StateTally | None = None
 
     def to_dict(self) -> dict[str, object]:
         s = self.scenario
@@ -91,6 +98,10 @@ class AutoplayReport:
         for name, found in (("best", self.best), ("worst", self.worst)):
             if found is not None:
                 out[name] = {"score": found[0], "answers": ",".join(map(str, found[1]))}
+        if self.states is not None:
+            out["states"] = self.states.to_dict()
+        if self.paths is not None:
+            out["paths"] = [p.to_dict() for p in self.paths]
         return out
 
 
@@ -102,7 +113,19 @@ def _record(report: AutoplayReport, transcript: Transcript, steps: StepCatalog,
     report.ending_hits[transcript.ending.id] += 1
     score = total(assess(transcript, steps, matcher)[0])
     report.scores.add(score)
+    _remember(report, transcript, score)
     return score
+
+
+def _remember(report: AutoplayReport, transcript: Transcript, score: int) -> None:
+    """What the path ended holding, when the scenario remembers anything."""
+    if report.states is None:
+        return
+    record = PathRecord(transcript.answers_text(), transcript.ending.id, score,
+                        state_of(transcript))
+    report.states.add(record)
+    if report.paths is not None:
+        report.paths.append(record)
 
 
 def _record_paths(report: AutoplayReport, paths: tuple[tuple[int, ...], ...],
@@ -121,13 +144,14 @@ def _record_paths(report: AutoplayReport, paths: tuple[tuple[int, ...], ...],
         report.ending_hits[session.ending.id] += 1
         assert score is not None  # the walk only yields paths to an ending
         report.scores.add(score)
+        _remember(report, session.transcript(), score)
 
 
 def random_runs(s: Scenario, steps: StepCatalog, matcher: Matcher, runs: int,
                 seed: int | None = None) -> AutoplayReport:
     rng = random.Random(seed)
     report = AutoplayReport(s, "random", runs, seed, Distribution(), Counter(), Counter(),
-                            Counter())
+                            Counter(), states=StateTally(s) if remembers(s) else None)
     for _ in range(runs):
         session = Session(s)
         while not session.over and len(session.turns) < MAX_TURNS:
@@ -151,7 +175,9 @@ def exhaustive(s: Scenario, steps: StepCatalog, matcher: Matcher,
     analysis met its own budget (then `exact` is False and they are bounds)."""
     walk = enumerate_paths(s, limit)
     report = AutoplayReport(s, "exhaustive", len(walk.paths), None, Distribution(), Counter(),
-                            Counter(), Counter(), complete=walk.complete)
+                            Counter(), Counter(), complete=walk.complete,
+                            paths=[] if remembers(s) else None,
+                            states=StateTally(s) if remembers(s) else None)
     analyser = Analyser(s, steps, matcher)
     _record_paths(report, walk.paths, analyser)
     found = analyser.extremes()

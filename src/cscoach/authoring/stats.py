@@ -1,10 +1,12 @@
-"""Figures about a scenario for its author: size, words, paths, best and worst score. Pure."""
+"""Figures about a scenario for its author: size, words, paths, best and worst score, and why the
+best and worst paths score what they do (with the facts and lessons of each). Pure."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cscoach.authoring.explain import Breakdown, PathState, breakdown, state_of
 from cscoach.content.model import (
     LANGS,
     Choice,
@@ -15,9 +17,56 @@ from cscoach.content.model import (
     StepCatalog,
     Text,
 )
-from cscoach.drill.engine import answers_text, play
+from cscoach.drill.engine import Transcript, answers_text, play
 from cscoach.judge.analysis import Analyser
 from cscoach.judge.phrases import Matcher
+
+
+@dataclass(frozen=True, slots=True)
+class Size2:
+    """What a format-2 scenario remembers and varies, counted."""
+
+    facts: int
+    lessons: int
+    critical: int
+    variants: int  # lines written as variants (says, narration, an ending's says)
+    routes: int  # `next:` routes (a compose turn's counted once)
+    compose: int  # compose turns
+
+    def to_dict(self) -> dict[str, int]:
+        return {"facts": self.facts, "lessons": self.lessons, "critical": self.critical,
+                "variants": self.variants, "routes": self.routes, "compose": self.compose}
+
+
+def size2(s: Scenario) -> Size2:
+    variants = sum(len(n.says_variants) + len(n.narration_variants) for n in s.nodes.values()) \
+        + sum(len(e.says_variants) for e in s.endings.values())
+    routes = sum(len(n.choices[0].routes) if n.parts else sum(len(c.routes) for c in n.choices)
+                 for n in s.nodes.values() if n.choices)
+    return Size2(len(s.facts), len(s.lessons), sum(1 for x in s.lessons if x.critical),
+                 variants, routes, sum(1 for n in s.nodes.values() if n.parts))
+
+
+@dataclass(frozen=True, slots=True)
+class PathDetail:
+    """One path explained: where it ends, what it leaves true, where its points went."""
+
+    answers: str
+    ending: str
+    outcome: Outcome
+    mood: int
+    state: PathState
+    why: Breakdown
+
+    def to_dict(self) -> dict[str, object]:
+        return {"answers": self.answers, "ending": self.ending, "outcome": self.outcome.value,
+                "final_mood": self.mood, **self.state.to_dict(), **self.why.to_dict()}
+
+
+def detail(transcript: Transcript, steps: StepCatalog, matcher: Matcher) -> PathDetail:
+    return PathDetail(transcript.answers_text(), transcript.ending.id, transcript.ending.outcome,
+                      transcript.final_mood, state_of(transcript),
+                      breakdown(transcript, steps, matcher))
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +91,13 @@ class ScenarioStats:
     worst_found: int | None = None
     best_text: str = ""  # best_answers as --answers takes them (1.2.1 at a compose turn)
     worst_text: str = ""
+    size2: Size2 | None = None  # format 2: facts, lessons, variants, routes, compose turns
+    best_path: PathDetail | None = None
+    worst_path: PathDetail | None = None
+    critical: tuple[str, ...] = ()  # the ids of the critical lessons
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "id": self.id, "file": self.path, "nodes": self.nodes, "choices": self.choices,
             "endings": self.endings, "words": self.words, "traps": self.traps,
             "paths": self.paths, "paths_exact": self.paths_exact, "pass_mark": self.pass_mark,
@@ -54,6 +107,14 @@ class ScenarioStats:
             "worst": {"score": self.worst, "answers": self.worst_text,
                       "answers_score": self.worst_found},
         }
+        if self.size2 is not None:
+            out["format2"] = self.size2.to_dict()
+        for key, path in (("best", self.best_path), ("worst", self.worst_path)):
+            if path is not None:
+                found = out[key]
+                assert isinstance(found, dict)
+                found["path"] = path.to_dict()
+        return out
 
 
 def texts(s: Scenario) -> Iterator[Text]:
@@ -91,9 +152,13 @@ def scenario_stats(s: Scenario, steps: StepCatalog, matcher: Matcher) -> Scenari
     analyser = Analyser(s, steps, matcher)
     found = analyser.extremes()
     best_steps: list[str] = []
+    best_path = worst_path = None
     if found is not None:
-        for turn in play(s, found.best_answers).turns:
+        best = play(s, found.best_answers)
+        for turn in best.turns:
             best_steps.extend(sid for sid in turn.choice.steps if sid not in best_steps)
+        best_path = detail(best, steps, matcher)
+        worst_path = detail(play(s, found.worst_answers), steps, matcher)
     traps = sum(1 for node in s.nodes.values() for c in replies(node)
                 if any(h.kind == "dont_say" for lang in LANGS for h in matcher.match(c.says(lang))))
     paths, paths_exact = (found.paths, found.paths_exact) if found \
@@ -106,4 +171,6 @@ def scenario_stats(s: Scenario, steps: StepCatalog, matcher: Matcher) -> Scenari
         tuple(best_steps), s.pass_mark, found.exact if found else True, paths_exact,
         found.best_found if found else None, found.worst_found if found else None,
         answers_text(s, found.best_answers) if found else "",
-        answers_text(s, found.worst_answers) if found else "")
+        answers_text(s, found.worst_answers) if found else "",
+        size2(s) if s.format_version >= 2 else None, best_path, worst_path,
+        tuple(x.id for x in s.lessons if x.critical))

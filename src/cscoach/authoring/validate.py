@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cscoach.content.library import Library, display_path, library_files, load_library
 from cscoach.content.loader import (
@@ -22,7 +22,7 @@ from cscoach.content.loader import (
     load_steps,
     read_bytes,
 )
-from cscoach.content.model import Scenario
+from cscoach.content.model import Lang, Scenario
 from cscoach.errors import ContentError, Problem, clip
 from cscoach.judge.phrases import Matcher
 
@@ -201,7 +201,7 @@ def _check_chunk(chunk: list[tuple[int, Path, str, bytes | None]]
 def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Problem]:
     """Graph and content checks on a scenario that loaded."""
     from cscoach.drill.engine import answers_text
-    from cscoach.judge.analysis import extremes
+    from cscoach.judge.analysis import Analyser
 
     out: list[Problem] = []
 
@@ -226,7 +226,10 @@ def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Prob
            "by the outcome", "warning")
 
     if can_end >= {n for n in reachable if n in s.nodes}:
-        found = extremes(s, library.steps, matcher)
+        analyser = Analyser(s, library.steps, matcher)
+        found = analyser.extremes()
+        if found is not None and found.exact and s.format_version >= 2:
+            _check_spotting(s, analyser, at)
         if found is not None and not found.exact:
             at(mark, f"the best/worst path search stopped at {found.states:,} states (limit "
                f"{found.limit:,}); the figures are bounds: the best path scores at most "
@@ -254,6 +257,26 @@ def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Prob
 
         prove(s, at)
     return sorted(out, key=lambda p: p.line)
+
+
+SPOT_SHARE = 0.5  # the share of decision points past which the best reply is spotted by length
+
+
+def _check_spotting(s: Scenario, analyser: Any, at: Callable[..., None]) -> None:
+    """A warning when the best reply is the longest at most decision points (format 2): a
+    trainee could pass by picking the longest reply without reading."""
+    from cscoach.authoring.pedagogy import decision_points
+
+    points = decision_points(s, analyser)
+    if len(points) < 3:
+        return
+    names: dict[Lang, str] = {"ko": "Korean", "en": "English"}
+    for lang, name in names.items():
+        longest = sum(p.best_is_longest(lang) for p in points)
+        if longest > SPOT_SHARE * len(points):
+            at(s.key_lines.get("nodes", 0), f"the best reply is the longest at {longest} of "
+               f"{len(points)} decision points in {name}: a trainee can pass without reading; "
+               "make the tempting replies as long and as polite as the right one", "warning")
 
 
 def _check_choice(choice: object, where: str, matcher: Matcher,

@@ -6,7 +6,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,9 @@ import cscoach.cli.options as options
 from cscoach.cli.options import LangArg, OutputFormat
 from cscoach.cli.root import app
 from cscoach.errors import ContentError, CscoachError, ExitStatus, NoTerminalError, Problem
+
+if TYPE_CHECKING:
+    from cscoach.content.library import Library
 
 
 @app.command()
@@ -182,12 +185,17 @@ def schema(
 @app.command()
 def stats(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Scenario files or folders (default: the shipped scenarios).", show_default=False)
-    ] = None,
+        help="Scenario ids, files or folders (default: the shipped scenarios).",
+        show_default=False)] = None,
     lang: LangArg = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    why: Annotated[bool | None, typer.Option(
+        "--why/--no-why", help="Explain the best and worst path: facts set, lessons met and "
+        "broken, points by category and every point lost (default: when one scenario is "
+        "asked for).", show_default=False)] = None,
 ) -> int:
-    """Per scenario: size, words, paths, best and worst reachable score, steps on the best path."""
+    """Per scenario: size, words, paths, best and worst reachable score, steps on the best path,
+    and why the best and worst path score what they do."""
     import json
 
     from cscoach.authoring.stats import scenario_stats
@@ -198,7 +206,8 @@ def stats(
 
     library = load_library()
     matcher = Matcher(library.phrasebook)
-    files, missing = content_files(list(paths)) if paths else (library.scenario_files(), [])
+    given = [_scenario_path(library, p) for p in paths or ()]
+    files, missing = content_files(given) if paths else (library.scenario_files(), [])
     for p in missing:
         sys.stderr.write(f"cscoach: {p}\n")
     broken = 0
@@ -222,8 +231,22 @@ def stats(
         from cscoach.ui.authoring import stats_view
 
         console = options.console()
-        console.print(stats_view(rows, options.lang(lang), library.steps, console.width))
+        explain = why if why is not None else len(rows) == 1
+        console.print(stats_view(rows, options.lang(lang), library.steps, console.width,
+                                 explain))
     return failed
+
+
+def _scenario_path(library: Library, path: Path) -> Path:
+    """The file of a shipped scenario named by its id; any other argument as it is."""
+    ref = str(path)
+    try:
+        if path.suffix in (".yaml", ".yml") or "/" in ref or os.sep in ref or path.exists():
+            return path
+        named = library.scenario_dir / f"{ref}.yaml"
+        return named if named.is_file() else path
+    except OSError:  # a name too long for the system, say: content_files says so
+        return path
 
 
 @app.command()

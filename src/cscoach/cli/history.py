@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 import cscoach.cli.options as options
-from cscoach.cli.options import DataDirArg, LangArg, LrsArg, TraineeArg
+from cscoach.cli.options import DataDirArg, DetailsArg, LangArg, LangOption, LrsArg, TraineeArg
 from cscoach.cli.root import app
 from cscoach.errors import ExitStatus, NoTerminalError, UsageError
 
 if TYPE_CHECKING:
+    from cscoach.content.model import Lang
     from cscoach.history.config import Settings as HistorySettings
 
 JsonArg = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
@@ -101,6 +102,74 @@ def drill(
     from cscoach.cli.play import play
 
     play(pick, lang=lang, trainee=history.trainee, data_dir=data_dir, lrs=lrs)
+
+
+@app.command()
+def review(
+    trainee: TraineeArg = None,
+    data_dir: DataDirArg = None,
+    lang: Annotated[LangOption | None, typer.Option(
+        "--lang", help="Language of the review, its phrases scored in it (default: the language "
+        "the drill was played in).", show_default=False)] = None,
+    details: DetailsArg = False,
+    json_out: JsonArg = False,
+) -> None:
+    """Your last finished drill again: its debrief (--details: every turn as played, every
+    point, the seven steps and every better choice). Exit 1 when there is none."""
+    from cscoach.content.library import load_library
+    from cscoach.errors import NothingFound
+    from cscoach.history.review import last_drill, replay
+    from cscoach.judge.phrases import Matcher
+    from cscoach.judge.scoring import debrief
+
+    history, records = _records(data_dir, trainee)
+    last = last_drill(records)
+    if last is None:
+        raise NothingFound(f"no finished drill to review for {history.trainee} in "
+                           f"{history.db_path}; play one with 'cscoach play <ID>' "
+                           "(see 'cscoach list')")
+    library = load_library()
+    story = library.scenario(last["scenario"])
+    played: Lang = "ko" if last["lang"] == "ko" else "en"
+    chosen: Lang = played if lang is None else options.lang(lang)
+    transcript = replay(last, story)
+    matcher = Matcher(library.phrasebook, mend_slips=any(c.get("typed") for c in last["choices"]))
+    result = debrief(transcript, library.steps, matcher, prefer=chosen)
+    if json_out:
+        from cscoach.judge.results import debrief_to_dict
+
+        data = {"attempt": last["id"], "trainee": last["trainee"],
+                "finished_at": last["finished_at"], "recorded_score": last["score"],
+                **debrief_to_dict(result, library.phrasebook, chosen)}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    from cscoach.history.record import parse_iso
+    from cscoach.i18n import tr
+    from cscoach.ui import render
+
+    console = options.console()
+    when = parse_iso(last["finished_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+    notes = [(tr(chosen, "review.title", title=story.title(chosen), when=when,
+                 played=tr(chosen, f"lang.{played}")), "bold")]
+    if last.get("scenario_version") not in (None, story.version):
+        notes.append((tr(chosen, "review.changed", then=last["scenario_version"],
+                         now=story.version), "yellow"))
+    if last["score"] is not None and last["score"] != result.score:
+        key = "review.rescored" if chosen == played else "review.rescored_lang"
+        notes.append((tr(chosen, key, then=last["score"], now=result.score,
+                         language=tr(chosen, f"lang.{chosen}")), "dim"))
+    from rich.text import Text as RichText
+
+    above = 0
+    for note, style in notes:
+        text = RichText(note, style=style)
+        above += len(console.render_lines(text, console.options, pad=False))
+        console.print(text)
+    if details:
+        render.scripted_drill(console, result, library.phrasebook, chosen, True, details=True)
+    else:  # the notes and the short debrief share one screen
+        render.debrief(console, result, library.phrasebook, chosen, more="debrief.more_review",
+                       lines=render.DEBRIEF_LINES - above)
 
 
 class ReportFormat(StrEnum):

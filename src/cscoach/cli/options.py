@@ -43,6 +43,10 @@ LrsArg = Annotated[str | None, typer.Option(
     "--lrs", help="Also send the attempt as xAPI to this Learning Record Store (default: "
     "CSCOACH_LRS_URL or config.toml); credentials from CSCOACH_LRS_USER/CSCOACH_LRS_PASSWORD.",
     show_default=False)]
+DetailsArg = Annotated[bool, typer.Option(
+    "--details", help="The whole debrief: every point, the seven steps, the phrases to drop and "
+    "every better choice (default: the score, the lessons and the three changes worth the most "
+    "points).")]
 NoRecordArg = Annotated[bool, typer.Option("--no-record", help="Do not keep this attempt in the "
                                            "history.")]
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 import cscoach.cli.options as options
-from cscoach.cli.options import DataDirArg, LangArg, LrsArg, NoRecordArg, TraineeArg
+from cscoach.cli.options import DataDirArg, DetailsArg, LangArg, LrsArg, NoRecordArg, TraineeArg
 from cscoach.cli.root import app
 from cscoach.errors import NoTerminalError
 
@@ -50,13 +50,15 @@ def play(
         "--free", help="Type your own replies instead of picking: each is checked against the "
         "phrasebook and the seven steps, scored, and the drill goes on as after the authored "
         "reply it is closest to (when none is close, you pick).")] = False,
+    details: DetailsArg = False,
     trainee: TraineeArg = None,
     data_dir: DataDirArg = None,
     lrs: LrsArg = None,
     no_record: NoRecordArg = False,
 ) -> None:
     """Play a scenario: the customer speaks, you pick (or with --free type) replies, then a
-    debrief scores you.
+    debrief scores you: the score, the lessons and the three changes worth the most points
+    (--details: every point, the seven steps, every better choice).
 
     Every attempt is kept in your history ('cscoach progress'); one stopped with Ctrl-C is kept
     as abandoned.
@@ -89,7 +91,8 @@ def play(
         try:
             result = run(story, Scripted(scripted), conclude,
                          _trackers(story, matcher, chosen_lang, history, kept))
-            _show_scripted(result, library.phrasebook, chosen_lang, json_out, feedback_now)
+            _show_scripted(result, library.phrasebook, chosen_lang, json_out, feedback_now,
+                           details)
         finally:  # also after a Ctrl-C, which keeps the attempt as abandoned
             if history is not None and any(kept):
                 options.send_kept(history)
@@ -101,7 +104,8 @@ def play(
 
     console = options.console()
     front = Interactive(console, library.steps, matcher,
-                        DrillOptions(chosen_lang, feedback_now, shuffle, seed, free))
+                        DrillOptions(chosen_lang, feedback_now, shuffle, seed, free, details,
+                                     "debrief.more_play" if history is None else "debrief.more"))
     while True:
         run(story, front, conclude, _trackers(story, matcher, chosen_lang, history))
         if history is not None:
@@ -152,7 +156,7 @@ def _trackers(story: Scenario, matcher: Matcher, lang: Lang, history: HistorySet
 
 
 def _show_scripted(result: Debrief, phrasebook: Phrasebook, lang: Lang, json_out: bool,
-                   feedback_now: bool) -> None:
+                   feedback_now: bool, details: bool = False) -> None:
     if json_out:
         import json
 
@@ -163,7 +167,7 @@ def _show_scripted(result: Debrief, phrasebook: Phrasebook, lang: Lang, json_out
         return
     from cscoach.ui import render
 
-    render.scripted_drill(options.console(), result, phrasebook, lang, feedback_now)
+    render.scripted_drill(options.console(), result, phrasebook, lang, feedback_now, details)
 
 
 @app.command("list")

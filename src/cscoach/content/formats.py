@@ -231,6 +231,11 @@ ENTRY = Map({
     "say_instead": Field(Bilingual("What to say instead.")),
     "say_instead_markers": Field(Phrasings(1, "Phrasings that earn credit.")),
     "not_when": Field(Phrasings(0, "Look-alikes that mean something else."), required=False),
+    "why_by_channel": Field(Map({c.value: Field(Bilingual(
+        f"Why it hurts, said for a complaint made {c.value.replace('_', ' ')}."), required=False)
+        for c in Channel}, description="Why it hurts in one channel, where the general `why` "
+        "speaks of another setting; the debrief shows it for a drill in that channel."),
+        required=False),
 }, name_by="id", label="entry")
 
 PHRASEBOOK = Map(_top("phrasebook", {

@@ -101,7 +101,8 @@ def load_phrasebook(path: Path, display: str | None = None,
     doc.finish()
     return Phrasebook(tuple(
         PhraseEntry(e["id"], e["source"], e["dont_say"], e["why"], e["say_instead"],
-                    e["say_instead_markers"], e.get("not_when", {}))
+                    e["say_instead_markers"], e.get("not_when", {}),
+                    {Channel(k): v for k, v in e.get("why_by_channel", {}).items()})
         for e in top["entries"]))
 
 

@@ -86,6 +86,12 @@ class PhraseEntry:
     say_instead_markers: dict[Lang, tuple[str, ...]]
     # Phrasings that look like a "don't say" but mean something else.
     not_when: dict[Lang, tuple[str, ...]] = field(default_factory=dict)
+    # Why it hurts in a channel whose setting the general `why` does not fit (PR, a review).
+    why_by_channel: dict[Channel, Text] = field(default_factory=dict)
+
+    def why_in(self, channel: Channel | None) -> Text:
+        """Why it hurts, as said for a complaint made in `channel`."""
+        return self.why_by_channel.get(channel, self.why) if channel is not None else self.why
 
 
 @dataclass(frozen=True, slots=True)

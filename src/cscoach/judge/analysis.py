@@ -32,7 +32,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from cscoach.content.model import MOOD_MAX, MOOD_MIN, Choice, Condition, Scenario, StepCatalog
+from cscoach.content.model import (
+    MOOD_MAX,
+    MOOD_MIN,
+    Choice,
+    Condition,
+    Lang,
+    Scenario,
+    StepCatalog,
+)
 from cscoach.judge.phrases import Matcher
 from cscoach.judge.rubric import RUBRIC, Rubric
 
@@ -120,8 +128,10 @@ class Analyser:
     """Best/worst analysis of one scenario under one rubric and phrasebook."""
 
     def __init__(self, scenario: Scenario, steps: StepCatalog, matcher: Matcher,
-                 rubric: Rubric = RUBRIC, limit: int | None = None) -> None:
+                 rubric: Rubric = RUBRIC, limit: int | None = None,
+                 lang: Lang | None = None) -> None:
         self.s = scenario
+        self.lang = lang  # phrases found in this language's text only (None: in either)
         self.limit = STATE_LIMIT if limit is None else limit
         self.exhausted = False  # the exact search met its budget: answers come from the bounds
         self.states = 0  # memoised states when it did
@@ -204,7 +214,7 @@ class Analyser:
 
     def _move(self, index: int, choice: Choice, matcher: Matcher) -> _Move:
         kinds: set[tuple[str, str]] = set()
-        for text in choice.says.both():
+        for text in choice.says.both() if self.lang is None else (choice.says(self.lang),):
             kinds.update((h.entry_id, h.kind) for h in matcher.match(text))
         dont = sum(1 for _, kind in kinds if kind == "dont_say")
         mask = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cscoach.content.model import Lang, Phrasebook, Scenario
-from cscoach.judge.scoring import Debrief
+from cscoach.judge.scoring import Debrief, top_changes
 
 
 def debrief_to_dict(d: Debrief, phrasebook: Phrasebook, lang: Lang) -> dict[str, Any]:
@@ -38,7 +38,8 @@ def debrief_to_dict(d: Debrief, phrasebook: Phrasebook, lang: Lang) -> dict[str,
                 "facts_after": sorted(tr.turn.facts_after),
                 "phrases": [
                     {"id": h.entry_id, "kind": h.kind, "matched": h.phrase,
-                     **({"say_instead": phrasebook.get(h.entry_id).say_instead(lang)}
+                     **({"say_instead": phrasebook.get(h.entry_id).say_instead(lang),
+                         "why": phrasebook.get(h.entry_id).why_in(scenario.channel)(lang)}
                         if h.kind == "dont_say" else {})}
                     for h in tr.hits
                 ],
@@ -48,7 +49,7 @@ def debrief_to_dict(d: Debrief, phrasebook: Phrasebook, lang: Lang) -> dict[str,
         ],
         "steps": [
             {"step": r.step.id, "order": r.step.order, "done": r.done, "turns": list(r.turns),
-             "in_order": r.in_order}
+             "in_order": r.in_order, "before": [b.id for b in r.before]}
             for r in d.steps
         ],
         "points": [
@@ -72,6 +73,13 @@ def debrief_to_dict(d: Debrief, phrasebook: Phrasebook, lang: Lang) -> dict[str,
              "best_score_after_chosen": w.best_after_chosen,
              "best_score_after_better": w.best_after_better}
             for w in d.weak
+        ],
+        # the short debrief's "what to change first", most points first
+        "changes": [
+            {"turn": c.weak.turn.number, "points_at_stake": c.at_stake,
+             "better": c.weak.better_index + 1,
+             "say_instead": c.weak.turn.node.choices[c.weak.better_index].says(lang)}
+            for c in top_changes(d)
         ],
     }
 

@@ -41,7 +41,7 @@ class ScoreItem:
 @dataclass(frozen=True, slots=True)
 class TurnReport:
     turn: Turn
-    hits: tuple[Hit, ...]  # union over the Korean and English text of the choice
+    hits: tuple[Hit, ...]  # found in the text of the language played (see `turn_report`)
 
     @property
     def dont_say(self) -> tuple[Hit, ...]:
@@ -56,7 +56,9 @@ class TurnReport:
 class StepReport:
     step: Step
     turns: tuple[int, ...]  # turns that performed it
-    in_order: bool  # no later step was first performed before it
+    in_order: bool  # performed, and no earlier step was first performed only after it
+    # the earlier steps it jumped ahead of: first performed after it (in Carnegie order)
+    before: tuple[Step, ...] = ()
 
     @property
     def done(self) -> bool:
@@ -128,14 +130,35 @@ class Debrief:
         return sum(i.points for i in self.items if i.category == category)
 
 
-def turn_report(matcher: Matcher, turn: Turn, prefer: Lang = "en") -> TurnReport:
-    """Hits from both languages, one per entry and kind, so the score is the same in ko and en.
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A weak choice with what it cost: the best total reachable after the better reply, less
+    the best after the one made (or, when no simple path went on from it, the score got)."""
 
-    The phrasing shown for a hit comes from the `prefer` language when it has one.
+    weak: WeakChoice
+    at_stake: int
+
+
+def top_changes(d: Debrief, most: int = 3) -> tuple[Change, ...]:
+    """The `most` changes worth the most points, most first (an earlier turn first on a tie)."""
+    changes = [Change(w, (w.best_after_better or 0)
+                      - (d.score if w.best_after_chosen is None else w.best_after_chosen))
+               for w in d.weak]
+    changes.sort(key=lambda c: (-c.at_stake, c.weak.turn.number))
+    return tuple(changes[:most])
+
+
+def turn_report(matcher: Matcher, turn: Turn, lang: Lang | None = "en") -> TurnReport:
+    """The phrasebook hits of one reply, one per entry and kind, found in the text of the
+    language played: a trainee is credited (and blamed) only for words they saw.
+
+    `lang=None` takes both languages' text (English phrasing first), as the authoring tools'
+    best/worst search does (`Analyser(lang=None)`).
     """
     seen: dict[tuple[str, str], Hit] = {}
-    texts = turn.choice.says.both()
-    for text in texts if prefer == "ko" else reversed(texts):
+    texts = (turn.choice.says.en, turn.choice.says.ko) if lang is None else \
+        (turn.choice.says(lang),)
+    for text in texts:
         for hit in matcher.match(text):
             seen.setdefault((hit.entry_id, hit.kind), hit)
     return TurnReport(turn, tuple(seen.values()))
@@ -150,11 +173,12 @@ def _step_reports(steps: StepCatalog, turns: tuple[Turn, ...]) -> tuple[StepRepo
     reports = []
     for step in steps.steps:
         turns_done = tuple(performed[step.id])
-        in_order = bool(turns_done) and all(
-            first[other.id] >= first[step.id]
-            for other in steps.steps if other.order > step.order and other.id in first
-        )
-        reports.append(StepReport(step, turns_done, in_order))
+        # a step is out of order when it came before an earlier step that was done only later;
+        # an earlier step never done is "missing" on its own row, not this one's fault
+        before = tuple(other for other in steps.steps
+                       if turns_done and other.order < step.order and other.id in first
+                       and first[other.id] > turns_done[0])
+        reports.append(StepReport(step, turns_done, bool(turns_done) and not before, before))
     return tuple(reports)
 
 
@@ -166,8 +190,9 @@ Assessment = tuple[list[ScoreItem], tuple[StepReport, ...], tuple[TurnReport, ..
 
 
 def assess(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
-           rubric: Rubric = RUBRIC, prefer: Lang = "en") -> Assessment:
-    """The score items of a transcript (without the weak-choice analysis)."""
+           rubric: Rubric = RUBRIC, prefer: Lang | None = "en") -> Assessment:
+    """The score items of a transcript (without the weak-choice analysis), its phrases found
+    in the text of `prefer`, the language played (None: in either, as `validate` weighs it)."""
     items: list[ScoreItem] = []
     reports = _step_reports(steps, transcript.turns)
     first = {r.step.id: r.turns[0] for r in reports if r.turns}
@@ -216,7 +241,11 @@ def assess(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
                 items.append(ScoreItem("order", -cost, _t(ko, en), resolve))
     checks_after = [t for t in next((r.turns for r in reports if r.step.id == "check"), ())
                     if resolve is not None and t >= resolve]
-    if not checks_after:
+    if resolve is None:  # the same points as an unchecked fix (docs/scoring.md), said truly
+        items.append(ScoreItem("order", -rubric.no_check_after_resolve,
+                               _t("해결책을 제시하지 않아 해결 후 만족 여부도 확인하지 못했습니다",
+                                  "never offered a fix, so there was no fix to check on")))
+    elif not checks_after:
         items.append(ScoreItem("order", -rubric.no_check_after_resolve,
                                _t("해결 후 고객이 만족했는지 확인하지 않았습니다",
                                   "never checked that the customer was satisfied after the fix")))
@@ -227,19 +256,20 @@ def assess(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
     turn_reports = tuple(turn_report(matcher, t, prefer) for t in transcript.turns)
     credit = 0
     for tr in turn_reports:
+        # a phrase is named by its own words: an entry's id is the name of the bad phrasing
+        # (a good phrase once read "'충분히 이해합니다' (arguing)"), and no Korean text shows one
         for hit in tr.hits:
-            entry = matcher.phrasebook.get(hit.entry_id)
             if hit.kind == "dont_say":
                 items.append(ScoreItem("language", -rubric.dont_say_penalty,
-                                       _t(f"하지 말아야 할 말 '{hit.phrase}' ({entry.id})",
-                                          f"\"don't say\" '{hit.phrase}' ({entry.id})"),
+                                       _t(f"하지 말아야 할 말 '{hit.phrase}'",
+                                          f"\"don't say\" '{hit.phrase}'"),
                                        tr.turn.number))
             elif credit < rubric.say_instead_cap:
                 gain = min(rubric.say_instead_credit, rubric.say_instead_cap - credit)
                 credit += gain
                 items.append(ScoreItem("language", gain,
-                                       _t(f"권장 표현 '{hit.phrase}' 사용 ({entry.id})",
-                                          f"\"say instead\" phrasing '{hit.phrase}' ({entry.id})"),
+                                       _t(f"권장 표현 '{hit.phrase}' 사용",
+                                          f"\"say instead\" phrasing '{hit.phrase}'"),
                                        tr.turn.number))
 
     # 4. the outcome
@@ -302,29 +332,31 @@ def total(items: list[ScoreItem]) -> int:
 
 
 # Keyed by identity: a library is loaded once per run and its objects live as long as it does.
-_ANALYSERS: dict[tuple[int, int, int, int],
+_ANALYSERS: dict[tuple[int, int, int, int, Lang | None],
                  tuple[Scenario, StepCatalog, Matcher, Rubric, Analyser]] = {}
 
 
 def _analyser(scenario: Scenario, steps: StepCatalog, matcher: Matcher,
-              rubric: Rubric) -> Analyser:
-    """The best-completion search for a scenario (`cscoach.judge.analysis`), kept for the run."""
-    key = (id(scenario), id(steps), id(matcher), id(rubric))
+              rubric: Rubric, lang: Lang | None = None) -> Analyser:
+    """The best-completion search for a scenario (`cscoach.judge.analysis`) scoring the phrases
+    of `lang`'s text, kept for the run."""
+    key = (id(scenario), id(steps), id(matcher), id(rubric), lang)
     hit = _ANALYSERS.get(key)
     if hit is not None and all(a is b for a, b in zip(hit[:4], (scenario, steps, matcher, rubric),
                                                       strict=True)):
         return hit[4]  # the very same objects (an id can be reused after one is freed)
-    analyser = Analyser(scenario, steps, matcher, rubric)
+    analyser = Analyser(scenario, steps, matcher, rubric, lang=lang)
     _ANALYSERS[key] = (scenario, steps, matcher, rubric, analyser)
     return analyser
 
 
 def debrief(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
             rubric: Rubric = RUBRIC, prefer: Lang = "en") -> Debrief:
-    """The full debrief: score, reasons, step table, phrase hits and better choices."""
+    """The full debrief: score, reasons, step table, phrase hits and better choices, all in
+    `prefer`, the language played (its phrases are the ones scored)."""
     items, reports, turn_reports = assess(transcript, steps, matcher, rubric, prefer)
     score = total(items)
-    analyser = _analyser(transcript.scenario, steps, matcher, rubric)
+    analyser = _analyser(transcript.scenario, steps, matcher, rubric, prefer)
     weak: list[WeakChoice] = []
     best_index: list[int | None] = []
     answers = tuple(transcript.answers)
@@ -348,8 +380,9 @@ def debrief(transcript: Transcript, steps: StepCatalog, matcher: Matcher,
                    lesson_results(transcript))
 
 
-def path_scores(scenario: Scenario, steps: StepCatalog,
-                matcher: Matcher) -> dict[tuple[int, ...], int]:
-    """Total score of every simple path (used by analysis tools)."""
-    return {answers: total(assess(play(scenario, answers), steps, matcher)[0])
+def path_scores(scenario: Scenario, steps: StepCatalog, matcher: Matcher,
+                lang: Lang | None = None) -> dict[tuple[int, ...], int]:
+    """Total score of every simple path played in `lang` (None: phrases of either language, as
+    `Analyser(lang=None)` weighs them; used by analysis tools)."""
+    return {answers: total(assess(play(scenario, answers), steps, matcher, prefer=lang)[0])
             for answers in enumerate_paths(scenario).paths}

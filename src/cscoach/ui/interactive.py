@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from cscoach.content.model import Choice, Lang, Node, Scenario, StepCatalog
+from cscoach.content.model import Channel, Choice, Lang, Node, Scenario, StepCatalog
 from cscoach.drill.engine import Session, Transcript, Turn
 from cscoach.drill.runner import Reply
 from cscoach.i18n import tr, tr_for
@@ -25,6 +25,8 @@ class DrillOptions:
     shuffle: bool = False
     seed: int | None = None
     free: bool = False  # the trainee types replies (play --free)
+    details: bool = False  # the whole debrief (play --details), not the short one
+    more: str = "debrief.more_play"  # where the short debrief says the rest is (an i18n key)
 
 
 class Interactive:
@@ -39,11 +41,13 @@ class Interactive:
         self.judge = Judge(Checker(matcher, steps)) if options.free else None
         self.rng = random.Random(options.seed)
         self.wrote: dict[int, str] = {}  # typed words that were not close to any reply
+        self.channel: Channel | None = None
 
     def begin(self, scenario: Scenario) -> None:
         # every drill shuffles as the first did: the same --seed, the same orders
         self.rng = random.Random(self.options.seed)
         self.wrote = {}
+        self.channel = scenario.channel
         render.intro(self.console, scenario, self.options.lang)
 
     def reply(self, session: Session) -> Reply:
@@ -93,14 +97,16 @@ class Interactive:
     def heard(self, turn: Turn) -> None:
         if self.options.feedback_now:
             render.turn_feedback(self.console, turn_report(self.matcher, turn, self.options.lang),
-                                 self.matcher.phrasebook, self.options.lang)
+                                 self.matcher.phrasebook, self.options.lang,
+                                 channel=self.channel)
 
     def end(self, transcript: Transcript, result: Debrief) -> None:
         lang, phrasebook = self.options.lang, self.matcher.phrasebook
         render.ending(self.console, transcript.scenario, transcript.ending, lang)
         if not self.options.feedback_now:
             render.recap(self.console, result, phrasebook, lang)
-        render.debrief(self.console, result, phrasebook, lang, self.wrote)
+        render.debrief(self.console, result, phrasebook, lang, self.wrote,
+                       details=self.options.details, more=self.options.more)
 
     def _typed_reply(self, judge: Judge, node: Node, channel: str) -> FreeReply:
         lang = self.options.lang
@@ -111,5 +117,5 @@ class Interactive:
 
         text = prompt.text(tr_for(lang, "prompt.type", channel), validate=refuse)
         reply = judge.judge(node, text)
-        render.free_reply(self.console, reply, node, self.matcher.phrasebook, lang)
+        render.free_reply(self.console, reply, node, self.matcher.phrasebook, lang, self.channel)
         return reply

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text as RichText
@@ -12,6 +15,7 @@ from rich.text import Text as RichText
 from cscoach.content.model import (
     MOOD_MAX,
     MOOD_MIN,
+    Channel,
     Choice,
     Ending,
     Facts,
@@ -25,7 +29,7 @@ from cscoach.drill.engine import Turn
 from cscoach.i18n import mood_label, tr, tr_for
 from cscoach.judge.free import FreeReply
 from cscoach.judge.phrases import Hit
-from cscoach.judge.scoring import Debrief, TurnReport
+from cscoach.judge.scoring import Change, Debrief, TurnReport, top_changes
 from cscoach.ui import safe
 from cscoach.ui.fit import show
 
@@ -86,14 +90,16 @@ def _spaced(parts: list[RichText]) -> list[RichText]:
     return out
 
 
-def _hit_lines(hits: tuple[Hit, ...], phrasebook: Phrasebook, lang: Lang) -> list[RichText]:
-    """Each "don't say" with why and what to say instead, then each good phrasing."""
+def _hit_lines(hits: tuple[Hit, ...], phrasebook: Phrasebook, lang: Lang,
+               channel: Channel | None = None) -> list[RichText]:
+    """Each "don't say" with why (as said for the drill's channel) and what to say instead,
+    then each good phrasing."""
     lines = []
     for hit in (h for h in hits if h.kind == "dont_say"):
         entry = phrasebook.get(hit.entry_id)
         lines.append(RichText.assemble(
             (f"✗ {tr(lang, 'feedback.dont_say')}: ", "bold red"), f"“{hit.phrase}” — ",
-            entry.why(lang)))
+            entry.why_in(channel)(lang)))
         lines.append(RichText.assemble((f"  → {tr(lang, 'feedback.say_instead')}: ", "green"),
                                        entry.say_instead(lang)))
     for hit in (h for h in hits if h.kind == "say_instead"):
@@ -103,7 +109,7 @@ def _hit_lines(hits: tuple[Hit, ...], phrasebook: Phrasebook, lang: Lang) -> lis
 
 
 def turn_feedback(console: Console, report: TurnReport, phrasebook: Phrasebook,
-                  lang: Lang, recap: bool = False) -> None:
+                  lang: Lang, recap: bool = False, channel: Channel | None = None) -> None:
     """What happened after one choice: feedback, mood change, phrase hits. Right after a typed
     reply its hits were just shown (`free_reply`), so only the customer's reaction is."""
     turn = report.turn
@@ -114,17 +120,17 @@ def turn_feedback(console: Console, report: TurnReport, phrasebook: Phrasebook,
     lines.append(RichText(f"{arrow} " + tr(lang, "mood.changed", before=turn.mood_before,
                                           after=turn.mood_after), style=style))
     if recap or not turn.typed:
-        lines += _hit_lines(report.hits, phrasebook, lang)
+        lines += _hit_lines(report.hits, phrasebook, lang, channel)
     title = tr(lang, "free.feedback_as" if turn.typed else "label.feedback")
     console.print(Panel(Group(*lines), title=title, title_align="left",
                         border_style="blue", box=box.ROUNDED))
 
 
 def free_reply(console: Console, reply: FreeReply, node: Node, phrasebook: Phrasebook,
-               lang: Lang) -> None:
+               lang: Lang, channel: Channel | None = None) -> None:
     """A typed reply, checked: the phrasebook's findings, the steps performed and which authored
     reply the customer takes it as (or that none is close enough)."""
-    lines = _hit_lines(reply.hits, phrasebook, lang)
+    lines = _hit_lines(reply.hits, phrasebook, lang, channel)
     steps = ", ".join(f"{s.step.order} {s.step.name(lang)}" for s in reply.check.steps)
     lines.append(RichText.assemble((f"{tr(lang, 'free.steps')}: ", "bold"),
                                    steps or tr(lang, "free.no_steps")))
@@ -207,8 +213,10 @@ def ending(console: Console, s: Scenario, e: Ending, lang: Lang,
 
 
 def scripted_drill(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
-                   feedback_now: bool) -> None:
-    """A drill played from --answers, drawn as the trainee would have seen it, then the debrief."""
+                   feedback_now: bool, details: bool = False,
+                   more: str = "debrief.more_play") -> None:
+    """A drill played from --answers (or replayed by `review --details`), drawn as the trainee
+    would have seen it, then the debrief."""
     s = d.transcript.scenario
     intro(console, s, lang)
     for report in d.turns:
@@ -217,25 +225,79 @@ def scripted_drill(console: Console, d: Debrief, phrasebook: Phrasebook, lang: L
                       turn.facts_before)
         you_said(console, s, turn, lang)
         if feedback_now:
-            turn_feedback(console, report, phrasebook, lang)
+            turn_feedback(console, report, phrasebook, lang, channel=s.channel)
     ending(console, s, d.transcript.ending, lang, d.transcript.ending_says)
     if not feedback_now:
         recap(console, d, phrasebook, lang)
-    debrief(console, d, phrasebook, lang)
+    debrief(console, d, phrasebook, lang, details=details, more=more)
 
 
 def recap(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang) -> None:
     """Every turn's feedback, for `--feedback end`."""
     for report in d.turns:
         you_said(console, d.transcript.scenario, report.turn, lang)
-        turn_feedback(console, report, phrasebook, lang, recap=True)
+        turn_feedback(console, report, phrasebook, lang, recap=True,
+                      channel=d.transcript.scenario.channel)
+
+
+DEBRIEF_LINES = 30  # the short debrief fits one screen of an 80 x 30 terminal or more
+CHANGES = 3
 
 
 def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
-            wrote: dict[int, str] | None = None) -> None:
-    """The score, the steps, the points, the phrases to drop, better choices and, after a free
-    drill, what the trainee wrote beside the best reply. `wrote` holds words typed at turns
-    where the trainee then picked a reply (nothing authored was close enough)."""
+            wrote: dict[int, str] | None = None, details: bool = False,
+            more: str = "debrief.more_play", lines: int = DEBRIEF_LINES) -> None:
+    """The debrief. Short (the default): the score, the lessons, and the three changes worth
+    the most points with what to say instead, in at most DEBRIEF_LINES lines, nothing the
+    drill's own feedback already showed; then a line naming `more` (an i18n key), where the
+    rest is. With `details`: the steps, every point, the phrases to drop, every better choice
+    and, after a free drill, what the trainee wrote beside the best reply (`wrote` holds words
+    typed at turns where the trainee then picked a reply). `lines` is the short debrief's room
+    (less when something was printed above it that belongs on the same screen)."""
+    if details:
+        full_debrief(console, d, phrasebook, lang, wrote or {})
+        return
+    parts: list[RenderableType] = [_summary(d, lang, mood=False)]
+    lessons = _lesson_lines(d, lang)
+    if lessons:
+        parts.append(Group(RichText(tr(lang, "debrief.lessons_title"), style="bold italic"),
+                           *lessons))
+    hint = RichText(tr(lang, more), style="dim")
+    room = lines - sum(_height(console, p) for p in parts) - _height(console, hint)
+    changes = top_changes(d, CHANGES)
+    if not changes:
+        block: RenderableType = RichText("  " + tr(lang, "debrief.no_weak"), style="green")
+        if _height(console, block) + 1 <= room:
+            parts.append(Group(RichText(tr(lang, "debrief.changes_title"),
+                                        style="bold italic"), block))
+    else:
+        title = RichText(tr(lang, "debrief.changes_title"), style="bold italic")
+        shown: list[RenderableType] = []
+        room -= _height(console, title)
+        for rank, change in enumerate(changes, 1):
+            # a change with why its better reply works, else without, else no more of them
+            for block in (_change(d, change, rank, lang, True),
+                          _change(d, change, rank, lang, False)):
+                height = _height(console, block)
+                if height <= room:
+                    shown.append(block)
+                    room -= height
+                    break
+            else:
+                break
+        if shown:
+            parts.append(Group(title, *shown))
+    for part in parts:
+        console.print(part)
+    console.print(hint)
+
+
+def _height(console: Console, renderable: RenderableType) -> int:
+    """How many lines `renderable` takes on this console."""
+    return len(console.render_lines(renderable, console.options, pad=False))
+
+
+def _summary(d: Debrief, lang: Lang, mood: bool = True) -> Panel:
     s = d.transcript.scenario
     verdict = tr(lang, "debrief.passed") if d.passed else tr(lang, "debrief.failed")
     style = "bold green" if d.passed else "bold red"
@@ -248,10 +310,85 @@ def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
          _OUTCOME_STYLE[d.transcript.ending.outcome.value]))
     subtotals = RichText(tr(lang, "debrief.subtotals", **{c: d.subtotal(c) for c in (
         "steps", "order", "language", "outcome")}), style="dim")
-    console.print(Panel(Group(head, ending_line, mood_meter(d.transcript.final_mood, lang),
-                              subtotals),
-                        title=safe.text(f"{tr(lang, 'debrief.title')} · {s.title(lang)}"),
-                        border_style=style, box=box.HEAVY))
+    if s.lessons:  # format 2: the lessons part, and the cap when a critical one was broken
+        subtotals.append(tr(lang, "debrief.subtotal_lessons", lessons=d.subtotal("lessons")))
+    lines: list[RenderableType] = [head, ending_line]
+    if mood:
+        lines.append(mood_meter(d.transcript.final_mood, lang))
+    lines.append(subtotals)
+    return Panel(Group(*lines), title=safe.text(f"{tr(lang, 'debrief.title')} · {s.title(lang)}"),
+                 border_style=style, box=box.HEAVY)
+
+
+def _lessons(d: Debrief) -> tuple[Any, ...]:
+    """The scenario's lessons, each met or broken (format-2 scenarios; none before)."""
+    return tuple(getattr(d, "lessons", ()) or ())
+
+
+def _lesson_lines(d: Debrief, lang: Lang) -> list[RichText]:
+    """Broken lessons first (a critical one marked), then those met, then those not met, each
+    with its source."""
+    results = _lessons(d)
+
+    def rank(r: Any) -> tuple[int, int]:
+        if r.broken is not None:
+            return (0 if r.lesson.critical else 1, r.broken)
+        return (2, r.met) if r.met is not None else (3, 0)
+
+    lines = []
+    for r in sorted(results, key=rank):
+        lesson = r.lesson
+        if r.broken is not None:
+            mark, style, state = "✗", "red", tr(lang, "debrief.lesson_broken", turn=r.broken)
+        elif r.met is not None:
+            mark, style, state = "✓", "green", tr(lang, "debrief.lesson_met", turn=r.met)
+        else:
+            mark, style, state = "○", "yellow", tr(lang, "debrief.lesson_open")
+        line = RichText.assemble(f"  {mark} ", style=style)
+        if lesson.critical:
+            line.append(f"[{tr(lang, 'debrief.critical')}] ", style="bold " + style)
+        line.append(lesson.text(lang))
+        line.append(f" — {state} ({lesson.source})", style="dim")
+        lines.append(line)
+    return lines
+
+
+def _change(d: Debrief, change: Change, rank: int, lang: Lang, why: bool) -> RenderableType:
+    """One change: the turn and the points at stake, the "don't say" phrases said there (the
+    reply itself and its feedback were shown after it), what to say instead and, with `why`,
+    why that works (its feedback, which the drill never showed)."""
+    turn = change.weak.turn
+    better = turn.node.choices[change.weak.better_index]
+    body: list[RenderableType] = [
+        RichText(f"{rank}. " + tr(lang, "debrief.at_stake", turn=turn.number,
+                                  points=change.at_stake), style="bold")]
+    report = d.turns[turn.number - 1] if turn.number <= len(d.turns) else None
+    if report is not None and report.dont_say:
+        body.append(_indented(RichText("✗ " + " · ".join(f"“{h.phrase}”"
+                                                          for h in report.dont_say),
+                                       style="red")))
+    body.append(_indented(RichText.assemble((f"{tr(lang, 'feedback.say_instead')}: ", "bold"),
+                                            (better.says(lang), "green"))))
+    if why:
+        body.append(_indented(RichText(better.feedback(lang), style="dim")))
+    return Group(*body)
+
+
+def _indented(text: RichText) -> Padding:
+    return Padding(text, (0, 0, 0, 3))
+
+
+def full_debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
+                 wrote: dict[int, str]) -> None:
+    """The whole debrief (`--details`): the score, the lessons, the seven steps, every point,
+    the phrases to drop, every better choice and, after a free drill, what was written."""
+    console.print(_summary(d, lang))
+    lessons = _lesson_lines(d, lang)
+    if lessons:
+        console.print(RichText(tr(lang, "debrief.lessons_title"), style="bold italic"))
+        for line in lessons:
+            console.print(line)
+    channel = d.transcript.scenario.channel
 
     steps = Table(title=tr(lang, "debrief.steps_title"), box=box.SIMPLE_HEAVY, title_justify="left")
     steps.add_column("#", justify="right")
@@ -264,7 +401,8 @@ def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
         elif r.in_order:
             status = RichText(f"✓ {tr(lang, 'debrief.in_order')}", style="green")
         else:
-            status = RichText(f"~ {tr(lang, 'debrief.early')}", style="yellow")
+            names = ", ".join(b.name(lang) for b in r.before)
+            status = RichText(f"~ {tr(lang, 'debrief.before', steps=names)}", style="yellow")
         steps.add_row(str(r.step.order), r.step.name(lang),
                       ", ".join(str(t) for t in r.turns) or "—", status)
     show(console, steps, key_columns=2)
@@ -290,8 +428,8 @@ def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
         entry = phrasebook.get(hit.entry_id)
         rows = _Hanging(f"{tr(lang, 'label.turn')} {report.turn.number}")
         rows.add_row(RichText.assemble(("✗ ", "red"), (f"“{hit.phrase}”", "bold red"),
-                                       f" ({entry.id}, {entry.source})"))
-        rows.add_row(RichText(f"{tr(lang, 'feedback.why')}: {entry.why(lang)}"))
+                                       f" ({entry.source})"))
+        rows.add_row(RichText(f"{tr(lang, 'feedback.why')}: {entry.why_in(channel)(lang)}"))
         rows.add_row(RichText.assemble(f"{tr(lang, 'feedback.say_instead')}: ",
                                        (entry.say_instead(lang), "green")))
         console.print(rows)
@@ -304,13 +442,13 @@ def debrief(console: Console, d: Debrief, phrasebook: Phrasebook, lang: Lang,
         better = w.turn.node.choices[w.better_index]
         rows = _Hanging(f"{tr(lang, 'label.turn')} {w.turn.number}")
         chose = tr(lang, "debrief.wrote" if w.turn.typed else "debrief.chose")
+        # the reply's own feedback was shown after it (or in the recap): not again here
         rows.add_row(RichText.assemble((f"{chose}: ", "bold"), (w.turn.choice.says(lang), "red")))
-        rows.add_row(RichText(w.turn.choice.feedback(lang), style="dim"))
         rows.add_row(RichText.assemble((f"{tr(lang, 'debrief.better')}: ", "bold"),
                                        (better.says(lang), "green")))
         rows.add_row(RichText(better.feedback(lang)))
         console.print(rows)
-    free_debrief(console, d, lang, wrote or {})
+    free_debrief(console, d, lang, wrote)
 
 
 def free_debrief(console: Console, d: Debrief, lang: Lang, wrote: dict[int, str]) -> None:
