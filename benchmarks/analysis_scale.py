@@ -6,11 +6,11 @@ issue's target: each command within 2 s and 200 MiB on one core).
 Generates looped scenarios (benchmarks/gen_looped.py: three replies a node, local back-edges and
 chained loops; `facts`: format 2 with a dozen facts steering routes and lines, lessons, acting
 at once; `looped`: format 1) and runs whole processes pinned to one core, interleaved (every
-command of every size once, then again, `--runs` times), printing the median wall time (a run is killed after a minute, and
-has 3 GiB of address space), the
-largest peak memory (of the child, from wait4) and what came out:
-`cscoach validate --no-cache -j 1 FILE`, `cscoach stats FILE --json`,
-`cscoach autoplay FILE --exhaustive --json`.
+command of every size once, then again, `--runs` times), printing the median wall time, the
+largest peak memory (of the child, from wait4) and what came out, for
+`cscoach validate --no-cache -j 1 FILE`, `cscoach stats FILE --json` and
+`cscoach autoplay FILE --exhaustive --json`. A run is killed after a minute, and has 3 GiB of
+address space (past it, Python's MemoryError).
 A figure, not a test: the machine's load changes it.
 """
 

@@ -27,10 +27,12 @@ And from the text alone: facts set that nothing reads, facts never set, lessons 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from cscoach.content.model import (
+    MOOD_MAX,
+    MOOD_MIN,
     Choice,
     Condition,
     Node,
@@ -81,6 +83,9 @@ class _Reply:
     resolves: bool
     routes: tuple[tuple[_Cond | None, str], ...]
     next: str
+    keep: int  # the facts it leaves as they were
+    line_sets: int  # the line facts it makes true
+    line_clears: int  # and false
 
     def target(self, facts: int, mood: int) -> tuple[str, int | None]:
         """Where it leads once said, and the route taken."""
@@ -108,14 +113,14 @@ class _Run:
     index: dict[_State, int]
     parent: list[int]
     answer: list[int]
-    out: list[list[tuple[int, _Reply]]] = field(default_factory=list)  # with edges only
+    out: list[list[tuple[int, _Reply]]]  # each state's moves (only when asked for)
 
 
 @dataclass
 class _Problem:
     line: int
     rank: int  # its place among the problems one state shows (as they are looked at)
-    text: Callable[[str], str]  # the message, given the answers that show it
+    text: str  # the message, but for the answers that show it
 
 
 class _Proof:
@@ -145,6 +150,9 @@ class _Proof:
             self.replies[node.id] = [self._reply(node, c) for c in _distinct(node)]
         self.lines: dict[str, list[_Line]] = {}
         self.reads: dict[str, int] = {}  # the line facts read at each place
+        self.place: dict[str, tuple[int, bool]] = {}  # every fact read there, and the mood?
+        self.looked: dict[tuple[str, int, int, bool], list[tuple[tuple[object, ...],
+                                                                 _Problem]]] = {}
         for where, fields in [
                 *((n.id, (("says", n.says_variants), ("narration", n.narration_variants)))
                   for n in s.nodes.values()),
@@ -157,6 +165,8 @@ class _Proof:
             if where in s.endings:
                 read |= self.bits(s.endings[where].require)
             self.reads[where] = read & ~self.route_bits
+            self.place[where] = (read, any(c is not None and (c.lo is not None or c.hi is not None)
+                                           for ln in lines for c in ln.conds))
         self.spent = 0
         self.runs: dict[int, _Run] = {}
         self.told: set[tuple[object, ...]] = set()
@@ -165,7 +175,7 @@ class _Proof:
         self.required_met: set[str] = set()
         self.found: list[tuple[tuple[int, list[int], int], int, str]] = []
 
-    def bits(self, facts: Iterator[str] | tuple[str, ...]) -> int:
+    def bits(self, facts: Iterable[str]) -> int:
         out = 0
         for f in facts:
             out |= self.bit[f]
@@ -176,10 +186,13 @@ class _Proof:
                      c.mood_max)
 
     def _reply(self, node: Node, c: Choice) -> _Reply:
+        sets, clears = self.bits(c.set), self.bits(c.clear)
+        line = ~self.route_bits
         return _Reply(node.choices.index(c) + 1, 0 if node.parts else node.choices.index(c),
-                      self.bits(c.set), self.bits(c.clear), c.mood, "resolve" in c.steps,
+                      sets, clears, c.mood, "resolve" in c.steps,
                       tuple((None if r.when is None else self.cond(r.when), r.to)
-                            for r in c.routes), c.next)
+                            for r in c.routes), c.next, ~(sets | clears), sets & line,
+                      clears & ~sets & line)
 
     # -- walks
 
@@ -199,18 +212,28 @@ class _Proof:
         if run is not None:
             return run
         start = self.start()
-        run = _Run(mask, [start], {start: 0}, [-1], [0])
+        run = _Run(mask, [start], {start: 0}, [-1], [0], [])
         keys, index, parent, answer = run.keys, run.index, run.parent, run.answer
-        replies = self.replies
+        replies, moods, taken = self.replies, self.moods, self.taken
         i = 0
         try:
             while i < len(keys):
-                state = keys[i]
+                node, facts, mood, resolved = keys[i]
                 mine: list[tuple[int, _Reply]] = []
-                for r in replies.get(state[0], ()):
-                    nxt, route = self.step(state, r, mask)
-                    if route is not None and edges:
-                        self.taken.add((state[0], r.slot, route))
+                for r in replies.get(node, ()):  # `step`, written out: the hot loop
+                    after = (facts & r.keep) | r.sets
+                    now = 0
+                    if moods:
+                        now = mood + r.mood
+                        now = MOOD_MIN if now < MOOD_MIN else MOOD_MAX if now > MOOD_MAX \
+                            else now
+                    if r.routes:
+                        target, route = r.target(after, now)
+                        if route is not None and edges:
+                            taken.add((node, r.slot, route))
+                    else:
+                        target = r.next
+                    nxt = (target, after & mask, now, resolved or r.resolves)
                     j = index.get(nxt)
                     if j is None:
                         if self.spent + len(keys) >= STATE_LIMIT:
@@ -261,7 +284,17 @@ class _Proof:
 
     def look(self, where: str, facts: int, mood: int, resolved: bool
              ) -> list[tuple[tuple[object, ...], _Problem]]:
-        """Mark the variants shown at `where`; the problems this state shows there."""
+        """Mark the variants shown at `where`; the problems this state shows there (looked at
+        once for each value of what is read there)."""
+        read, moody = self.place[where]
+        key = (where, facts & read, mood if moody else 0, resolved and where in self.s.endings)
+        found = self.looked.get(key)
+        if found is None:
+            found = self.looked[key] = self._look(where, facts, mood, resolved)
+        return found
+
+    def _look(self, where: str, facts: int, mood: int, resolved: bool
+              ) -> list[tuple[tuple[object, ...], _Problem]]:
         found: list[tuple[tuple[object, ...], _Problem]] = []
         for n, ln in enumerate(self.lines[where]):
             i = next((k for k, c in enumerate(ln.conds) if c is None or c.holds(facts, mood)),
@@ -271,9 +304,8 @@ class _Proof:
             for k, fact in enumerate(v.assumes):
                 if not facts & self.bit[fact]:
                     found.append(((where, ln.field, i, fact), _Problem(
-                        v.line, n * 1000 + k, lambda a, w=where, f=ln.field, i=i, fact=fact:
-                        f"'{w}' {f} variant {i + 1} assumes '{fact}', but a path shows it "
-                        f"without '{fact}' (--answers {a})")))
+                        v.line, n * 1000 + k, f"'{where}' {ln.field} variant {i + 1} assumes "
+                        f"'{fact}', but a path shows it without '{fact}'")))
         ending = self.s.endings.get(where)
         if ending is not None:
             missing = [f for f in ending.require if not facts & self.bit[f]]
@@ -284,13 +316,12 @@ class _Proof:
                     if fact not in missing:
                         continue
                     found.append(((where, "require", fact), _Problem(
-                        ending.line, 10_000 + k, lambda a, w=where, fact=fact:
-                        f"good ending '{w}' is reached without '{fact}' (--answers {a})")))
+                        ending.line, 10_000 + k,
+                        f"good ending '{where}' is reached without '{fact}'")))
                 if not resolved:
                     found.append(((where, "resolve"), _Problem(
-                        ending.line, 20_000, lambda a, w=where:
-                        f"good ending '{w}' is reached without any reply that resolves "
-                        f"(--answers {a})")))
+                        ending.line, 20_000,
+                        f"good ending '{where}' is reached without any reply that resolves")))
         return found
 
     def tell(self, key: tuple[object, ...], problem: _Problem, run: _Run, i: int) -> None:
@@ -299,9 +330,9 @@ class _Proof:
         if key not in self.told:
             self.told.add(key)
             path = self.path(run, i)
+            answers = answers_text(self.s, [*path, *self.onwards(run, run.keys[i])])
             self.found.append(((len(path), path, problem.rank), problem.line,
-                               problem.text(answers_text(
-                                   self.s, [*path, *self.onwards(run, run.keys[i])]))))
+                               f"{problem.text} (--answers {answers})"))
 
     def say(self) -> None:
         for _, line, text in sorted(self.found, key=lambda f: f[0]):
@@ -350,6 +381,7 @@ class _Proof:
         some path reaches it with false: each line fact on its own is the walk times {true,
         false}, grown here to a fixed point over the walk's moves."""
         line = ~self.route_bits & ((1 << len(self.bit)) - 1)
+        out = run.out
         true = [0] * len(run.keys)
         false = [0] * len(run.keys)
         false[0] = line
@@ -360,13 +392,13 @@ class _Proof:
             i = todo.popleft()
             queued[i] = False
             t, f = true[i], false[i]
-            for j, r in run.out[i]:
-                keep = ~(r.sets | r.clears)
-                nt = (t & keep) | (r.sets & line)
-                nf = (f & keep) | (r.clears & ~r.sets & line)
-                if nt & ~true[j] or nf & ~false[j]:
-                    true[j] |= nt
-                    false[j] |= nf
+            for j, r in out[i]:
+                nt = (t & r.keep) | r.line_sets
+                nf = (f & r.keep) | r.line_clears
+                tj, fj = true[j], false[j]
+                if nt | tj != tj or nf | fj != fj:
+                    true[j] = tj | nt
+                    false[j] = fj | nf
                     if not queued[j]:
                         queued[j] = True
                         todo.append(j)
