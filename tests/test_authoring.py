@@ -96,7 +96,7 @@ def test_mermaid_graph(cli, library: Library) -> None:
         assert f"<b>{nid}</b>" in text
     assert "classDef good" in text and "classDef bad" in text
     # a trap: dashed, red, marked, naming the phrasebook entry
-    assert '-.->|"2 · ⚠ cant-be-bothered, hurry-wait"|' in text
+    assert re.search(r'-\.->\|"\d · ⚠ [a-z-]+(, [a-z-]+)*', text)
     assert "stroke:#d62728" in text
     # node ids are safe words (Mermaid breaks on `end` and some punctuation)
     boxes = re.findall(r"^    (\S+?)[\[(]", text, re.MULTILINE)

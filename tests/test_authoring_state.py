@@ -21,6 +21,7 @@ from test_terminals import assert_fits
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTER = str(ROOT / "tests" / "data" / "format2" / "counter-v2.yaml")
+V1 = str(ROOT / "tests" / "data" / "angry-shopper-v1.yaml")  # a format-1 scenario
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,7 @@ def test_stats_json_explains_the_best_and_worst_path(cli) -> None:
 
 
 def test_a_format_1_scenario_has_no_format_2_figures(cli) -> None:
-    row = json.loads(cli("stats", "angry-shopper", "--json").out)[0]
+    row = json.loads(cli("stats", V1, "--json").out)[0]
     assert "format2" not in row
     assert row["best"]["path"]["lost"] == [] and row["best"]["path"]["score"] == 100
 
@@ -112,7 +113,8 @@ def test_stats_of_one_scenario_says_why(cli, monkeypatch, lang: str) -> None:
     # an id works as well as a file; the format-1 best path loses nothing
     shipped = cli("stats", "angry-shopper", "--lang", lang).out
     assert ("no point lost" if lang == "en" else "잃은 점수 없음") in shipped
-    assert "lessons met" not in shipped  # a scenario without lessons shows none
+    old = cli("stats", V1, "--lang", lang).out
+    assert "lessons met" not in old and "지킨 교훈" not in old  # no lessons, none shown
     many = cli("stats", "--lang", lang).out
     assert "Best path:" not in many and "최고 경로:" not in many  # several: only with --why
 
@@ -155,9 +157,9 @@ def test_autoplay_exhaustive_json_holds_every_path_and_the_tally(cli, counter) -
 
 
 def test_autoplay_of_a_format_1_scenario_has_no_state(cli) -> None:
-    data = json.loads(cli("autoplay", "pr-no-show", "--exhaustive", "--json").out)
+    data = json.loads(cli("autoplay", V1, "--exhaustive", "--json").out)
     assert "states" not in data and "paths" not in data
-    assert "Paths by what" not in cli("autoplay", "pr-no-show", "--exhaustive").out
+    assert "Paths by what" not in cli("autoplay", V1, "--exhaustive").out
 
 
 def test_autoplay_text_groups_paths_by_state(cli) -> None:
@@ -231,7 +233,7 @@ def test_mermaid_shows_routes_facts_lessons_variants_and_compose(cli) -> None:
 
 
 def test_a_format_1_graph_has_no_format_2_marks(cli) -> None:
-    text = cli("graph", "angry-shopper").out
+    text = cli("graph", V1).out
     assert "[otherwise]" not in text and "◆" not in text and "✉" not in text
     assert "classDef variants" not in text
 

@@ -30,6 +30,10 @@ LANGS: tuple[Lang, ...] = ("ko", "en")
 ID = re.compile(r"(?<![A-Za-z0-9_-])[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+(?![A-Za-z0-9_-])")
 
 
+# The format-1 angry-shopper (the shipped one is format 2): its answers and phrases are fixed
+V1 = Path(__file__).resolve().parent / "data" / "angry-shopper-v1.yaml"
+
+
 def _console(width: int = 80) -> Console:
     return Console(file=io.StringIO(), width=width, force_terminal=False, color_system=None)
 
@@ -78,7 +82,7 @@ def test_the_short_debrief_of_an_8_turn_drill_fits_30_lines_at_80_columns(
 
 def test_the_short_debrief_ranks_three_changes_by_points_at_stake(
         library: Library, matcher: Matcher) -> None:
-    s = library.scenario("angry-shopper")
+    s = library.load_scenario_file(V1)
     d = debrief(play(s, [1, 2, 2, 1, 3, 2, 1, 3]), library.steps, matcher, prefer="en")
     changes = top_changes(d)
     assert [c.weak.turn.number for c in changes] == [8, 5, 3]
@@ -127,7 +131,7 @@ class _LessonResult:
 
 def test_lessons_broken_first_critical_marked_with_their_source(
         library: Library, matcher: Matcher) -> None:
-    d = debrief(play(library.scenario("angry-shopper"), [1, 2, 1, 2, 1, 3]), library.steps,
+    d = debrief(play(library.load_scenario_file(V1), [1, 2, 1, 2, 1, 3]), library.steps,
                 matcher, prefer="en")
     lessons = (
         _LessonResult(_Lesson("greet-well", Text("반갑게 맞이한다", "Welcome her warmly"),
@@ -204,7 +208,7 @@ def test_no_id_in_any_korean_text_or_reason(library: Library, matcher: Matcher) 
 
 def test_a_good_phrase_is_not_named_by_the_bad_entry(library: Library,
                                                      matcher: Matcher) -> None:
-    d = debrief(play(library.scenario("angry-shopper"), [1, 2, 1, 2, 1, 3]), library.steps,
+    d = debrief(play(library.load_scenario_file(V1), [1, 2, 1, 2, 1, 3]), library.steps,
                 matcher, prefer="ko")
     credit = [i for i in d.items if i.category == "language" and i.points > 0 and i.turn]
     assert [i.reason.ko for i in credit] == ["권장 표현 '확인해 드리겠습니다' 사용"]
@@ -225,7 +229,7 @@ def test_an_over_promise_in_a_shop_is_not_about_press_coverage(
     # angry-shopper, turn 5: "Don't worry! The new one is 100% sure to work. I guarantee it"
     for lang in LANGS:
         for extra in ([], ["--details"], ["--feedback", "end"], ["--json"]):
-            r = cli("play", "angry-shopper", "--answers", "1,2,2,1,3,2,1,3", "--lang", lang,
+            r = cli("play", str(V1), "--answers", "1,2,2,1,3,2,1,3", "--lang", lang,
                     "--no-record", *extra)
             assert r.code == 0, r.err
             flat = " ".join(re.sub(r"[│┃║]", " ", r.out).split())  # wrapped inside panels
@@ -344,8 +348,8 @@ def test_review_with_no_history_is_one_line_and_exit_1(cli) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_review_shows_the_last_drill_again(cli, lang: str) -> None:
     assert cli("play", "busy-counter", "--answers", "3,3,1,2,3,2,2,2", "--lang", "en").code == 0
-    assert cli("play", "angry-shopper", "--answers", "1,2,2,1,3,2,1,3", "--lang", lang).code == 0
-    played = json.loads(cli("play", "angry-shopper", "--answers", "1,2,2,1,3,2,1,3", "--lang",
+    assert cli("play", "angry-shopper", "--answers", "1,1,1,2,1,1,2,3", "--lang", lang).code == 0
+    played = json.loads(cli("play", "angry-shopper", "--answers", "1,1,1,2,1,1,2,3", "--lang",
                             lang, "--json", "--no-record").out)
     r = cli("review")
     assert r.code == 0, r.err
