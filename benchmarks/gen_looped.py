@@ -163,10 +163,11 @@ def facts_text(nodes: int, seed: int = 0, sid: str | None = None) -> str:
             neutral = {"set": [line_set], "clear": [steer] if d % 3 == 0 else []}
             trap = {"break": [LESSONS[d % 3][0]] if k != 1 or d < 3 else [],
                     "clear": [LINE_FACTS[(d + 3) % 6]] if k == 2 else []}
+            longest = rng.choice((0, 1, 1, 2, 2))  # which reply is the longest: no tell
             options = [
-                (GOOD[step], [step], 1, FEEDBACK_GOOD, good_to, good),
-                (NEUTRAL, [], 0, FEEDBACK_NEUTRAL, neutral_to, neutral),
-                (rng.choice(TRAPS), [], -2, FEEDBACK_TRAP, trap_to, trap),
+                (_long(GOOD[step], longest == 0), [step], 1, FEEDBACK_GOOD, good_to, good),
+                (_long(NEUTRAL, longest == 1), [], 0, FEEDBACK_NEUTRAL, neutral_to, neutral),
+                (_long(rng.choice(TRAPS), longest == 2), [], -2, FEEDBACK_TRAP, trap_to, trap),
             ]
             rng.shuffle(options)
             out += _facts_choice_lines(options, step)
@@ -174,6 +175,15 @@ def facts_text(nodes: int, seed: int = 0, sid: str | None = None) -> str:
     tail = tail.replace("  loyal:\n    outcome: good\n",
                         "  loyal:\n    outcome: good\n    require: [offered-fix]\n")
     return "\n".join(out) + "\n\nendings:\n" + tail
+
+
+def _long(text: tuple[str, str], longer: bool) -> tuple[str, str]:
+    """A reply made the longest of its node, or not (validate warns when the right reply is
+    the longest at most nodes: a trainee could pass without reading)."""
+    if not longer:
+        return text
+    return (text[0] + " 오늘 매장이 많이 붐비는 날이라서요, 고객님.",
+            text[1] + " It is a very busy day in the shop today, you see.")
 
 
 def _facts_choice_lines(options: list[tuple], step: str) -> list[str]:

@@ -369,7 +369,8 @@ class _Proof:
         except _OverBudget:
             self.say()
             self.at(s.key_lines.get("nodes", 0), f"the continuity proof stopped at "
-                    f"{STATE_LIMIT:,} states; the lines of paths past them are not checked",
+                    f"{STATE_LIMIT:,} states (STATE_LIMIT); the lines of paths past them are "
+                    "not checked",
                     "warning")
             return
         self.say()

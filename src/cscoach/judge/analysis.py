@@ -551,8 +551,9 @@ class Analyser:
         best = _clamp(gained + bound)
         return min(best, self.pass_cap) if state[3] & self.critical else best
 
-    def extremes(self) -> Extremes | None:
-        """None when no ending can be reached from the start."""
+    def extremes(self, count: bool = True) -> Extremes | None:
+        """None when no ending can be reached from the start. Without `count` the paths are
+        not counted (`paths` 0, `paths_exact` False): `validate` needs no count."""
         state, visited = self._start()
         found = self._exact(self.s.start, state, visited)
         if found is not None:
@@ -563,11 +564,11 @@ class Analyser:
             with _deep_recursion():
                 best_answers = self._replay(True, best_cls)
                 worst_answers = self._replay(False, worst_cls)
-            paths, paths_exact = self.count_paths_bounded()
+            paths, paths_exact = self.count_paths_bounded() if count else (0, False)
             return Extremes(best, best_answers, worst, worst_answers, paths,
                             best_found=best, worst_found=worst,
                             limit=self.limit, paths_exact=paths_exact)
-        return self._bounds()
+        return self._bounds(count)
 
     # -- past the budget: bounds, and real paths found by a guided search
 
@@ -757,7 +758,7 @@ class Analyser:
             stack.extend(o[2] for o in options)
         return found
 
-    def _bounds(self) -> Extremes | None:
+    def _bounds(self, count: bool = True) -> Extremes | None:
         """Past the budget: real paths from a guided search, and bounds that prove them
         best (worst) when they meet; the bounds are only worked out when a path found does not
         already reach the clamp (100 for the best, 0 for the worst)."""
@@ -784,7 +785,7 @@ class Analyser:
             worst = min(worst, self.pass_cap)  # a capped path may score below the bound
         best_found = _clamp(high[1]) if high else None
         worst_found = _clamp(low[1]) if low else None
-        paths, paths_exact = self.count_paths_bounded()
+        paths, paths_exact = self.count_paths_bounded() if count else (0, False)
         return Extremes(
             best, high[0] if high else (), worst, low[0] if low else (), paths,
             exact=best_found == best and worst_found == worst, best_found=best_found,
