@@ -6,8 +6,9 @@ issue's target: each command within 2 s and 200 MiB on one core).
 Generates looped scenarios (benchmarks/gen_looped.py: three replies a node, local back-edges and
 chained loops; `facts`: format 2 with a dozen facts steering routes and lines, lessons, acting
 at once; `looped`: format 1) and runs whole processes pinned to one core, interleaved (every
-command of every size once, then again, `--runs` times), printing the median wall time, the
-largest peak memory (of the child, from wait4) and what came out, for
+command of every size once, then again, `--runs` times), printing the median wall time (and
+the largest), the median CPU time (the fairer figure on a shared machine), the largest peak
+memory (of the child, from wait4) and what came out, for
 `cscoach validate --no-cache -j 1 FILE`, `cscoach stats FILE --json` and
 `cscoach autoplay FILE --exhaustive --json`. A run is killed after a minute, and has 3 GiB of
 address space (past it, Python's MemoryError).
@@ -45,8 +46,9 @@ def _one_core() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-def measure(args: list[str]) -> tuple[float, float, int, str]:
-    """Wall seconds, peak MiB (this child's own, from wait4), exit code and output."""
+def measure(args: list[str]) -> tuple[float, float, float, int, str]:
+    """Wall seconds, CPU seconds and peak MiB (this child's own, from wait4), exit code and
+    output."""
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out:
         child = subprocess.Popen([sys.executable, "-m", "cscoach", *args], stdout=out,
@@ -61,7 +63,8 @@ def measure(args: list[str]) -> tuple[float, float, int, str]:
         text = out.read()
         if seconds >= TIMEOUT:
             text += f"\nkilled after {TIMEOUT} s"
-        return seconds, usage.ru_maxrss / 1024, child.returncode, text
+        return (seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                child.returncode, text)
 
 
 def outcome(name: str, text: str) -> str:
@@ -112,21 +115,23 @@ def main() -> None:
                                                    "--json"])):
                     cases.append((kind, n, name, args))
         seconds: dict[int, list[float]] = {i: [] for i in range(len(cases))}
+        cpu: dict[int, list[float]] = {i: [] for i in range(len(cases))}
         peak: dict[int, float] = dict.fromkeys(range(len(cases)), 0.0)
         said: dict[int, tuple[int, str]] = {}
         for _ in range(opts.runs):  # interleaved: a slow spell of the machine hits all alike
             for i, (_, _, name, args) in enumerate(cases):
-                wall, mib, code, text = measure(args)
+                wall, busy, mib, code, text = measure(args)
                 seconds[i].append(wall)
+                cpu[i].append(busy)
                 peak[i] = max(peak[i], mib)
                 said[i] = (code, outcome(name, text))
-        print(f"{'kind':<7}{'nodes':>5}  {'command':<22} {'exit':>4} {'median s':>9} "
-              f"{'max s':>6} {'MiB':>6}  result")
+        print(f"{'kind':<7}{'nodes':>5}  {'command':<22} {'exit':>4} {'wall s':>7} "
+              f"{'max':>5} {'cpu s':>6} {'MiB':>6}  result")
         for i, (kind, n, name, _) in enumerate(cases):
             code, result = said[i]
             print(f"{kind:<7}{n:>5}  {name:<22} {code:>4} "
-                  f"{statistics.median(seconds[i]):>9.2f} {max(seconds[i]):>6.2f} "
-                  f"{peak[i]:>6.1f}  {result}", flush=True)
+                  f"{statistics.median(seconds[i]):>7.2f} {max(seconds[i]):>5.2f} "
+                  f"{statistics.median(cpu[i]):>6.2f} {peak[i]:>6.1f}  {result}", flush=True)
 
 
 if __name__ == "__main__":

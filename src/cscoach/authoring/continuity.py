@@ -42,7 +42,7 @@ from cscoach.content.model import (
 )
 from cscoach.drill.engine import answers_text, clamp_mood
 
-STATE_LIMIT = 200_000  # states of every walk of one proof together (about a second)
+STATE_LIMIT = 100_000  # states of every walk of one proof together (about a second)
 
 # (node or ending, facts as bits (those the walk carries), mood (0 when no condition reads
 # it), a fix was made)

@@ -17,10 +17,12 @@ all. Tests check the results against scoring every path with `scoring.assess`.
 The best simple path is NP-hard in general (it contains the longest simple path), so the search
 has a budget (`STATE_LIMIT` memoised states). Past it, the figures become bounds: the best is the
 best *walk* (replies may come back to a node; their points only ever go down along the way, so
-this is a shortest-path search over (node, score state) and always finishes), the worst a lower
-bound from the lowest ending state any walk reaches and the most a simple path can lose on the
-way; and a guided search finds real simple paths whose answers replay (`Extremes.exact` False,
-`best_found`/`worst_found` their scores). docs/scoring.md says how the cost grows.
+this is a shortest-path search over (node, score state), itself with a budget, past which the
+*hope* bounds it: what any walk on could still do, with no search), the worst a lower bound from
+the lowest ending state any walk reaches and the most a simple path can lose on the way; and a
+guided search finds real simple paths whose answers replay (`Extremes.exact` False,
+`best_found`/`worst_found` their scores). Facts only lines read stay out of the state (they
+change no score and no route). docs/scoring.md says how the cost grows.
 """
 
 from __future__ import annotations
