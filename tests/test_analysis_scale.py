@@ -215,3 +215,199 @@ def test_exact_with_facts_routes_lessons_and_acting_at_once(
                 capped += 1
                 assert scores[answers] < s.pass_mark  # a broken critical lesson fails
     assert capped > 0 and at_once > 0
+
+
+@pytest.mark.parametrize("limit", [1, 5, 30])
+def test_format2_past_a_tiny_budget_the_bounds_bracket_the_truth(
+        library: Library, matcher: Matcher, tmp_path: Path, limit: int) -> None:
+    """With lessons (their weights count in the worst bound) and routes, past the budget."""
+    base = _base(library, tmp_path, 8)
+    cases = [s for seed in range(80) if (s := _format2(base, seed)) is not None][:25]
+    for s in cases:
+        scores = path_scores(s, library.steps, matcher)
+        a = Analyser(s, library.steps, matcher, limit=limit)
+        found = a.extremes()
+        assert found is not None
+        true_best, true_worst = max(scores.values()), min(scores.values())
+        assert found.worst <= true_worst <= true_best <= found.best
+        for answers, score in ((found.best_answers, found.best_found),
+                               (found.worst_answers, found.worst_found)):
+            assert answers in scores and scores[answers] == score
+        for answers, score in list(scores.items())[:30]:
+            for k in range(1, len(answers)):
+                after = a.best_after(answers[:k])
+                assert after is not None and after >= score
+        hoped = Analyser(s, library.steps, matcher, limit=limit)
+        hoped._relaxed = {}  # as past the walk's budget: the hope bounds instead
+        for answers, score in list(scores.items())[:30]:
+            for k in range(1, len(answers)):
+                after = hoped.best_after(answers[:k])
+                assert after is not None and after >= score
+
+
+# -- the continuity proof: the same problems as walking every fact, on random graphs
+
+
+def _continuity_case(base: Scenario, seed: int) -> Scenario:
+    """The base with five facts set and cleared by replies, read by routes (some by the mood),
+    by variants of what is said (some assuming what they read, some not) and by requires."""
+    from cscoach.content.model import Condition, Route, Text, Variant
+
+    rng = random.Random(seed)
+    facts = ("a", "b", "c", "d", "e")
+
+    def cond() -> Condition:
+        if rng.random() < 0.15:
+            return Condition(mood_min=rng.randint(-3, 2))
+        part = tuple(rng.sample(facts, rng.choice((1, 1, 2))))
+        return Condition(**{rng.choice(("all", "any", "none")): part})
+
+    def variants(text: Text) -> tuple[Variant, ...]:
+        out = []
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            c = cond()
+            assumes = c.all if c.all and rng.random() < 0.5 else \
+                tuple(rng.sample(facts, 1)) if rng.random() < 0.5 else ()
+            out.append(Variant(text, c, assumes))
+        out.append(Variant(text, None, tuple(rng.sample(facts, 1))
+                           if rng.random() < 0.15 else ()))
+        return tuple(out) if len(out) > 1 or rng.random() < 0.3 else ()
+
+    targets = [*base.nodes, *base.endings]
+    nodes = {}
+    for nid, node in base.nodes.items():
+        choices = []
+        for c in node.choices:
+            change: dict[str, object] = {}
+            if rng.random() < 0.3:
+                change["steps"] = tuple(dict.fromkeys((*c.steps, "resolve")))
+            if rng.random() < 0.5:
+                change["set"] = (rng.choice(facts),)
+            if rng.random() < 0.25:
+                change["clear"] = (rng.choice(facts),)
+            if rng.random() < 0.3:
+                change["routes"] = (Route(rng.choice(targets), cond()), Route(c.next))
+            elif rng.random() < 0.3:
+                change["next"] = rng.choice(targets)
+            choices.append(dataclasses.replace(c, **change))
+        nodes[nid] = dataclasses.replace(node, choices=tuple(choices),
+                                         says_variants=variants(node.says),
+                                         narration_variants=variants(node.says))
+    endings = {eid: dataclasses.replace(
+        e, require=tuple(rng.sample(facts, rng.choice((0, 1, 2)))),
+        says_variants=variants(e.says)) for eid, e in base.endings.items()}
+    return dataclasses.replace(base, nodes=nodes, endings=endings, format_version=2,
+                               facts={f: Text(f, f) for f in facts})
+
+
+def _every_fact(s: Scenario) -> set[str]:
+    """The problems a walk over every state (node, all the facts, mood, a fix made) finds,
+    without their answers: the proof's definition, walked the slow way."""
+    from collections import deque
+
+    from cscoach.authoring import continuity
+    from cscoach.content.model import Outcome, pick
+    from cscoach.drill.engine import clamp_mood
+
+    out: set[str] = set()
+    start = (s.start, frozenset[str](), clamp_mood(s.start_mood), False)
+    seen, queue = {start}, deque([start])
+    shown: set[tuple[str, str, int]] = set()
+    taken: set[tuple[str, int, int]] = set()
+    met: set[str] = set()
+
+    def lines(where: str, field: str, variants: tuple, facts: frozenset[str],
+              mood: int) -> None:
+        if variants:
+            i = pick(variants, facts, mood)
+            shown.add((where, field, i))
+            for fact in variants[i].assumes:
+                if fact not in facts:
+                    out.add(f"'{where}' {field} variant {i + 1} assumes '{fact}', but a path "
+                            f"shows it without '{fact}'")
+
+    while queue:
+        where, facts, mood, resolved = queue.popleft()
+        if where in s.endings:
+            e = s.endings[where]
+            lines(where, "says", e.says_variants, facts, mood)
+            if all(f in facts for f in e.require):
+                met.add(where)
+            if e.outcome is Outcome.GOOD:
+                out.update(f"good ending '{where}' is reached without '{f}'"
+                           for f in e.require if f not in facts)
+                if not resolved:
+                    out.add(f"good ending '{where}' is reached without any reply that "
+                            "resolves")
+            continue
+        node = s.nodes[where]
+        lines(where, "says", node.says_variants, facts, mood)
+        lines(where, "narration", node.narration_variants, facts, mood)
+        for index, c in enumerate(node.choices):
+            after, now = c.after(facts), clamp_mood(mood + c.mood)
+            for k, r in enumerate(c.routes):
+                if r.when is None or r.when.holds(after, now):
+                    taken.add((where, index, k))
+                    break
+            nxt = (c.target(after, now), after, now, resolved or "resolve" in c.steps)
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    continuity._unshown(s, shown, taken, met, {st[0] for st in seen},
+                        lambda line, message, severity: out.add(message))
+    return out
+
+
+def _proved(s: Scenario) -> list[tuple[int, str, str]]:
+    from cscoach.authoring.continuity import prove
+
+    said: list[tuple[int, str, str]] = []
+    prove(s, lambda line, message, severity: said.append((line, message, severity)))
+    return said
+
+
+def test_the_continuity_proof_finds_what_walking_every_fact_finds(
+        library: Library, tmp_path: Path) -> None:
+    base = _base(library, tmp_path, 10)
+    told = 0
+    for seed in range(120):
+        s = _continuity_case(base, seed)
+        messages = {m for _, m, sev in _proved(s) if sev == "error"}
+        assert {m.split(" (--answers ")[0] for m in messages} == _every_fact(s)
+        told += len(messages)
+        for m in messages:  # each path shown is one `play` takes to an ending
+            if " (--answers " in m:
+                answers = m.split(" (--answers ")[1].rstrip(")")
+                assert play(s, tuple(int(a) for a in answers.split(","))).ending is not None
+    assert told > 200
+
+
+def test_a_generated_format2_scenario_with_a_dozen_facts_validates(
+        cli, tmp_path: Path) -> None:
+    from gen_looped import facts_text
+
+    for nodes in (24, 120):
+        path = tmp_path / f"facts-{nodes}.yaml"
+        path.write_text(facts_text(nodes), encoding="utf-8")
+        r = cli("validate", "--no-cache", "-j", "1", str(path))
+        assert r.code == 0, r.out + r.err
+        assert "0 error(s), 0 warning(s)" in r.out + r.err  # the proof and the bounds meet
+
+
+def test_the_continuity_proof_past_its_budget_warns_located(
+        library: Library, matcher: Matcher, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from gen_looped import facts_text
+
+    from cscoach.authoring import continuity
+
+    monkeypatch.setattr(continuity, "STATE_LIMIT", 500)
+    path = tmp_path / "facts-60.yaml"
+    path.write_text(facts_text(60), encoding="utf-8")
+    s = library.load_scenario_file(path)
+    problems = check_scenario(s, library, matcher)
+    warned = [p for p in problems if "continuity proof stopped" in p.message]
+    assert [p.severity for p in problems] == ["warning"]
+    assert warned[0].line == s.key_lines["nodes"]
+    assert warned[0].message == ("the continuity proof stopped at 500 states (STATE_LIMIT); "
+                                 "the lines of paths past them are not checked")

@@ -254,8 +254,9 @@ class PathSet:
 def enumerate_paths(scenario: Scenario, limit: int = 50_000,
                     steps: int | None = None) -> PathSet:
     """Depth-first walk of the scenario graph; loops are not followed twice. It stops after
-    `limit` paths, or after `steps` nodes walked (default 20 a path of the limit), so a graph
-    whose walks mostly run into dead ends is bounded too."""
+    `limit` paths, or after `steps` nodes walked and turns found (default 20 a path of the
+    limit): a graph whose walks mostly run into dead ends is bounded too, and so is one whose
+    paths are long (each path found is replayed turn by turn by whoever asked for it)."""
     budget = 20 * limit + 1000 if steps is None else steps
     out: list[tuple[int, ...]] = []
     # (node, answers, nodes on the path, facts, mood); facts and mood only steer routes
@@ -275,8 +276,9 @@ def enumerate_paths(scenario: Scenario, limit: int = 50_000,
             target = choice.target(after, now) if choice.routes else choice.next
             answers = (*prefix, i + 1)
             if scenario.is_ending(target):
-                if len(out) >= limit:
+                if len(out) >= limit or budget < len(answers):
                     return PathSet(tuple(out), False)
+                budget -= len(answers)
                 out.append(answers)
             elif target not in seen:  # a loop back to a node on this path is not followed
                 stack.append((target, answers, seen | {target}, after, now))

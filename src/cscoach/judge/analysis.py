@@ -17,10 +17,12 @@ all. Tests check the results against scoring every path with `scoring.assess`.
 The best simple path is NP-hard in general (it contains the longest simple path), so the search
 has a budget (`STATE_LIMIT` memoised states). Past it, the figures become bounds: the best is the
 best *walk* (replies may come back to a node; their points only ever go down along the way, so
-this is a shortest-path search over (node, score state) and always finishes), the worst a lower
-bound from the lowest ending state any walk reaches and the most a simple path can lose on the
-way; and a guided search finds real simple paths whose answers replay (`Extremes.exact` False,
-`best_found`/`worst_found` their scores). docs/scoring.md says how the cost grows.
+this is a shortest-path search over (node, score state), itself with a budget, past which the
+*hope* bounds it: what any walk on could still do, with no search), the worst a lower bound from
+the lowest ending state any walk reaches and the most a simple path can lose on the way; and a
+guided search finds real simple paths whose answers replay (`Extremes.exact` False,
+`best_found`/`worst_found` their scores). Facts only lines read stay out of the state (they
+change no score and no route). docs/scoring.md says how the cost grows.
 """
 
 from __future__ import annotations
@@ -166,6 +168,7 @@ class Analyser:
         self._memo: dict[tuple[object, ...], tuple[int, int, int, int]] = {}
         self._relaxed: dict[tuple[str, State], int] | None = None
         self._lowest: int | None = None  # the lowest ending any walk reaches (with _relaxed)
+        self._reached: dict[str, tuple[int, bool, bool, bool, int, int]] | None = None
         self._finals: dict[tuple[State, str], int] = {}
 
     def _flags(self, s: Scenario) -> None:
@@ -544,14 +547,15 @@ class Analyser:
         if found is not None:
             combined = self._combine(gained, found)
             return None if combined is None else combined[0]
-        bound = self._relaxed_best().get((node, state))
+        bound = self._upper(node, state)
         if bound is None:
             return None
         best = _clamp(gained + bound)
         return min(best, self.pass_cap) if state[3] & self.critical else best
 
-    def extremes(self) -> Extremes | None:
-        """None when no ending can be reached from the start."""
+    def extremes(self, count: bool = True) -> Extremes | None:
+        """None when no ending can be reached from the start. Without `count` the paths are
+        not counted (`paths` 0, `paths_exact` False): `validate` needs no count."""
         state, visited = self._start()
         found = self._exact(self.s.start, state, visited)
         if found is not None:
@@ -562,21 +566,31 @@ class Analyser:
             with _deep_recursion():
                 best_answers = self._replay(True, best_cls)
                 worst_answers = self._replay(False, worst_cls)
-            paths, paths_exact = self.count_paths_bounded()
+            paths, paths_exact = self.count_paths_bounded() if count else (0, False)
             return Extremes(best, best_answers, worst, worst_answers, paths,
                             best_found=best, worst_found=worst,
                             limit=self.limit, paths_exact=paths_exact)
-        return self._bounds()
+        return self._bounds(count)
 
     # -- past the budget: bounds, and real paths found by a guided search
 
-    def _relaxed_best(self) -> dict[tuple[str, State], int]:
+    def _upper(self, node: str, state: State) -> int | None:
+        """An upper bound on the raw points still to come from (node, state), or None when no
+        ending can be reached from there: the best walk while the walks' states fit the
+        budget, else the hope of `_hope`."""
+        relaxed = self._relaxed_best()
+        if relaxed is not None:
+            return relaxed.get((node, state))
+        return self._hope(node, state)
+
+    def _relaxed_best(self) -> dict[tuple[str, State], int] | None:
         """The best raw points still to come from every (node, state) a walk reaches when
         replies may come back to a node. Every move's points are 0 or less and the ending's
         depend on the state only, so the best walk is a best path in the finite graph of
-        (node, state): Dijkstra from the endings backwards."""
+        (node, state): Dijkstra from the endings backwards. None when that graph has more
+        than `limit` states (facts, lessons and moods multiply them): then `_hope` bounds."""
         if self._relaxed is not None:
-            return self._relaxed
+            return self._relaxed or None
         start_state, _ = self._start()
         start = (self.s.start, start_state)
         back: dict[tuple[str, State], list[tuple[tuple[str, State], int]]] = {}
@@ -585,6 +599,7 @@ class Analyser:
         todo = [start]
         tie = 0
         lowest: int | None = None
+        limit = max(1000, self.limit // 4)
         while todo:
             here = todo.pop()
             node, state = here
@@ -600,8 +615,12 @@ class Analyser:
                 there = (target, after)
                 back.setdefault(there, []).append((here, gained))
                 if there not in seen:
+                    if len(seen) >= limit:
+                        self._relaxed = {}  # too many: `_hope` instead
+                        return None
                     seen.add(there)
                     todo.append(there)
+        del seen, todo
         heapq.heapify(heap)
         value: dict[tuple[str, State], int] = {}
         while heap:
@@ -614,25 +633,93 @@ class Analyser:
                     heapq.heappush(heap, (neg - gained, tie, before))
                     tie += 1
         self._relaxed, self._lowest = value, lowest
-        return value
+        return value or None
+
+    def _reach(self) -> dict[str, tuple[int, bool, bool, bool, int, int]]:
+        """For each node that can reach an ending, what any walk on from it can still do: (the
+        steps some reply performs, a check, "say instead" credit, a move that lifts the mood,
+        the most and the least an ending reached gives)."""
+        if self._reached is not None:
+            return self._reached
+        steps: dict[str, int] = {}
+        flags: dict[str, int] = {}  # 1 a check, 2 credit, 4 a lift of the mood
+        ends: dict[str, tuple[int, int] | None] = {}
+        nexts: dict[str, set[str]] = {}
+        for nid, ms in self.all_moves.items():
+            points = [self.ending_points[t] for m in ms for t in self._targets(m)
+                      if self.s.is_ending(t)]
+            steps[nid] = flags[nid] = 0
+            for m in ms:
+                steps[nid] |= m.mask
+                flags[nid] |= m.checks | (m.credit_units > 0) << 1 | (m.mood > 0) << 2
+            ends[nid] = (max(points), min(points)) if points else None
+            nexts[nid] = {t for m in ms for t in self._targets(m) if t in self.s.nodes}
+        changed = True
+        while changed:  # grow to a fixed point: a few passes over a few hundred nodes
+            changed = False
+            for nid in steps:
+                for t in nexts[nid]:
+                    mine, theirs = ends[nid], ends[t]
+                    end = mine if theirs is None else theirs if mine is None else (
+                        max(mine[0], theirs[0]), min(mine[1], theirs[1]))
+                    if steps[t] & ~steps[nid] or flags[t] & ~flags[nid] or end != mine:
+                        steps[nid] |= steps[t]
+                        flags[nid] |= flags[t]
+                        ends[nid] = end
+                        changed = True
+        out = {nid: (steps[nid], bool(flags[nid] & 1), bool(flags[nid] & 2),
+                     bool(flags[nid] & 4), *end) for nid, end in ends.items() if end is not None}
+        self._reached = out
+        return out
+
+    @staticmethod
+    def _targets(m: _Move) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*(t for _, t, _ in m.routes), m.target)))
+
+    def _hope(self, node: str, state: State) -> int | None:
+        """An upper bound on the raw points still to come from (node, state) that needs no
+        search: every step, check, credit and lift of the mood some walk on could still make,
+        the best ending it could reach, and no point lost on the way."""
+        reach = self._reach().get(node)
+        if reach is None:
+            return None
+        steps, check, credit, up, best, _ = reach
+        done, units, mood, flags = state
+        r = self.rubric
+        done |= steps | (self.excuse if self.rule is not None else 0)
+        return (r.step_points * done.bit_count() + r.order_base
+                - (0 if flags & CHECKED or check else r.no_check_after_resolve)
+                + r.language_base
+                + min(r.say_instead_cap, (self.credit_cap_units if credit else units)
+                      * r.say_instead_credit)
+                + best + ((MOOD_MAX if up else mood) - MOOD_MIN) * r.mood_point_per_level)
 
     def _worst_bound(self) -> int:
         """A lower bound on the worst raw total: the lowest ending any walk reaches, plus the
         most a simple path can lose on the way ("don't say"s: at most one reply a node; the
-        order faults at the first fix)."""
+        order faults at the first fix; every lesson's weight)."""
         relaxed = self._relaxed_best()
-        nodes = {node for node, _ in relaxed}
+        if relaxed is not None:
+            nodes = {node for node, _ in relaxed}
+            lowest = self._lowest if self._lowest is not None else 0
+        else:  # the least any ending gives, with nothing done
+            reach = self._reach()
+            start = self.s.start
+            nodes = set(reach) if start in reach else set()
+            r = self.rubric
+            lowest = (r.order_base - r.no_check_after_resolve + r.language_base
+                      + (reach[start][5] if start in reach else 0))
         loss = sum(min(0, *(m.additive for m in self.moves[n])) for n in nodes)
         loss -= self.rubric.resolve_before_listen + self.rubric.resolve_before_ask
-        return (self._lowest if self._lowest is not None else 0) + loss
+        loss -= sum(self.weight.values())
+        return lowest + loss
 
     def _guided(self, pick_best: bool, budget: int,
-                guide: bool = True) -> tuple[tuple[int, ...], int] | None:
+                guide: str = "upper") -> tuple[tuple[int, ...], int] | None:
         """A real simple path, searched depth first with the likeliest replies first (for the
-        best, the best walk's value, or without `guide` the fewest points lost and the most
-        new steps; for the worst, the most points lost), within `budget` steps; the best (or
-        worst) one met, with its raw total."""
-        relaxed = self._relaxed_best() if pick_best and guide else {}
+        best, by `guide`: "upper" the best walk's value, "hope" the hope's, "none" the fewest
+        points lost and the most new steps; for the worst, the most points lost), within
+        `budget` steps; the best (or worst) one met, with its raw total."""
         start_state, _ = self._start()
         found: tuple[tuple[int, ...], int] | None = None
         steps = 0
@@ -655,10 +742,11 @@ class Analyser:
                     continue
                 if target in on_path:
                     continue
-                if pick_best and not guide:
+                if pick_best and guide == "none":
                     rank = (points + gained) * 100 + (after[0].bit_count() * 16 + after[2])
                 elif pick_best:
-                    guess = relaxed.get((target, after))
+                    guess = self._hope(target, after) if guide == "hope" \
+                        else self._upper(target, after)
                     if guess is None:
                         continue
                     rank = points + gained + guess
@@ -667,35 +755,39 @@ class Analyser:
                 options.append((rank, m.index, (target, after, points + gained, path,
                                                 on_path | {target})))
             options.sort(key=lambda o: (o[0], -o[1]))  # the likeliest is pushed last
-            if pick_best and guide and found is not None:
+            if pick_best and guide != "none" and found is not None:
                 options = [o for o in options if o[0] > found[1]]  # cannot beat what is found
             stack.extend(o[2] for o in options)
         return found
 
-    def _bounds(self) -> Extremes | None:
+    def _bounds(self, count: bool = True) -> Extremes | None:
         """Past the budget: real paths from a guided search, and bounds that prove them
         best (worst) when they meet; the bounds are only worked out when a path found does not
         already reach the clamp (100 for the best, 0 for the worst)."""
         budget = max(1000, self.limit // 4)
-        high = self._guided(True, budget, guide=False)
-        if high is None or _clamp(high[1]) < 100:
-            start_state, _ = self._start()
-            bound = self._relaxed_best().get((self.s.start, start_state))
-            if bound is None:
-                return None
-            best = _clamp(bound)
-            guided = self._guided(True, budget)
+        high = self._guided(True, budget, "none")
+        best = 100
+        for guide in ("hope", "upper"):  # the cheap guide first; the walk's when still short
+            if high is not None and _clamp(high[1]) >= best:
+                break
+            if guide == "upper":
+                start_state, _ = self._start()
+                bound = self._upper(self.s.start, start_state)
+                if bound is None:
+                    return None
+                best = _clamp(bound)
+                if self._relaxed_best() is None or high is not None and high[1] >= best:
+                    break  # no walk's value to guide by, or nothing left to find
+            guided = self._guided(True, budget, guide)
             if guided is not None and (high is None or guided[1] > high[1]):
                 high = guided
-        else:
-            best = 100
         low = self._guided(False, budget)
         worst = 0 if low is not None and _clamp(low[1]) == 0 else _clamp(self._worst_bound())
         if self.critical:
             worst = min(worst, self.pass_cap)  # a capped path may score below the bound
         best_found = _clamp(high[1]) if high else None
         worst_found = _clamp(low[1]) if low else None
-        paths, paths_exact = self.count_paths_bounded()
+        paths, paths_exact = self.count_paths_bounded() if count else (0, False)
         return Extremes(
             best, high[0] if high else (), worst, low[0] if low else (), paths,
             exact=best_found == best and worst_found == worst, best_found=best_found,
@@ -708,7 +800,9 @@ class Analyser:
     def count_paths_bounded(self) -> tuple[int, bool]:
         """The number of simple paths, and whether it is exact: past `limit` memoised counts
         it is the number of paths a plain depth-first walk met in `limit` steps (a lower
-        bound)."""
+        bound). When the best/worst search already met its budget, so will this (its key is
+        much the same), so it gets a quarter of it."""
+        budget = self.limit if not self.exhausted else max(1000, self.limit // 4)
         counts: dict[tuple[object, ...], int] = {}
         # with routes, where a reply leads depends on the facts and mood: they join the key
         routed = any(m.routes for ms in self.all_moves.values() for m in ms)
@@ -727,7 +821,7 @@ class Analyser:
                     n += 1
                 elif target not in visited and target != node:
                     n += count(target, self._enter(node, visited, target), after)
-            if len(counts) >= self.limit:
+            if len(counts) >= budget:
                 raise _OverBudget
             counts[key] = n
             return n
@@ -738,7 +832,7 @@ class Analyser:
                 return count(self.s.start, visited, start), True
         except _OverBudget:
             counts.clear()
-        return self._walk_count(self.limit), False
+        return self._walk_count(budget), False
 
     def _walk_count(self, budget: int) -> int:
         n = 0
