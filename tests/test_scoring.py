@@ -162,9 +162,9 @@ def test_best_after_is_the_best_simple_path_through_every_prefix(
 def test_a_loop_back_to_a_node_deep_in_the_path_is_weighed_too(library: Library,
                                                                 matcher: Matcher) -> None:
     """busy-counter: a path that comes back to 'louder' (sent back to the call centre, kept at
-    the counter, then doubted there) must still find the apology the best reply on its second visit; the
-    debrief once found no way on from a node met before and offered the police threat as the
-    best reply (seen in a --free drill in a terminal)."""
+    the counter, then doubted there) must still find the apology the best reply on its second
+    visit; the debrief once found no way on from a node met before and offered the police
+    threat as the best reply (seen in a --free drill in a terminal)."""
     s = library.scenario("busy-counter")
     prefix = [1, 3, 3, 2]
     best = debrief(play(s, [*prefix, 1, *_rest(s, [*prefix, 1])]), library.steps,

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from cscoach.authoring.explain import PathRecord, StateTally, remembers, state_of
-from cscoach.content.model import Scenario, StepCatalog
+from cscoach.content.model import Node, Scenario, StepCatalog
 from cscoach.drill.engine import MAX_TURNS, Session, Transcript, enumerate_paths
 from cscoach.judge.analysis import Analyser
 from cscoach.judge.phrases import Matcher
@@ -133,13 +133,31 @@ def _record_paths(report: AutoplayReport, paths: tuple[tuple[int, ...], ...],
     """`_record` for the paths of the exhaustive walk: the counts from the answers, the scores
     from the analysis' fold of the rubric (the same totals, tested equal, without the reasons)."""
     s = report.scenario
+    session = Session(s)
+    # the session before each turn of the path before: a depth-first walk's paths share their
+    # first answers, so each path replays only from where it leaves the one before
+    snaps: list[tuple[Node, int, frozenset[str]]] = []
+    previous: tuple[int, ...] = ()
     for answers, score in zip(paths, analyser.scores(paths), strict=True):
-        session = Session(s)
-        for answer in answers:
+        common = 0
+        for a, b in zip(answers, previous, strict=False):
+            if a != b:
+                break
+            common += 1
+        common = min(common, len(answers) - 1, len(snaps))
+        if common < len(snaps):
+            node, mood, facts = snaps[common]
+            del snaps[common:]
+            del session.turns[common:]
+            session.node, session.mood, session.facts, session.ending = node, mood, facts, None
+        for answer in answers[common:]:
             assert session.node is not None
-            report.node_hits[session.node.id] += 1
-            report.choice_hits[(session.node.id, answer)] += 1
+            snaps.append((session.node, session.mood, session.facts))
             session.choose(answer - 1)  # facts and mood steer the routes
+        previous = answers
+        for turn in session.turns:
+            report.node_hits[turn.node.id] += 1
+            report.choice_hits[(turn.node.id, turn.index + 1)] += 1
         assert session.ending is not None
         report.ending_hits[session.ending.id] += 1
         assert score is not None  # the walk only yields paths to an ending
@@ -180,7 +198,7 @@ def exhaustive(s: Scenario, steps: StepCatalog, matcher: Matcher,
                             states=StateTally(s) if remembers(s) else None)
     analyser = Analyser(s, steps, matcher)
     _record_paths(report, walk.paths, analyser)
-    found = analyser.extremes()
+    found = analyser.extremes(count=False)  # the walk above counted the paths
     if found is not None:
         report.best = (found.best, found.best_answers)
         report.worst = (found.worst, found.worst_answers)
