@@ -28,7 +28,7 @@ SEED = 20240611
 C = 0.3  # chosen on the dev split (docs/free-text.md)
 MIN_DF = 2  # a feature seen in one training text only is left out (half the file, same marks)
 # Margins chosen on the dev split by benchmarks/judge_technique.py (docs/free-text.md).
-THRESHOLDS = Thresholds(fault=0.5, fault_with_phrase=-0.6, step=0.25, step_with_phrase=0.0)
+THRESHOLDS = Thresholds(fault=0.5, fault_with_phrase=0.0, step=0.25, step_with_phrase=0.0)
 
 
 @dataclass(frozen=True, slots=True)
