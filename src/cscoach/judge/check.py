@@ -3,26 +3,34 @@ any text a person writes (Korean, English or both). Pure: text in, findings out.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from cscoach.content.model import Lang, PhraseEntry, Step, StepCatalog
-from cscoach.judge.phrases import Hit, Matcher, PhraseIndex, has_hangul
+from cscoach.judge.features import sentences
+from cscoach.judge.meaning import MeaningModel, shipped
+from cscoach.judge.phrases import Hit, Matcher, PhraseIndex, _fast_spaced
 
 MAX_BYTES = 1_000_000  # a reply, an email draft or a macro file; more is refused, not read
 
-_QUESTION_END = re.compile(r"(?:[?？]|까요|나요|습니까)\s*$")  # Korean asks without "?" too
-_SENTENCE = re.compile(r"[^.!?？。\n]+[.!?？。]*")
+# A reply is judged whole; a longer text (an email, a macro file) is judged a passage at a time:
+# each line, and a line longer than this is cut into runs of whole sentences of about this
+# length, so one fault in a long letter is not drowned by the rest (cost stays linear).
+PASSAGE_CHARS = 500
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One "don't say" in the text, placed by line and column (both 1-based)."""
+    """One "don't say" in the text, placed by line and column (both 1-based). `hit.phrase` is the
+    phrasing the phrasebook lists when one is found, else the sentence the model finds it in."""
 
     hit: Hit
     entry: PhraseEntry
     line: int
     column: int
+    confidence: float = 1.0
+    by_phrase: bool = True  # a listed phrasing points at the words
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +39,7 @@ class StepFound:
     phrase: str
     line: int
     column: int
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,65 +54,129 @@ class CheckResult:
         return not self.findings
 
 
-def _too_short(sentence: str) -> bool:
-    if has_hangul(sentence):
-        return len(sentence.replace(" ", "")) < 7
-    return len(sentence.split()) < 3
-
-
 def _place(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     column = index - (text.rfind("\n", 0, index) + 1) + 1
     return line, column
 
 
-class Checker:
-    """The phrasebook matcher plus an index of the step cues."""
+def passages(text: str) -> list[tuple[int, int]]:
+    """The spans a text is judged by: each non-blank line, a long line cut at sentence ends."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            if len(line) <= PASSAGE_CHARS:
+                out.append((pos, pos + len(line)))
+            else:
+                run_start = run_end = -1
+                for a, b in sentences(line):
+                    if run_start < 0:
+                        run_start = a
+                    elif b - run_start > PASSAGE_CHARS:
+                        out.append((pos + run_start, pos + run_end))
+                        run_start = a
+                    run_end = b
+                if run_start >= 0:
+                    out.append((pos + run_start, pos + run_end))
+        pos += len(line) + 1
+    return out
 
-    def __init__(self, matcher: Matcher, steps: StepCatalog) -> None:
+
+class Checker:
+    """The meaning model decides what a reply does; the phrasebook's phrasings and the step cues
+    point at the exact words where they can, and lower the bar the model must clear."""
+
+    def __init__(self, matcher: Matcher, steps: StepCatalog,
+                 model: MeaningModel | None = None) -> None:
         self.matcher = matcher
         self.steps = steps
+        self.model = model if model is not None else shipped()
         self._cues = PhraseIndex(matcher.index.mend_slips)
         for step in steps.steps:
             for phrases in step.cues.values():
                 for phrase in phrases:
                     self._cues.add(step.id, "cue", phrase)
 
-    def step_hits(self, text: str) -> dict[str, tuple[str, int]]:
-        """Each step performed in `text`: the phrasing that shows it and where it starts."""
-        found: dict[str, tuple[str, int]] = {}
-        for f in self._cues.find(text):
-            found.setdefault(f.key, (f.phrase, f.start))
-        if "ask" not in found:
-            # A question asks for information unless it is a satisfaction check, a summary
-            # ("may I sum up?"), a feeling ("you waited long, didn't you?") or too short to ask
-            # anything ("Honestly?").
-            for m in _SENTENCE.finditer(text):
-                sentence = m.group().strip()
-                if not sentence or not _QUESTION_END.search(sentence) or _too_short(sentence):
-                    continue
-                if any(f.key in ("check", "listen", "empathize")
-                       for f in self._cues.find(sentence)):
-                    continue
-                found["ask"] = (sentence, m.start() + m.group().index(sentence[0]))
-                break
-        return found
+    def _mended(self, text: str) -> str:
+        """`text` with the English slips the matcher would mend mended (falut: fault), so the
+        model reads the word that was meant."""
+        speller = self.matcher.index.speller
+        if speller is None:
+            return text
+        fixes = speller.fixes(_fast_spaced(text))
+        if not fixes:
+            return text
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, fixes)) + r")\b", re.IGNORECASE)
+        return pattern.sub(lambda m: fixes.get(m.group().lower(), m.group()), text)
+
+    def _sentence(self, text: str, span: tuple[int, int], label: int) -> tuple[int, int]:
+        """The sentence of a passage that scores highest for a label."""
+        spans = [(span[0] + a, span[0] + b) for a, b in sentences(text[span[0]:span[1]])]
+        if len(spans) <= 1:
+            return spans[0] if spans else span
+        return max(spans, key=lambda s: (float(self.model.margins(text[s[0]:s[1]])[label]),
+                                         -s[0]))
 
     def check(self, text: str) -> CheckResult:
+        model = self.model
+        t = model.thresholds
+        spans = passages(text)
+        margins = [model.margins(self._mended(text[a:b])) for a, b in spans]
+        hits = [h for h in self.matcher.find_all(text) if h.kind == "dont_say"]
+        cues = self._cues.find(text)
+
+        def best(label: str, with_phrase: list[int], high: float, low: float
+                 ) -> tuple[float, int] | None:
+            """The highest margin of a label over the passages, and where, if it is taken."""
+            k = model.index[label]
+            taken: tuple[float, int] | None = None
+            phrased = set(with_phrase)
+            for i, m in enumerate(margins):
+                score = float(m[k])
+                bar = low if i in phrased else high
+                if score > bar and (taken is None or score > taken[0]):
+                    taken = (score, i)
+            return taken
+
+        starts = [a for a, _ in spans]
+
+        def within(start: int) -> int:
+            i = bisect.bisect_right(starts, start) - 1
+            return i if i >= 0 and start < spans[i][1] else -1
+
         findings = []
-        for hit in self.matcher.find_all(text):
-            if hit.kind == "dont_say":
-                line, col = _place(text, hit.start)
-                findings.append(Finding(hit, self.matcher.phrasebook.get(hit.entry_id), line, col))
-        hits = self.step_hits(text)
+        for entry in self.matcher.phrasebook.entries:
+            own = [h for h in hits if h.entry_id == entry.id]
+            taken = best(entry.id, [within(h.start) for h in own], t.fault, t.fault_with_phrase)
+            if taken is None:
+                continue
+            confidence = round(model.confidence(taken[0]), 3)
+            if own:
+                for h in own:
+                    line, col = _place(text, h.start)
+                    findings.append(Finding(h, entry, line, col, confidence))
+            else:
+                a, b = self._sentence(text, spans[taken[1]], model.index[entry.id])
+                hit = Hit(entry.id, "dont_say", text[a:b], a, b)
+                findings.append(Finding(hit, entry, *_place(text, a), confidence, False))
+        findings.sort(key=lambda f: (f.hit.start, f.entry.id))
         performed = []
         missing = []
         for step in self.steps.steps:
-            if step.id in hits:
-                phrase, start = hits[step.id]
-                performed.append(StepFound(step, phrase, *_place(text, start)))
-            else:
+            own_cues = [c for c in cues if c.key == step.id]
+            taken = best(step.id, [within(c.start) for c in own_cues], t.step,
+                         t.step_with_phrase)
+            if taken is None:
                 missing.append(step)
+                continue
+            confidence = round(model.confidence(taken[0]), 3)
+            if own_cues:
+                phrase, start = own_cues[0].phrase, own_cues[0].start
+            else:
+                a, b = self._sentence(text, spans[taken[1]], model.index[step.id])
+                phrase, start = text[a:b], a
+            performed.append(StepFound(step, phrase, *_place(text, start), confidence))
         return CheckResult(text, tuple(findings), tuple(performed), tuple(missing))
 
 
@@ -114,10 +187,12 @@ def to_dict(result: CheckResult, source: str, lang: Lang) -> dict[str, object]:
         "dont_say": [{
             "line": f.line, "column": f.column, "offset": f.hit.start, "text": f.hit.phrase,
             "entry": f.entry.id, "source": f.entry.source, "why": f.entry.why(lang),
-            "say_instead": f.entry.say_instead(lang),
+            "say_instead": f.entry.say_instead(lang), "confidence": f.confidence,
+            "by": "phrase" if f.by_phrase else "sentence",
         } for f in result.findings],
         "steps": [{"step": s.step.id, "order": s.step.order, "name": s.step.name(lang),
-                   "line": s.line, "column": s.column, "text": s.phrase} for s in result.steps],
+                   "line": s.line, "column": s.column, "text": s.phrase,
+                   "confidence": s.confidence} for s in result.steps],
         "missing_steps": [{"step": s.id, "order": s.order, "name": s.name(lang)}
                           for s in result.missing],
     }

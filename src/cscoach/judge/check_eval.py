@@ -3,6 +3,7 @@ corpus (tests/data/replies.yaml). Pure: used by the benchmark and by a test."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -132,3 +133,89 @@ def evaluate_routing(judge: Judge, library: Library,
                 out.misses.append(f"placed on {got} ({reply.closest.percent}%), "
                                   f"meant {expect}: {label}")
     return out
+
+
+@dataclass
+class Judged:
+    """The figures the issue sets targets for, on one labelled set of replies."""
+
+    replies: int = 0
+    with_fault: int = 0  # replies labelled with at least one "don't say"
+    flagged: int = 0  # replies the judge finds one in
+    flagged_right: int = 0  # ... of those labelled with one
+    entry_total: dict[str, int] = field(default_factory=dict)
+    entry_found: dict[str, int] = field(default_factory=dict)
+    several: int = 0  # replies with two faults or more
+    several_named: int = 0  # ... all of them named
+    steps_exact: int = 0
+    step_said: dict[str, int] = field(default_factory=dict)
+    step_right: dict[str, int] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.flagged_right / self.flagged if self.flagged else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.flagged_right / self.with_fault if self.with_fault else 1.0
+
+    def entry_recall(self) -> dict[str, float]:
+        return {e: self.entry_found.get(e, 0) / n for e, n in sorted(self.entry_total.items())}
+
+    @property
+    def min_entry_recall(self) -> float:
+        return min(self.entry_recall().values(), default=1.0)
+
+    @property
+    def all_named(self) -> float:
+        return self.several_named / self.several if self.several else 1.0
+
+    @property
+    def step_exact(self) -> float:
+        return self.steps_exact / self.replies if self.replies else 1.0
+
+    def step_precision(self) -> dict[str, float]:
+        return {s: self.step_right.get(s, 0) / self.step_said[s] if self.step_said.get(s) else 1.0
+                for s in STEP_IDS}
+
+    @property
+    def min_step_precision(self) -> float:
+        return min(self.step_precision().values())
+
+
+def judge_replies(detect: Callable[[str], tuple[set[str], set[str]]],
+                  replies: Iterable[tuple[str, set[str], set[str]]]) -> Judged:
+    """`detect(text)` gives the entries and the steps found; each reply comes with the entries
+    and steps it is labelled with."""
+    out = Judged()
+    for text, want, want_steps in replies:
+        found, steps = detect(text)
+        out.replies += 1
+        out.with_fault += bool(want)
+        out.flagged += bool(found)
+        out.flagged_right += bool(found) and bool(want)
+        for e in want:
+            out.entry_total[e] = out.entry_total.get(e, 0) + 1
+            out.entry_found[e] = out.entry_found.get(e, 0) + (e in found)
+        if len(want) >= 2:
+            out.several += 1
+            out.several_named += want <= found
+        out.steps_exact += steps == want_steps
+        for s in steps:
+            out.step_said[s] = out.step_said.get(s, 0) + 1
+            out.step_right[s] = out.step_right.get(s, 0) + (s in want_steps)
+        for e in sorted(found - want):
+            out.misses.append(f"false alarm {e}: {text}")
+        for e in sorted(want - found):
+            out.misses.append(f"missed {e}: {text}")
+        for s in sorted(steps ^ want_steps):
+            out.misses.append(f"step {s} {'extra' if s in steps else 'missed'}: {text}")
+    return out
+
+
+def checker_detect(checker: Checker) -> Callable[[str], tuple[set[str], set[str]]]:
+    def detect(text: str) -> tuple[set[str], set[str]]:
+        result = checker.check(text)
+        return {f.entry.id for f in result.findings}, {s.step.id for s in result.steps}
+    return detect

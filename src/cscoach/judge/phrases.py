@@ -303,6 +303,13 @@ class PhraseIndex:
         entries = automaton.get(needle, ())
         automaton.add_word(needle, (*entries, (key, kind, phrase, len(needle))))
 
+    @property
+    def speller(self) -> _Speller | None:
+        """What mends English slips (None unless `mend_slips`)."""
+        if not self._ready:
+            self._finish()
+        return self._speller
+
     def _finish(self) -> None:
         for automaton in (self._compact, self._spaced):
             if len(automaton):

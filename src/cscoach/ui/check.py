@@ -7,6 +7,7 @@ import sys
 from cscoach.content.model import Lang
 from cscoach.i18n import tr
 from cscoach.judge.check import CheckResult
+from cscoach.plain import visible
 
 
 def wrap(text: str, first: int, rest: int) -> list[str]:
@@ -47,7 +48,8 @@ def show(result: CheckResult, where: str, lang: Lang) -> None:
         sys.stdout.write(line)
 
     for f in result.findings:
-        out(f"{where}:{f.line}:{f.column}: {tr(lang, 'check.dont_say')} \"{f.hit.phrase}\" "
+        phrase = visible(f.hit.phrase)
+        out(f"{where}:{f.line}:{f.column}: {tr(lang, 'check.dont_say')} \"{phrase}\" "
             f"({f.entry.id}, {f.entry.source})\n")
         out(f"    {tr(lang, 'check.why')}: {f.entry.why(lang)}\n")
         out(f"    {tr(lang, 'check.instead')}: {f.entry.say_instead(lang)}\n")
@@ -67,7 +69,7 @@ def show_line(result: CheckResult, where: str, number: int, lang: Lang) -> None:
     then the steps it performs; nothing more for a clean line (an audit of thousands)."""
     for f in result.findings:
         sys.stdout.write(f"{where}:{number}:{f.column}: {tr(lang, 'check.dont_say')} "
-                         f"\"{f.hit.phrase}\" ({f.entry.id}, {f.entry.source}): "
+                         f"\"{visible(f.hit.phrase)}\" ({f.entry.id}, {f.entry.source}): "
                          f"{tr(lang, 'check.instead')}: {f.entry.say_instead(lang)}\n")
     if result.findings:
         done = ", ".join(s.step.id for s in result.steps) or tr(lang, "check.none")
