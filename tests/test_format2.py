@@ -218,3 +218,16 @@ def test_the_bots_that_never_read(library, matcher) -> None:
     d = debrief(play(s, longest), library.steps, matcher, prefer="en")
     assert not d.passed
     assert bot_answers(s, pick_politest, "ko")[0] in (1, 3)
+
+
+def test_a_turn_can_happen_on_another_channel(cli) -> None:
+    """A public review taken private: the private turns are labelled and framed as a chat; a
+    letter answered at a meeting: the meeting's turns are in person."""
+    r = cli("play", "review-taken-private", "--answers", "1.1.1.1,1,1,1,1", "--lang", "ko",
+            "--no-record")
+    assert r.code == 0, r.err
+    assert "내 답글 (공개)" in r.out and "내 메시지 (1:1):" in r.out and "1:1 채팅" in r.out
+    en = cli("play", "formal-letter", "--answers", "1,1,1,1,1,1,1,1,1.1.1.1.1", "--lang", "en",
+             "--no-record")
+    assert en.code == 0, en.err
+    assert "─ in person ─" in en.out and "─ letter ─" in en.out

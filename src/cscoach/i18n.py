@@ -31,6 +31,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "channel.email": ("email", "이메일"),
     "channel.letter": ("letter", "편지"),
     "channel.online": ("online", "온라인"),
+    "channel.chat": ("private chat", "1:1 채팅"),
     "outcome.good": ("good ending", "좋은 결말"),
     "outcome.partial": ("partial success", "절반의 성공"),
     "outcome.bad": ("bad ending", "나쁜 결말"),
@@ -47,6 +48,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "label.you.email": ("Your email", "보낸 답장"),
     "label.you.letter": ("You", "나"),
     "label.you.online": ("Your public reply", "내 답글 (공개)"),
+    "label.you.chat": ("Your message (private)", "내 메시지 (1:1)"),
     "label.feedback": ("Feedback", "피드백"),
     "label.steps": ("Steps", "단계"),
     "label.id": ("ID", "ID"),
@@ -65,6 +67,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "prompt.reply.phone": ("Your reply on the phone:", "전화로 어떻게 답하시겠습니까?"),
     "prompt.reply.email": ("Which reply do you send?", "어떤 답장을 보내시겠습니까?"),
     "prompt.reply.online": ("Which public reply do you post?", "어떤 답글을 공개로 다시겠습니까?"),
+    "prompt.reply.chat": ("Which message do you send?", "어떤 메시지를 보내시겠습니까?"),
     # play --free
     "prompt.type": ("Type your reply (Enter sends):", "직접 답해 보세요 (Enter로 보내기):"),
     "prompt.type.phone": ("Type what you say on the phone (Enter sends):",

@@ -178,6 +178,9 @@ NODE2 = Map({
         "A compose turn: the trainee builds one message, a line from each part in order.")),
         required=False),
     "next": Field(NEXT, required=False),
+    "channel": Field(OneOf(tuple(c.value for c in Channel), description=(
+        "Where this turn happens when not on the scenario's channel (a public review taken to a "
+        "private chat, a letter answered at a meeting).")), required=False),
 }, define="node2", exactly_one=("choices", "compose", "next"),
     description="A point where the customer speaks and the trainee answers (with `choices`, or "
                 "by composing one message from `compose` parts, then `next`).")

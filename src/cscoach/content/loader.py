@@ -345,7 +345,8 @@ def _node(ctx: Context, nid: str, n: dict[str, Any], line: int) -> Node:
         choices = compose_choices(parts)
     else:
         choices = tuple(_reply(ctx, c, c["next"]) for c in n["choices"])
-    return Node(nid, says, choices, narration, line, says_variants, narration_variants, parts)
+    return Node(nid, says, choices, narration, line, says_variants, narration_variants, parts,
+                Channel(n["channel"]) if "channel" in n else None)
 
 
 def compose_choices(parts: tuple[Part, ...]) -> tuple[Choice, ...]:

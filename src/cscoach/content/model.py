@@ -19,6 +19,7 @@ class Channel(StrEnum):
     EMAIL = "email"
     LETTER = "letter"
     ONLINE = "online"
+    CHAT = "chat"  # a private message (카카오톡, a shop's chat): where a public review is taken
 
 
 class Outcome(StrEnum):
@@ -239,6 +240,7 @@ class Node:
     says_variants: tuple[Variant, ...] = ()
     narration_variants: tuple[Variant, ...] = ()
     parts: tuple[Part, ...] = ()  # a compose turn's parts, else ()
+    channel: Channel | None = None  # format 2: where this turn happens, when not the scenario's
 
     def says_at(self, facts: Facts, mood: int) -> Text:
         if not self.says_variants:
@@ -324,6 +326,11 @@ class Scenario:
 
     def lesson(self, lesson_id: str) -> Lesson:
         return next(x for x in self.lessons if x.id == lesson_id)
+
+    def channel_at(self, node: Node) -> Channel:
+        """Where a turn happens: the node's own channel (a review taken private, a letter
+        answered at a meeting), else the scenario's."""
+        return node.channel or self.channel
 
     def is_ending(self, target: str) -> bool:
         return target in self.endings

@@ -56,9 +56,9 @@ class Interactive:
         number = len(session.turns) + 1
         render.customer_turn(self.console, scenario, node, session.mood, lang, number,
                              session.facts)
-        question = tr_for(lang, "prompt.reply", scenario.channel.value)
+        question = tr_for(lang, "prompt.reply", scenario.channel_at(node).value)
         if self.judge is not None:
-            typed = self._typed_reply(self.judge, node, scenario.channel.value)
+            typed = self._typed_reply(self.judge, node, scenario.channel_at(node).value)
             if typed.close_enough:
                 index = typed.closest.index
                 return Reply(index, as_choice(typed, node.choices[index]))

@@ -76,7 +76,7 @@ def customer_turn(console: Console, s: Scenario, node: Node, mood: int, lang: La
     parts.append(RichText(node.says_at(facts, mood)(lang)))
     parts.append(mood_meter(mood, lang))
     title = safe.text(f"{tr(lang, 'label.turn')} {turn} · {s.persona.name(lang)}")
-    subtitle = tr(lang, f"channel.{s.channel.value}")
+    subtitle = tr(lang, f"channel.{s.channel_at(node).value}")
     console.print(Panel(Group(*_spaced(parts)), title=title, subtitle=subtitle,
                         title_align="left", border_style=_MOOD_STYLE[mood], box=box.ROUNDED))
 
@@ -196,7 +196,7 @@ def composed(console: Console, message: Choice, lang: Lang) -> None:
 
 def you_said(console: Console, s: Scenario, turn: Turn, lang: Lang) -> None:
     """The reply picked, worded for the channel ("Your email", "Your public reply", ...)."""
-    label = tr_for(lang, "label.you", s.channel.value)
+    label = tr_for(lang, "label.you", s.channel_at(turn.node).value)
     if turn.node.parts or "\n" in turn.choice.says(lang):  # a written message, whole as sent
         console.print(Panel(RichText(turn.choice.says(lang)), title=label, title_align="left",
                             border_style="cyan", box=box.ROUNDED))
