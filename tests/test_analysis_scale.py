@@ -54,24 +54,33 @@ def _cases(library: Library, tmp_path: Path) -> list[Scenario]:
     return found[:25]
 
 
+def _agrees_with_every_path(s: Scenario, library: Library,
+                            matcher: Matcher) -> analysis.Extremes:
+    """The analysis of `s` equals scoring every simple path with `scoring.assess`: best,
+    worst, path count, the answers it gives, the best after every prefix, each path's score."""
+    scores = path_scores(s, library.steps, matcher)
+    a = Analyser(s, library.steps, matcher)
+    found = a.extremes()
+    assert found is not None and found.exact
+    assert (found.best, found.worst, found.paths) == (
+        max(scores.values()), min(scores.values()), len(scores))
+    assert scores[found.best_answers] == found.best
+    assert scores[found.worst_answers] == found.worst
+    best: dict[tuple[int, ...], int] = {}
+    for answers, score in scores.items():
+        for k in range(1, len(answers) + 1):
+            best[answers[:k]] = max(best.get(answers[:k], -1), score)
+    assert {p: a.best_after(p) for p in best} == best
+    assert [a.score(p) for p in scores] == list(scores.values())
+    assert list(a.scores(list(scores))) == list(scores.values())
+    return found
+
+
 def test_exact_on_random_cyclic_graphs(library: Library, matcher: Matcher,
                                        tmp_path: Path) -> None:
     for s in _cases(library, tmp_path):
-        scores = path_scores(s, library.steps, matcher)
-        a = Analyser(s, library.steps, matcher)
-        found = a.extremes()
-        assert found is not None and found.exact and found.paths_exact
-        assert (found.best, found.worst, found.paths) == (
-            max(scores.values()), min(scores.values()), len(scores))
-        assert scores[found.best_answers] == found.best
-        assert scores[found.worst_answers] == found.worst
-        best: dict[tuple[int, ...], int] = {}
-        for answers, score in scores.items():
-            for k in range(1, len(answers) + 1):
-                best[answers[:k]] = max(best.get(answers[:k], -1), score)
-        assert {p: a.best_after(p) for p in best} == best
-        assert [a.score(p) for p in scores] == list(scores.values())
-        assert list(a.scores(list(scores))) == list(scores.values())
+        found = _agrees_with_every_path(s, library, matcher)
+        assert found.paths_exact
 
 
 @pytest.mark.parametrize("limit", [1, 5, 30])
@@ -194,20 +203,8 @@ def test_exact_with_facts_routes_lessons_and_acting_at_once(
     assert len(cases) >= 15
     capped = at_once = 0
     for s in cases:
-        scores = path_scores(s, library.steps, matcher)  # scoring.assess on every path
-        a = Analyser(s, library.steps, matcher)
-        found = a.extremes()
-        assert found is not None and found.exact
-        assert (found.best, found.worst, found.paths) == (
-            max(scores.values()), min(scores.values()), len(scores))
-        assert scores[found.best_answers] == found.best
-        assert scores[found.worst_answers] == found.worst
-        best: dict[tuple[int, ...], int] = {}
-        for answers, score in scores.items():
-            for k in range(1, len(answers) + 1):
-                best[answers[:k]] = max(best.get(answers[:k], -1), score)
-        assert {p: a.best_after(p) for p in best} == best
-        assert [a.score(p) for p in scores] == list(scores.values())
+        _agrees_with_every_path(s, library, matcher)
+        scores = path_scores(s, library.steps, matcher)
         for answers in scores:
             t = play(s, answers)
             at_once += at_once_turn(t) is not None

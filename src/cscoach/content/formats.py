@@ -138,16 +138,8 @@ NEXT = Either(scalar=Id(), sequence=List(ROUTE, 2),
               description="The node or ending the reply leads to, or routes (the first that "
                           "holds is taken).")
 
-_REPLY = {
-    "says": Field(Bilingual("What the trainee says.")),
-    "steps": Field(List(StepId(), unique="a step",
-                        description="The steps this reply performs ([] for none).")),
-    "feedback": Field(Bilingual("Why this reply works or not (one or two sentences).")),
-    "mood": Field(Int(-10, 10, 0, "How the customer's mood changes (the mood stays within "
-                      f"{MOOD_MIN}..{MOOD_MAX})."), required=False),
-    "phrases": Field(List(PhraseId(), unique="a phrasebook id",
-                          description="Phrasebook entries this reply is written to exercise."),
-                     required=False),
+_REPLY = {  # a format-1 choice's keys but `next`, and what format 2 adds
+    **{k: f for k, f in CHOICE.fields.items() if k != "next"},
     "set": Field(_facts("Facts this reply makes true."), required=False),
     "clear": Field(_facts("Facts this reply makes false."), required=False),
     "meet": Field(List(LESSON_ID, 1, unique="a lesson", description="Lessons it meets."),
