@@ -474,18 +474,7 @@ class Analyser:
     def score(self, answers: tuple[int, ...]) -> int | None:
         """The total of one path to an ending (what `scoring.assess` gives it, without the
         reasons), or None when the answers do not end it; for `autoplay --exhaustive`."""
-        node = self.s.start
-        state, _ = self._start()
-        gained = 0
-        for k, answer in enumerate(answers):
-            step = self._walk(node, state, answer)
-            if step is None:
-                return None
-            _, state, points, node, is_ending = step
-            gained += points
-            if is_ending:
-                return self._settle(state, node, gained) if k == len(answers) - 1 else None
-        return None
+        return next(self.scores([answers]))
 
     def scores(self, paths: Iterable[tuple[int, ...]]) -> Iterator[int | None]:
         """`score` of each path; a path sharing its first answers with the one before (as in a
