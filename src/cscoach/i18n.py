@@ -402,8 +402,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "완료한 훈련 {attempts}회, 합격 {passed}회, 중단 {abandoned}회, "
                     "퀴즈 {quizzes}회"),
     "hist.trend": ("Scores over time", "점수 추이"),
-    "hist.first_latest": ("First {first} → latest {latest} ({change:+d})",
-                          "처음 {first}점 → 최근 {latest}점 ({change:+d})"),
+    "hist.first_latest": ("first {first} · best {best} · latest {latest} ({change:+d})",
+                          "처음 {first}점 · 최고 {best}점 · 최근 {latest}점 ({change:+d})"),
     "hist.scenarios": ("Scenarios", "시나리오"),
     "hist.attempts": ("Tries", "횟수"),
     "hist.best": ("Best", "최고"),
@@ -416,7 +416,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hist.dont_say": ("\"Don't say\" phrases", "하지 말아야 할 말"),
     "hist.still": ("still using: {uses} time(s) in your last drills",
                    "아직 쓰고 있음: 최근 훈련에서 {uses}번"),
-    "hist.dropped": ("dropped (last used {when})", "고쳤음 (마지막 사용 {when})"),
+    "hist.fixed": ("fixed: not said in the {chances} drills since {when} that gave the chance",
+                   "고쳤음: {when} 이후 말할 기회가 있던 훈련 {chances}번에서 쓰지 않음"),
+    "hist.unsure": ("not said since {when}, but only {chances} of the {need} drills that "
+                    "prove it fixed gave the chance",
+                    "{when} 이후 쓰지 않았지만, 고쳤다고 보려면 말할 기회가 있는 훈련이 "
+                    "{need}번 필요한데 {chances}번뿐입니다"),
     "hist.no_dont_say": ("No \"don't say\" phrases used. Well done.",
                          "하지 말아야 할 말을 쓰지 않았습니다. 잘하셨습니다."),
     "hist.quiz": ("Quiz: {right}/{answered} right", "퀴즈: {answered}문제 중 {right}문제 정답"),
@@ -429,6 +434,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "drill.priority": ("Priority", "우선순위"),
     "drill.new": ("new", "새 시나리오"),
     "drill.now": ("now", "지금"),
+    "drill.failed": ("failed", "불합격"),
     "drill.in_days": ("in {days} d", "{days}일 뒤"),
     "drill.start": ("Start it now?", "지금 시작할까요?"),
     "drill.run": ("Start it with: cscoach play {id}", "시작하려면: cscoach play {id}"),

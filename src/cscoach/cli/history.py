@@ -43,18 +43,21 @@ def progress(
 ) -> None:
     """Your attempts, best and last score per scenario, skill per step, phrases to drop."""
     from cscoach.content.library import load_library
-    from cscoach.history.progress import summary
+    from cscoach.history.progress import offers, summary
+    from cscoach.judge.phrases import Matcher
 
     chosen = options.lang(lang)
     history, records = _records(data_dir, trainee)
     library = load_library()
-    data = summary(records, history.trainee, library.steps.ids())
+    scenarios = library.all_scenarios()
+    data = summary(records, history.trainee, library.steps.ids(),
+                   offered=offers(scenarios, Matcher(library.phrasebook)))
     if json_out:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     from cscoach.ui.history import progress as show
 
-    first = library.all_scenarios()[0].id
+    first = scenarios[0].id
     show(options.console(), data, library.steps, library.phrasebook, chosen, first)
 
 
