@@ -339,6 +339,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "하나. \"어떤 줄\": 그 안의 한 줄이 바꾸는 사실, 어기는 교훈"),
     "graph.legend_require": ("requires: facts a path must have made true to end here",
                              "필요한 사실: 이 결말에 오려면 참이어야 하는 사실"),
+    "graph.unreachable": ("unreachable", "도달할 수 없음"),
+    "graph.legend_unreachable": ("{mark} unreachable: no path from the start leads here "
+                                 "(dotted, grey)",
+                                 "{mark} 도달할 수 없음: 시작에서 이곳으로 오는 길이 없음 "
+                                 "(점선, 회색)"),
+    "graph.legend_start": ("thick border: the start", "굵은 테두리: 시작"),
+    "graph.legend_ending": ("ending: {outcome}", "결말: {outcome}"),
+    "graph.no_cjk_font": ("{out}: no Korean (CJK) font found by 'fc-list :lang=ko', so its "
+                          "Korean labels may show as empty boxes; install one, e.g. on Debian "
+                          "or Ubuntu: sudo apt-get install fonts-noto-cjk (or fonts-nanum)",
+                          "{out}: 'fc-list :lang=ko'로 찾은 한글(CJK) 글꼴이 없어 한글 글자가 "
+                          "빈 네모로 보일 수 있습니다. 글꼴을 설치하세요. 예: Debian·Ubuntu에서 "
+                          "sudo apt-get install fonts-noto-cjk (또는 fonts-nanum)"),
+    "graph.no_fc_list": ("{out}: cannot check for a Korean (CJK) font: 'fc-list' (fontconfig) "
+                         "is not installed; without such a font the Korean labels show as "
+                         "empty boxes (on Debian or Ubuntu: sudo apt-get install fontconfig "
+                         "fonts-noto-cjk)",
+                         "{out}: 한글(CJK) 글꼴이 있는지 확인할 수 없습니다: 'fc-list'"
+                         "(fontconfig)가 설치되어 있지 않습니다. 한글 글꼴이 없으면 한글 글자가 "
+                         "빈 네모로 보입니다 (Debian·Ubuntu: sudo apt-get install fontconfig "
+                         "fonts-noto-cjk)"),
     "new.id": ("Scenario id (lowercase letters, digits and -, e.g. late-delivery):",
                "시나리오 ID (영문 소문자·숫자·-, 예: late-delivery):"),
     "new.title_en": ("Title in English:", "영어 제목:"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +18,7 @@ from cscoach.errors import ContentError, CscoachError, ExitStatus, NoTerminalErr
 
 if TYPE_CHECKING:
     from cscoach.content.library import Library
+    from cscoach.i18n import Lang
 
 
 @app.command()
@@ -91,43 +93,97 @@ class GraphFormat(StrEnum):
 
 
 RENDERED = (".svg", ".png", ".pdf")
+# what each --out suffix writes; the suffix decides, and --format, when given, must agree
+SUFFIXES = {".mmd": GraphFormat.mermaid, ".mermaid": GraphFormat.mermaid,
+            ".dot": GraphFormat.dot, ".gv": GraphFormat.dot,
+            **dict.fromkeys(RENDERED, GraphFormat.dot)}
 MAX_FILE_NAME = 255  # bytes in one file name (Linux, macOS; Windows: 255 characters)
+
+
+def graph_format(out: Path | None, asked: GraphFormat | None) -> GraphFormat:
+    """What `graph` writes: the --out suffix decides (no suffix: --format, else Mermaid); an
+    unknown suffix, or a --format the suffix contradicts, is a usage error."""
+    from cscoach.errors import UsageError
+
+    if out is None or not out.suffix:
+        return asked or GraphFormat.mermaid
+    suffix = out.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UsageError(f"{out}: unknown --out suffix '{out.suffix}'; graph writes "
+                         + ", ".join(SUFFIXES) + " (or no suffix: --format decides)")
+    if asked is not None and asked is not SUFFIXES[suffix]:
+        if suffix in RENDERED:
+            raise UsageError(f"{out}: --format {asked.value} contradicts '{out.suffix}': "
+                             "Graphviz draws it from DOT; drop --format, or write Mermaid to a "
+                             ".mmd file")
+        raise UsageError(f"{out}: --format {asked.value} contradicts '{out.suffix}', a "
+                         f"{SUFFIXES[suffix].value} file; drop --format or change the suffix")
+    return SUFFIXES[suffix]
 
 
 @app.command()
 def graph(
     scenario: Annotated[str, typer.Argument(help="Scenario id or YAML file.", show_default=False)],
-    output: Annotated[GraphFormat, typer.Option("--format", help="mermaid (GitHub, docs) or dot "
-                                                "(Graphviz).")] = GraphFormat.mermaid,
+    output: Annotated[GraphFormat | None, typer.Option(
+        "--format", help="mermaid (GitHub, docs; the default) or dot (Graphviz). With --out the "
+        "file's suffix decides, and --format must agree.", show_default=False)] = None,
     lang: LangArg = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Write to this file instead of printing; .svg, .png or .pdf is drawn with "
-        "Graphviz 'dot'.", show_default=False)] = None,
+        "--out", help="Write to this file instead of printing: .mmd or .mermaid (Mermaid), .dot "
+        "or .gv (DOT), .svg, .png or .pdf (drawn with Graphviz 'dot').", show_default=False)
+        ] = None,
 ) -> None:
     """Draw a scenario's branching: choices coloured by step, traps dashed red, endings by
-    outcome."""
+    outcome, unreachable boxes dotted grey."""
     from cscoach.authoring.graph import to_dot, to_mermaid
     from cscoach.content.library import load_library
     from cscoach.judge.phrases import Matcher
 
+    chosen_format = graph_format(out, output)  # before any loading: a wrong name fails fast
     library = load_library()
     story = library.scenario(scenario)
     matcher = Matcher(library.phrasebook)
     chosen = options.lang(lang)
     drawn = out is not None and out.suffix.lower() in RENDERED
-    if output is GraphFormat.dot or drawn:
+    if chosen_format is GraphFormat.dot:
         text = to_dot(story, matcher, library.steps, chosen)
     else:
         text = to_mermaid(story, matcher, chosen)
     if out is None:
         sys.stdout.write(text)
     elif drawn:
-        _render_dot(text, out)
+        _render_dot(text, out, chosen)
     else:
         options.write_file(out, text)
 
 
-def _render_dot(text: str, out: Path) -> None:
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+
+
+def korean_font_warning(text: str, out: Path, lang: Lang) -> str | None:
+    """Why the Korean in a drawing may show as empty boxes (None: it has no Korean, or a font
+    for it is installed)."""
+    import shutil
+    import subprocess
+
+    from cscoach.i18n import tr
+
+    if not HANGUL.search(text):
+        return None
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return tr(lang, "graph.no_fc_list", out=out)
+    try:
+        found = subprocess.run([fc_list, ":lang=ko", "family"], capture_output=True, text=True,
+                               check=False, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return tr(lang, "graph.no_fc_list", out=out)
+    if found.returncode != 0 or not found.stdout.strip():
+        return tr(lang, "graph.no_cjk_font", out=out)
+    return None
+
+
+def _render_dot(text: str, out: Path, lang: Lang) -> None:
     import shutil
     import subprocess
 
@@ -137,6 +193,9 @@ def _render_dot(text: str, out: Path) -> None:
     if dot is None:
         raise UsageError(f"{out}: drawing {out.suffix} needs Graphviz 'dot', which is not "
                          "installed; use --format dot and render elsewhere, or install graphviz")
+    warning = korean_font_warning(text, out, lang)
+    if warning is not None:
+        options.warn(warning)
     # dot draws to its standard output, never into --out itself: the drawing replaces the old
     # file whole, and a failing dot leaves it as it was
     done = subprocess.run([dot, f"-T{out.suffix[1:].lower()}"],
