@@ -16,7 +16,8 @@ from cscoach.cli.root import app
 from cscoach.errors import ExitStatus, NoTerminalError, UsageError
 
 if TYPE_CHECKING:
-    from cscoach.content.model import Lang
+    from cscoach.content.library import Library
+    from cscoach.content.model import Lang, Scenario
     from cscoach.history.config import Settings as HistorySettings
 
 JsonArg = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
@@ -49,16 +50,30 @@ def progress(
     chosen = options.lang(lang)
     history, records = _records(data_dir, trainee)
     library = load_library()
-    scenarios = library.all_scenarios()
     data = summary(records, history.trainee, library.steps.ids(),
-                   offered=offers(scenarios, Matcher(library.phrasebook)))
+                   offered=offers(_played(library, records), Matcher(library.phrasebook)))
     if json_out:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     from cscoach.ui.history import progress as show
 
-    first = scenarios[0].id
+    first = library.all_scenarios()[0].id
     show(options.console(), data, library.steps, library.phrasebook, chosen, first)
+
+
+def _played(library: Library, records: list[dict[str, Any]]) -> list[Scenario]:
+    """The scenarios a history has drills of, as they are now (one since removed is left out:
+    it offers nothing any more)."""
+    from cscoach.errors import NotFoundError
+    from cscoach.history.progress import attempt_key
+
+    found = []
+    for key in dict.fromkeys(attempt_key(r) for r in records if r["kind"] == "play"):
+        try:
+            found.append(library.scenario(key))
+        except NotFoundError:
+            continue
+    return found
 
 
 @app.command()
