@@ -4,6 +4,7 @@ SQLite's errors are told as they are, and report, export and sync read in consta
 from __future__ import annotations
 
 import copy
+import json
 import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -179,3 +180,65 @@ def test_a_corrupt_page_is_blamed_on_the_file(tmp_path: Path, library, matcher) 
     path.write_bytes(bytes(data))
     with pytest.raises(HistoryError, match="damaged"):
         Store(path)
+
+
+# -- report computed where the data is ------------------------------------------------------
+
+def gen_history() -> Any:
+    """benchmarks/gen_history.py, which writes a history through cscoach's recording code."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "gen_history.py"
+    spec = importlib.util.spec_from_file_location("gen_history", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return gen_history().write(400, 15, tmp_path_factory.mktemp("generated"))
+
+
+def _both(paths: list[Path], library, top: int = 10) -> tuple[dict[str, Any], dict[str, Any]]:
+    from cscoach.history.report import report
+    from cscoach.history.tally import Tally, tally_sources
+
+    ids = library.steps.ids()
+    with Tally() as tally:
+        tally_sources(tally, paths)
+        new = tally.report(ids, top)
+    return report(load_records(paths), ids, top), new
+
+
+def test_the_generated_history_is_what_recording_makes(generated: Path) -> None:
+    records = Store(generated, readonly=True).attempts()
+    assert len(records) == 400 and len({r["trainee"] for r in records}) == 15
+    kinds = {(r["kind"], r["status"]) for r in records}
+    assert kinds == {("play", "completed"), ("play", "abandoned"), ("quiz", "completed")}
+    assert len({r["scenario"] for r in records if r["kind"] == "play"}) >= 10
+    steps = [s for r in records for s in r["steps"]]
+    assert any(s["done"] and not s["in_order"] for s in steps)  # the 0.5 of a step level
+
+
+def test_the_report_from_sql_equals_todays(generated: Path, library) -> None:
+    old, new = _both([generated], library, top=1000)
+    assert new == old
+    assert new["attempts"] == 400 and len(new["hardest"]) > 10
+
+
+def test_the_report_counts_an_attempt_once_across_sources(tmp_path: Path, generated: Path,
+                                                         library) -> None:
+    from cscoach.history.service import export_document
+
+    records = Store(generated, readonly=True).attempts()
+    export = tmp_path / "part.json"  # half the attempts again, and one of another team's
+    other = copy.deepcopy(records[0])
+    other["id"], other["trainee"] = str(uuid.uuid4()), "\x1b[31mred\x1b[0m"
+    export.write_text(json.dumps(export_document(records[::2] + [other])), encoding="utf-8")
+    old, new = _both([generated, export], library)
+    assert new == old and new["attempts"] == 401
+    assert "\\x1b[31mred\\x1b[0m" in new["trainees"]  # shown, never obeyed
+    old, new = _both([export, generated], library)
+    assert new == old and new["attempts"] == 401

@@ -203,13 +203,13 @@ def report(
     """For trainers: steps per trainee, the hardest choices across the team, pass rates."""
     from cscoach.content.library import load_library
     from cscoach.history.formats import report_csv, report_markdown, report_tables
-    from cscoach.history.report import report as build
-    from cscoach.history.service import load_records
+    from cscoach.history.tally import Tally, tally_sources
 
     chosen = options.lang(lang)
-    records = load_records(sources)
     steps = load_library().steps
-    data = build(records, steps.ids(), top)
+    with Tally() as tally:
+        tally_sources(tally, sources)
+        data = tally.report(steps.ids(), top)
     if only is not None and output is ReportFormat.json:
         data = {"trainees": data["trainees"], "attempts": data["attempts"],
                 only.value: data[only.value]}

@@ -118,7 +118,7 @@ def load_records(paths: Sequence[Path]) -> list[Record]:
             with open_store(path, readonly=True) as store:
                 found = store.attempts()
         else:
-            found = _read_export(path)
+            found = read_export(path)
         for r in found:  # someone else's file: no string in it may reach a screen as escapes
             r = visible_all(r)  # type: ignore[assignment]
             records.setdefault(r["id"], r)  # the same attempt in two exports counts once
@@ -134,7 +134,7 @@ MAX_EXPORT_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 100  # an export nests 5 levels deep; JSON far deeper is no export
 
 
-def _read_export(path: Path) -> list[Record]:
+def read_export(path: Path) -> list[Record]:
     """The attempts of a `cscoach export --format json` file, read bounded and checked whole:
     whatever the file holds, the report meets only attempts of the shape it reads."""
     data = read_limited(path, MAX_EXPORT_BYTES, "an export file", HistoryError)

@@ -221,8 +221,9 @@ class Store:
         # On read-only media SQLite cannot make the WAL's shared-memory file: read the file as
         # it is (immutable), which is what it is there.
         immutable = "&immutable=1" if readonly and not writable else ""
+        self.uri = f"{path.resolve().as_uri()}?mode={mode}{immutable}"
         try:
-            self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}{immutable}",
+            self.db = sqlite3.connect(self.uri,
                                       uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
                                       isolation_level=None)
         except sqlite3.Error as exc:
@@ -344,6 +345,17 @@ class Store:
         except sqlite3.IntegrityError as exc:
             raise HistoryError(f"{self.path}: attempt {record['id']} not recorded: {exc}"
                                ) from None
+        except sqlite3.Error as exc:
+            raise _failure(self.path, exc) from None
+
+    def add_all(self, records: Sequence[Record]) -> None:
+        """Many attempts in one transaction (an import, a generated history): all or none."""
+        try:
+            with self.transaction() as db:
+                for record in records:
+                    _insert(db, record)
+        except sqlite3.IntegrityError as exc:
+            raise HistoryError(f"{self.path}: attempts not recorded: {exc}") from None
         except sqlite3.Error as exc:
             raise _failure(self.path, exc) from None
 
