@@ -264,7 +264,12 @@ def _shape(r: dict[str, object]) -> tuple[str, str, str] | None:
 
 
 def export_document(records: Sequence[Record]) -> dict[str, object]:
+    return {**export_head(), "attempts": list(records)}
+
+
+def export_head() -> dict[str, object]:
+    """The export document but its attempts (`formats.export_json_parts` streams them)."""
     from cscoach import __version__
 
     return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "cscoach_version": __version__,
-            "exported_at": iso(now()), "attempts": list(records)}
+            "exported_at": iso(now())}
