@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -221,13 +222,13 @@ def report(
     """For trainers: steps per trainee, the hardest choices across the team, pass rates."""
     from cscoach.content.library import load_library
     from cscoach.history.formats import report_csv, report_markdown, report_tables
-    from cscoach.history.report import report as build
-    from cscoach.history.service import load_records
+    from cscoach.history.tally import Tally, tally_sources
 
     chosen = options.lang(lang)
-    records = load_records(sources)
     steps = load_library().steps
-    data = build(records, steps.ids(), top)
+    with Tally() as tally:
+        tally_sources(tally, sources)
+        data = tally.report(steps.ids(), top)
     if only is not None and output is ReportFormat.json:
         data = {"trainees": data["trainees"], "attempts": data["attempts"],
                 only.value: data[only.value]}
@@ -268,31 +269,46 @@ def export(
                                              show_default=False)] = None,
 ) -> None:
     """A trainee's history as JSON or CSV, or as xAPI statements."""
+    import itertools
+
     from cscoach.history.config import settings
-    from cscoach.history.formats import history_csv, statements_json
-    from cscoach.history.service import export_document
     from cscoach.history.store import open_for_reading
 
     if everyone and trainee:
         raise UsageError("give --trainee or --all, not both")
     history = settings(data_dir, trainee)
-    records = []
-    if history.db_path.exists():
-        with open_for_reading(history.db_path) as store:
-            records = store.attempts(None if everyone else history.trainee)
-    if not records:
-        options.warn(f"no attempts recorded for {'anyone' if everyone else history.trainee} in "
-              f"{history.db_path}")
-    if output is ExportFormat.json:
-        text = json.dumps(export_document(records), ensure_ascii=False, indent=2) + "\n"
-    elif output is ExportFormat.csv:
-        text = history_csv(records, options.lang(lang))
-    else:
-        from cscoach.history.xapi import statements
+    who = "anyone" if everyone else history.trainee
+    if not history.db_path.exists():
+        options.warn(f"no attempts recorded for {who} in {history.db_path}")
+        options.emit_parts(export_parts(output, history, [], options.lang(lang)), out)
+        return
+    with open_for_reading(history.db_path) as store:
+        # read an attempt at a time and written as it comes, whatever the number of attempts
+        records = store.each_attempt(None if everyone else history.trainee)
+        first = next(records, None)
+        if first is None:
+            options.warn(f"no attempts recorded for {who} in {history.db_path}")
+        stream = records if first is None else itertools.chain([first], records)
+        options.emit_parts(export_parts(output, history, stream, options.lang(lang)), out)
 
-        text = statements_json([body for r in records for _, body in
-                                statements(r, history.activity_base, history.homepage)])
-    options.emit(text, out)
+
+def export_parts(output: ExportFormat, history: HistorySettings,
+                 records: Iterable[dict[str, Any]], lang: Lang) -> Iterator[str]:
+    """The export in `output`'s format, a part at a time: each format is one writer fed the
+    same stream of attempts."""
+    from cscoach.history import formats
+
+    if output is ExportFormat.json:
+        from cscoach.history.service import export_head
+
+        return formats.export_json_parts(export_head(), records)
+    if output is ExportFormat.csv:
+        return formats.history_csv_lines(records, lang)
+    from cscoach.history.xapi import statements
+
+    return formats.statements_json_parts(
+        body for r in records for _, body in
+        statements(r, history.activity_base, history.homepage))
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -124,6 +125,18 @@ def write_file(out: Path, text: str | bytes) -> None:
     from cscoach.content.writing import write_atomic
 
     write_atomic(out, text)
+
+
+def emit_parts(parts: Iterable[str], out: Path | None) -> None:
+    """`emit` of text made a part at a time (an export): printed as it comes, or written to
+    --out whole or not at all, never held whole."""
+    if out is None:
+        for part in parts:
+            sys.stdout.write(part)
+    else:
+        from cscoach.content.writing import write_atomic_parts
+
+        write_atomic_parts(out, parts)
 
 
 def emit(text: str, out: Path | None) -> None:
