@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 import cscoach.cli.options as options
-from cscoach.cli.options import LangArg, OutputFormat
+from cscoach.cli.options import ContentArg, LangArg, OutputFormat
 from cscoach.cli.root import app
 from cscoach.errors import ContentError, CscoachError, ExitStatus, NoTerminalError, Problem
 
@@ -100,6 +100,7 @@ def graph(
     output: Annotated[GraphFormat, typer.Option("--format", help="mermaid (GitHub, docs) or dot "
                                                 "(Graphviz).")] = GraphFormat.mermaid,
     lang: LangArg = None,
+    content: ContentArg = None,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write to this file instead of printing; .svg, .png or .pdf is drawn with "
         "Graphviz 'dot'.", show_default=False)] = None,
@@ -107,10 +108,9 @@ def graph(
     """Draw a scenario's branching: choices coloured by step, traps dashed red, endings by
     outcome."""
     from cscoach.authoring.graph import to_dot, to_mermaid
-    from cscoach.content.library import load_library
     from cscoach.judge.phrases import Matcher
 
-    library = load_library()
+    library = options.library(content)
     story = library.scenario(scenario)
     matcher = Matcher(library.phrasebook)
     chosen = options.lang(lang)
@@ -161,14 +161,14 @@ def schema(
         "--out", help="Write every format's schema (scenario, phrasebook, steps, sources, quiz) "
         "into this folder.",
         show_default=False)] = None,
+    content: ContentArg = None,
 ) -> None:
     """Print the JSON Schema (2020-12) of a content format, for editors and other tools."""
     import json
 
-    from cscoach.content.library import load_library
     from cscoach.content.schema import schema_for
 
-    library = load_library()
+    library = options.library(content)
 
     def dump(k: str) -> str:
         return json.dumps(schema_for(k, library), ensure_ascii=False, indent=2) + "\n"
@@ -188,6 +188,7 @@ def stats(
         help="Scenario ids, files or folders (default: the shipped scenarios).",
         show_default=False)] = None,
     lang: LangArg = None,
+    content: ContentArg = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     why: Annotated[bool | None, typer.Option(
         "--why/--no-why", help="Explain the best and worst path: facts set, lessons met and "
@@ -200,11 +201,10 @@ def stats(
 
     from cscoach.authoring.stats import scenario_stats
     from cscoach.authoring.validate import content_files
-    from cscoach.content.library import load_library
     from cscoach.errors import ContentError
     from cscoach.judge.phrases import Matcher
 
-    library = load_library()
+    library = options.library(content)
     matcher = Matcher(library.phrasebook)
     given = [_scenario_path(library, p) for p in paths or ()]
     files, missing = content_files(given) if paths else (library.scenario_files(), [])
@@ -261,6 +261,7 @@ def autoplay(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many paths for "
                                        "--exhaustive.")] = 20_000,
     lang: LangArg = None,
+    content: ContentArg = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Play a scenario many times without a trainee: hit counts, score spread, best and worst."""
@@ -268,10 +269,9 @@ def autoplay(
 
     from cscoach.authoring.autoplay import exhaustive as walk_all
     from cscoach.authoring.autoplay import random_runs
-    from cscoach.content.library import load_library
     from cscoach.judge.phrases import Matcher
 
-    library = load_library()
+    library = options.library(content)
     story = library.scenario(scenario)
     matcher = Matcher(library.phrasebook)
     report = (walk_all(story, library.steps, matcher, limit) if exhaustive
@@ -302,6 +302,7 @@ def new(
         "else ./ID.yaml).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     lang: LangArg = None,
+    content: ContentArg = None,
 ) -> None:
     """Start a new scenario: a few questions, then a commented skeleton that validates."""
     from cscoach.authoring.skeleton import Answers, render
@@ -345,11 +346,10 @@ def new(
     if exists and not force:
         raise UsageError(tr(chosen, "new.exists", path=target))
     from cscoach.authoring.editor import schema_reference
-    from cscoach.content.library import load_library
 
     try:  # the folders first: nothing is written when the new file could not be
         target.parent.mkdir(parents=True, exist_ok=True)
-        reference, schemas = schema_reference(target, load_library(), options.write_file)
+        reference, schemas = schema_reference(target, options.library(content), options.write_file)
     except OSError as exc:
         reason = exc
         if isinstance(exc, FileExistsError):  # a name there that is no folder: say what it is
