@@ -17,6 +17,7 @@ from cscoach.errors import ContentError, CscoachError, ExitStatus, NoTerminalErr
 
 if TYPE_CHECKING:
     from cscoach.content.library import Library
+    from cscoach.content.model import Lang
 
 
 @app.command()
@@ -284,6 +285,28 @@ def autoplay(
     autoplay_report(options.console(), report, options.lang(lang))
 
 
+def _taken(library: Library, scenario_id: str, out: Path | None, lang: Lang) -> str | None:
+    """Why an id cannot be a new scenario's: a scenario of the library (shipped or in a pack)
+    has it, unless that very file is the one being written again (--force, --out)."""
+    from cscoach.content.library import where_declared
+    from cscoach.i18n import tr
+
+    taken = library.scenario_file(scenario_id)
+    if taken is None:
+        return None
+    target = out or (Path("scenarios") if Path("scenarios").is_dir() else Path(".")) / \
+        f"{scenario_id}.yaml"
+    try:
+        if target.resolve() == taken.resolve():
+            return None
+    except OSError:
+        pass
+    pack = library.pack_of(taken)
+    origin = (tr(lang, "new.in_shipped") if pack is None or not pack.name
+              else tr(lang, "new.in_pack", name=pack.name))
+    return tr(lang, "new.taken", id=scenario_id, where=where_declared(taken), origin=origin)
+
+
 @app.command()
 def new(
     scenario_id: Annotated[str | None, typer.Option("--id", help="Scenario id, e.g. "
@@ -316,12 +339,14 @@ def new(
     if channel is not None and channel not in channels:
         raise UsageError(f"--channel '{channel}' is not one of: {', '.join(channels)}")
 
+    library = options.library(content)
+
     def id_problem(value: str) -> str | None:
         if not valid_id(value):
             return tr(chosen, "new.bad_id")
         if out is None and len(f"{value}.yaml".encode()) > MAX_FILE_NAME:
             return tr(chosen, "new.long_id", most=MAX_FILE_NAME - len(".yaml"))
-        return None
+        return _taken(library, value, out, chosen)
 
     problem = None if scenario_id is None else id_problem(scenario_id)
     if scenario_id is not None and problem:
@@ -349,7 +374,7 @@ def new(
 
     try:  # the folders first: nothing is written when the new file could not be
         target.parent.mkdir(parents=True, exist_ok=True)
-        reference, schemas = schema_reference(target, options.library(content), options.write_file)
+        reference, schemas = schema_reference(target, library, options.write_file)
     except OSError as exc:
         reason = exc
         if isinstance(exc, FileExistsError):  # a name there that is no folder: say what it is

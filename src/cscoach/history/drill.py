@@ -132,7 +132,8 @@ def plan(records: Sequence[Record], scenarios: Sequence[Scenario], steps: StepCa
     sched = scheduler()
     ranked = []
     for scenario in scenarios:
-        mine = [r for r in done if r["scenario"] == scenario.id]
+        mine = [r for r in done if r["scenario"] == scenario.id
+                and (r.get("pack") or "") == scenario.pack]
         card: Card | None = None
         for r in mine:
             card, _ = sched.review_card(card or Card(), rating(r),
