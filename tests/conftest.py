@@ -43,7 +43,7 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("CSCOACH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("CSCOACH_HOME", str(tmp_path_factory.mktemp("home")))
     for name in ("CSCOACH_TRAINEE", "CSCOACH_LRS_URL", "CSCOACH_LRS_USER",
-                 "CSCOACH_LRS_PASSWORD"):
+                 "CSCOACH_LRS_PASSWORD", "CSCOACH_CONTENT_PATH"):
         monkeypatch.delenv(name, raising=False)
 
 
