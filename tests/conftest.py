@@ -63,6 +63,20 @@ def typed_matcher(library: Library) -> Matcher:
     return Matcher(library.phrasebook, mend_slips=True)
 
 
+@pytest.fixture(scope="session")
+def shipping(library: Library, matcher: Matcher):
+    """What `validate --strict` finds unshippable in a scenario (authoring/ship.py): the tests
+    hold the shipped library to the very checks a trainer runs."""
+    from cscoach.authoring.ship import SHIP
+    from cscoach.authoring.validate import check_scenario
+
+    def problems(scenario, *words: str) -> list[str]:
+        found = [str(p) for p in check_scenario(scenario, library, matcher) if p.code == SHIP]
+        return [p for p in found if all(w in p for w in words)]
+
+    return problems
+
+
 @dataclass
 class Run:
     code: int

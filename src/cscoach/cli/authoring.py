@@ -36,9 +36,16 @@ def validate(
     watch: Annotated[bool, typer.Option(
         "--watch", help="Check again whenever a file is saved, until Ctrl-C (with --format "
         "json: one JSON object a line).")] = False,
+    content: ContentArg = None,
 ) -> int:
-    """Check content files: YAML, schema, the scenario graph and the phrases. Exit 1 on errors."""
+    """Check content files: YAML, schema, the scenario graph and the phrases, against the
+    library with its content packs (a folder named that is a pack is checked as one). Exit 1 on
+    errors. --strict: is it shippable (warnings are errors, and every rule the shipped library
+    is held to is checked: docs/authoring.md)."""
     from cscoach.authoring.validate import validate as run_validate
+    from cscoach.history.config import content_packs
+
+    packs = content_packs(content)
 
     if watch:
         from cscoach.authoring.editor import watch as watch_files
@@ -49,9 +56,10 @@ def validate(
 
         watch_files(paths, lambda files, problems: _report(
             files, problems, strict, output, watching=True), begin=begin,
-            use_cache=not no_cache, jobs=jobs)
+            use_cache=not no_cache, jobs=jobs, packs=packs, strict=strict)
         return ExitStatus.OK  # not reached: a watch ends with Ctrl-C
-    report = run_validate(paths, use_cache=not no_cache, jobs=jobs)
+    report = run_validate(paths, use_cache=not no_cache, jobs=jobs, packs=packs,
+                          strict=strict)
     return _report(report.files, report.problems, strict, output)
 
 

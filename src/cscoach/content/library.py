@@ -336,7 +336,7 @@ def open_packs(specs: Sequence[PackSpec]) -> tuple[list[Pack], list[Problem]]:
 PACK_FOLDERS = ("scenarios", "phrasebook", "quiz")
 
 
-def _index(root: Path, packs: Sequence[Pack]) -> tuple[dict[str, Path], dict[Path, Pack],
+def index_files(root: Path, packs: Sequence[Pack]) -> tuple[dict[str, Path], dict[Path, Pack],
                                                         list[Problem]]:
     """Every scenario file by its file name (= its id), the pack of each, and every id found
     twice (in one folder as .yaml and .yml, in two packs, in a pack and the shipped library),
@@ -351,14 +351,17 @@ def _index(root: Path, packs: Sequence[Pack]) -> tuple[dict[str, Path], dict[Pat
             if other is None:
                 index[path.stem] = path
                 continue
-            found = declared_id(path)
-            owner = origin[other]
-            problems.append(Problem(
-                display_path(path), found[1] if found else 0, found[2] if found else 0,
-                f"scenario id '{path.stem}' is taken by {where_declared(other)} "
-                f"({_pack_words(owner)}); scenario ids must be unique across the shipped "
-                "library and every content pack"))
+            problems.append(clash(path, path.stem, other, origin[other]))
     return index, origin, problems
+
+
+def clash(path: Path, scenario_id: str, owner: Path, pack: Pack) -> Problem:
+    """A scenario file whose id another file (of the library or a pack) already has."""
+    found = declared_id(path)
+    return Problem(display_path(path), found[1] if found else 0, found[2] if found else 0,
+                   f"scenario id '{scenario_id}' is taken by {where_declared(owner)} "
+                   f"({_pack_words(pack)}); scenario ids must be unique across the shipped "
+                   "library and every content pack")
 
 
 def _pack_words(pack: Pack) -> str:
@@ -400,7 +403,7 @@ def load_library(root: Path | None = None, packs: Sequence[PackSpec] = (), *,
                                     "pack"))
         else:
             first[entry.id] = entry
-    index, origin, clashes = _index(root, opened)
+    index, origin, clashes = index_files(root, opened)
     problems.extend(clashes)
     library = Library(root, steps, sources, Phrasebook(tuple(first.values())),
                       packs=tuple(opened), _index=index, _origin=origin)
