@@ -71,7 +71,8 @@ def shipping(library: Library, matcher: Matcher):
     from cscoach.authoring.validate import check_scenario
 
     def problems(scenario, *words: str) -> list[str]:
-        found = [str(p) for p in check_scenario(scenario, library, matcher) if p.code == SHIP]
+        found = [str(p) for p in check_scenario(scenario, library, matcher, ship=True)
+                 if p.code == SHIP]
         return [p for p in found if all(w in p for w in words)]
 
     return problems

@@ -98,7 +98,8 @@ class Checker:
             if doc.kind == "scenario":
                 scenario = load_scenario(path, lib.steps, shown, lib.sources, doc,
                                          self.phrase_ids)
-                return list(doc.reader.problems) + check_scenario(scenario, lib, self.matcher)
+                return list(doc.reader.problems) + check_scenario(scenario, lib, self.matcher,
+                                                                  ship=True)
             if doc.kind == "phrasebook":
                 load_phrasebook(path, shown, lib.sources, doc)
             elif doc.kind == "quiz":
@@ -273,8 +274,10 @@ def _check_chunk(chunk: list[tuple[int, Path, str, bytes | None]]
 # -- graph and content checks
 
 
-def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Problem]:
-    """Graph and content checks on a scenario that loaded."""
+def check_scenario(s: Scenario, library: Library, matcher: Matcher, *,
+                   ship: bool = False) -> list[Problem]:
+    """Graph and content checks on a scenario that loaded; with `ship`, also what makes it
+    shippable (authoring/ship.py, shown by `validate --strict`)."""
     from cscoach.drill.engine import answers_text
     from cscoach.judge.analysis import Analyser
 
@@ -318,10 +321,11 @@ def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Prob
             if found.worst >= s.pass_mark:
                 at(mark, f"the worst path (answers {worst}) scores {found.worst}, at or above the "
                    f"pass mark {s.pass_mark}: no trainee can fail", "warning")
-        from cscoach.authoring import ship  # the rules of a shippable scenario (--strict)
+        if ship:  # the rules of a shippable scenario (--strict)
+            from cscoach.authoring import ship as shipping
 
-        ship.check(s, library, matcher, (found.best, found.best_answers)
-                   if found is not None and found.exact else None, at)
+            shipping.check(s, library, matcher, (found.best, found.best_answers)
+                           if found is not None and found.exact else None, at)
 
     for node in s.nodes.values():
         if node.parts:

@@ -215,7 +215,7 @@ def content_packs(option: list[Path] | None = None, data_dir_option: Path | None
     out = []
     for i, text in enumerate(value, 1):
         path = Path(text.strip()).expanduser()
-        out.append(PackSpec(path if path.is_absolute() else folder / path,
+        out.append(PackSpec(path if path.is_absolute() else Path(os.path.normpath(folder / path)),
                             f"{where}: content[{i}]"))
     return out
 
