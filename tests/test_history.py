@@ -94,13 +94,18 @@ def test_a_v1_database_is_migrated_and_keeps_its_attempts(tmp_path: Path, librar
     db.execute("PRAGMA user_version = 1")
     record = drill(library, matcher, "pr-no-show", BEST)
     db.execute("ALTER TABLE choices ADD COLUMN typed TEXT")  # _insert writes today's columns
+    db.execute("ALTER TABLE attempts ADD COLUMN pack TEXT")
+    db.execute("ALTER TABLE attempts ADD COLUMN content_hash TEXT")
     store_mod._insert(db, record)
     db.execute("ALTER TABLE choices DROP COLUMN typed")  # ... and a v1 history has no such one
+    db.execute("ALTER TABLE attempts DROP COLUMN pack")
+    db.execute("ALTER TABLE attempts DROP COLUMN content_hash")
     db.commit()
     db.close()
     with Store(path) as store:
-        assert store.version == LATEST == 4
-        assert store.attempts() == [record]
+        assert store.version == LATEST == 5
+        # kept before content hashes were: the shipped library's, version unknown
+        assert store.attempts() == [{**record, "pack": "", "content_hash": None}]
         assert store.pending("http://lrs") == []  # the outbox table came with migration 2
 
 

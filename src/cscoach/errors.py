@@ -116,3 +116,18 @@ class ContentError(CscoachError):
 
     def lines(self) -> list[str]:
         return [str(p) for p in self.problems]
+
+
+class PackError(ContentError):
+    """A content pack cannot be used (missing, a file, empty, or holding broken or clashing
+    files): every problem is shown, one line each, and nothing of the library is used (exit
+    2)."""
+
+    MOST_SHOWN = 50
+
+    def lines(self) -> list[str]:
+        lines = [str(p) for p in self.problems[:self.MOST_SHOWN]]
+        if len(self.problems) > self.MOST_SHOWN:
+            lines.append(f"... and {len(self.problems) - self.MOST_SHOWN} more problem(s) in "
+                         "the content packs")
+        return lines

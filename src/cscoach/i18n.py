@@ -178,6 +178,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "단계 {steps} · 순서 {order} · 표현 {language} · 결과 {outcome}"),
     "list.title": ("Scenarios", "시나리오"),
     "list.hint": ("Start one with: cscoach play <ID>", "시작하려면: cscoach play <ID>"),
+    "list.from": ("From", "출처"),
+    "hist.version": ("version {n} since {date}", "버전 {n} ({date}부터)"),
+    "hist.pack": ("pack {name}", "팩 {name}"),
+    "list.shipped": ("shipped", "기본 제공"),
+    "new.in_shipped": ("the shipped library", "기본 제공 라이브러리"),
+    "new.in_pack": ("content pack '{name}'", "콘텐츠 팩 '{name}'"),
+    "new.taken": ("the id '{id}' is taken by {where} ({origin}); pick another id",
+                  "'{id}'는 이미 {where}({origin})에서 쓰는 id입니다. 다른 id를 고르세요"),
     "error.no_terminal_free": (
         "--free needs an interactive terminal to type replies in; to check written replies "
         "without one, use 'cscoach check FILE'",

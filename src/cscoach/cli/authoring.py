@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 import cscoach.cli.options as options
-from cscoach.cli.options import LangArg, OutputFormat
+from cscoach.cli.options import ContentArg, LangArg, OutputFormat
 from cscoach.cli.root import app
 from cscoach.errors import ContentError, CscoachError, ExitStatus, NoTerminalError, Problem
 
@@ -37,9 +37,16 @@ def validate(
     watch: Annotated[bool, typer.Option(
         "--watch", help="Check again whenever a file is saved, until Ctrl-C (with --format "
         "json: one JSON object a line).")] = False,
+    content: ContentArg = None,
 ) -> int:
-    """Check content files: YAML, schema, the scenario graph and the phrases. Exit 1 on errors."""
+    """Check content files: YAML, schema, the scenario graph and the phrases, against the
+    library with its content packs (a folder named that is a pack is checked as one). Exit 1 on
+    errors. --strict: is it shippable (warnings are errors, and every rule the shipped library
+    is held to is checked: docs/authoring.md)."""
     from cscoach.authoring.validate import validate as run_validate
+    from cscoach.history.config import content_packs
+
+    packs = content_packs(content)
 
     if watch:
         from cscoach.authoring.editor import watch as watch_files
@@ -50,9 +57,10 @@ def validate(
 
         watch_files(paths, lambda files, problems: _report(
             files, problems, strict, output, watching=True), begin=begin,
-            use_cache=not no_cache, jobs=jobs)
+            use_cache=not no_cache, jobs=jobs, packs=packs, strict=strict)
         return ExitStatus.OK  # not reached: a watch ends with Ctrl-C
-    report = run_validate(paths, use_cache=not no_cache, jobs=jobs)
+    report = run_validate(paths, use_cache=not no_cache, jobs=jobs, packs=packs,
+                          strict=strict)
     return _report(report.files, report.problems, strict, output)
 
 
@@ -128,6 +136,7 @@ def graph(
         "--format", help="mermaid (GitHub, docs; the default) or dot (Graphviz). With --out the "
         "file's suffix decides, and --format must agree.", show_default=False)] = None,
     lang: LangArg = None,
+    content: ContentArg = None,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write to this file instead of printing: .mmd or .mermaid (Mermaid), .dot "
         "or .gv (DOT), .svg, .png or .pdf (drawn with Graphviz 'dot').", show_default=False)
@@ -136,11 +145,10 @@ def graph(
     """Draw a scenario's branching: choices coloured by step, traps dashed red, endings by
     outcome, unreachable boxes dotted grey."""
     from cscoach.authoring.graph import to_dot, to_mermaid
-    from cscoach.content.library import load_library
     from cscoach.judge.phrases import Matcher
 
     chosen_format = graph_format(out, output)  # before any loading: a wrong name fails fast
-    library = load_library()
+    library = options.library(content)
     story = library.scenario(scenario)
     matcher = Matcher(library.phrasebook)
     chosen = options.lang(lang)
@@ -220,14 +228,14 @@ def schema(
         "--out", help="Write every format's schema (scenario, phrasebook, steps, sources, quiz) "
         "into this folder.",
         show_default=False)] = None,
+    content: ContentArg = None,
 ) -> None:
     """Print the JSON Schema (2020-12) of a content format, for editors and other tools."""
     import json
 
-    from cscoach.content.library import load_library
     from cscoach.content.schema import schema_for
 
-    library = load_library()
+    library = options.library(content)
 
     def dump(k: str) -> str:
         return json.dumps(schema_for(k, library), ensure_ascii=False, indent=2) + "\n"
@@ -247,6 +255,7 @@ def stats(
         help="Scenario ids, files or folders (default: the shipped scenarios).",
         show_default=False)] = None,
     lang: LangArg = None,
+    content: ContentArg = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     why: Annotated[bool | None, typer.Option(
         "--why/--no-why", help="Explain the best and worst path: facts set, lessons met and "
@@ -259,11 +268,10 @@ def stats(
 
     from cscoach.authoring.stats import scenario_stats
     from cscoach.authoring.validate import content_files
-    from cscoach.content.library import load_library
     from cscoach.errors import ContentError
     from cscoach.judge.phrases import Matcher
 
-    library = load_library()
+    library = options.library(content)
     matcher = Matcher(library.phrasebook)
     given = [_scenario_path(library, p) for p in paths or ()]
     files, missing = content_files(given) if paths else (library.scenario_files(), [])
@@ -320,6 +328,7 @@ def autoplay(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many paths for "
                                        "--exhaustive.")] = 20_000,
     lang: LangArg = None,
+    content: ContentArg = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Play a scenario many times without a trainee: hit counts, score spread, best and worst."""
@@ -327,10 +336,9 @@ def autoplay(
 
     from cscoach.authoring.autoplay import exhaustive as walk_all
     from cscoach.authoring.autoplay import random_runs
-    from cscoach.content.library import load_library
     from cscoach.judge.phrases import Matcher
 
-    library = load_library()
+    library = options.library(content)
     story = library.scenario(scenario)
     matcher = Matcher(library.phrasebook)
     report = (walk_all(story, library.steps, matcher, limit) if exhaustive
@@ -341,6 +349,28 @@ def autoplay(
     from cscoach.ui.authoring import autoplay_report
 
     autoplay_report(options.console(), report, options.lang(lang))
+
+
+def _taken(library: Library, scenario_id: str, out: Path | None, lang: Lang) -> str | None:
+    """Why an id cannot be a new scenario's: a scenario of the library (shipped or in a pack)
+    has it, unless that very file is the one being written again (--force, --out)."""
+    from cscoach.content.library import where_declared
+    from cscoach.i18n import tr
+
+    taken = library.scenario_file(scenario_id)
+    if taken is None:
+        return None
+    target = out or (Path("scenarios") if Path("scenarios").is_dir() else Path(".")) / \
+        f"{scenario_id}.yaml"
+    try:
+        if target.resolve() == taken.resolve():
+            return None
+    except OSError:
+        pass
+    pack = library.pack_of(taken)
+    origin = (tr(lang, "new.in_shipped") if pack is None or not pack.name
+              else tr(lang, "new.in_pack", name=pack.name))
+    return tr(lang, "new.taken", id=scenario_id, where=where_declared(taken), origin=origin)
 
 
 @app.command()
@@ -361,6 +391,7 @@ def new(
         "else ./ID.yaml).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     lang: LangArg = None,
+    content: ContentArg = None,
 ) -> None:
     """Start a new scenario: a few questions, then a commented skeleton that validates."""
     from cscoach.authoring.skeleton import Answers, render
@@ -374,12 +405,14 @@ def new(
     if channel is not None and channel not in channels:
         raise UsageError(f"--channel '{channel}' is not one of: {', '.join(channels)}")
 
+    library = options.library(content)
+
     def id_problem(value: str) -> str | None:
         if not valid_id(value):
             return tr(chosen, "new.bad_id")
         if out is None and len(f"{value}.yaml".encode()) > MAX_FILE_NAME:
             return tr(chosen, "new.long_id", most=MAX_FILE_NAME - len(".yaml"))
-        return None
+        return _taken(library, value, out, chosen)
 
     problem = None if scenario_id is None else id_problem(scenario_id)
     if scenario_id is not None and problem:
@@ -404,11 +437,10 @@ def new(
     if exists and not force:
         raise UsageError(tr(chosen, "new.exists", path=target))
     from cscoach.authoring.editor import schema_reference
-    from cscoach.content.library import load_library
 
     try:  # the folders first: nothing is written when the new file could not be
         target.parent.mkdir(parents=True, exist_ok=True)
-        reference, schemas = schema_reference(target, load_library(), options.write_file)
+        reference, schemas = schema_reference(target, library, options.write_file)
     except OSError as exc:
         reason = exc
         if isinstance(exc, FileExistsError):  # a name there that is no folder: say what it is

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 import cscoach.cli.options as options
-from cscoach.cli.options import DataDirArg, DetailsArg, LangArg, LangOption, LrsArg, TraineeArg
+from cscoach.cli.options import (
+    ContentArg,
+    DataDirArg,
+    DetailsArg,
+    LangArg,
+    LangOption,
+    LrsArg,
+    TraineeArg,
+)
 from cscoach.cli.root import app
 from cscoach.errors import ExitStatus, NoTerminalError, UsageError
 
@@ -41,16 +49,16 @@ def progress(
     trainee: TraineeArg = None,
     data_dir: DataDirArg = None,
     lang: LangArg = None,
+    content: ContentArg = None,
     json_out: JsonArg = False,
 ) -> None:
     """Your attempts, best and last score per scenario, skill per step, phrases to drop."""
-    from cscoach.content.library import load_library
     from cscoach.history.progress import offers, summary
     from cscoach.judge.phrases import Matcher
 
     chosen = options.lang(lang)
     history, records = _records(data_dir, trainee)
-    library = load_library()
+    library = options.library(content, data_dir)
     data = summary(records, history.trainee, library.steps.ids(),
                    offered=offers(_played(library, records), Matcher(library.phrasebook)))
     if json_out:
@@ -82,6 +90,7 @@ def drill(
     trainee: TraineeArg = None,
     data_dir: DataDirArg = None,
     lang: LangArg = None,
+    content: ContentArg = None,
     lrs: LrsArg = None,
     json_out: JsonArg = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Start the drill without asking.")
@@ -89,14 +98,13 @@ def drill(
 ) -> None:
     """Pick what to practise next (spaced repetition + your weak steps and phrases), say why,
     and start it."""
-    from cscoach.content.library import load_library
     from cscoach.history.drill import plan
     from cscoach.history.record import now
     from cscoach.judge.phrases import Matcher
 
     chosen = options.lang(lang)
     history, records = _records(data_dir, trainee)
-    library = load_library()
+    library = options.library(content, data_dir)
     matcher = Matcher(library.phrasebook)
     when = now()
     chosen_plan = plan(records, library.all_scenarios(), library.steps, matcher, when)
@@ -132,10 +140,10 @@ def review(
         "the drill was played in).", show_default=False)] = None,
     details: DetailsArg = False,
     json_out: JsonArg = False,
+    content: ContentArg = None,
 ) -> None:
     """Your last finished drill again: its debrief (--details: every turn as played, every
     point, the seven steps and every better choice). Exit 1 when there is none."""
-    from cscoach.content.library import load_library
     from cscoach.errors import NothingFound
     from cscoach.history.review import last_drill, replay
     from cscoach.judge.phrases import Matcher
@@ -147,7 +155,7 @@ def review(
         raise NothingFound(f"no finished drill to review for {history.trainee} in "
                            f"{history.db_path}; play one with 'cscoach play <ID>' "
                            "(see 'cscoach list')")
-    library = load_library()
+    library = options.library(content, data_dir)
     story = library.scenario(last["scenario"])
     played: Lang = "ko" if last["lang"] == "ko" else "en"
     chosen: Lang = played if lang is None else options.lang(lang)
@@ -216,16 +224,16 @@ def report(
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many hardest choices.")] = 10,
     lang: LangArg = None,
+    content: ContentArg = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file.",
                                              show_default=False)] = None,
 ) -> None:
     """For trainers: steps per trainee, the hardest choices across the team, pass rates."""
-    from cscoach.content.library import load_library
     from cscoach.history.formats import report_csv, report_markdown, report_tables
     from cscoach.history.tally import Tally, tally_sources
 
     chosen = options.lang(lang)
-    steps = load_library().steps
+    steps = options.library(content).steps
     with Tally() as tally:
         tally_sources(tally, sources)
         data = tally.report(steps.ids(), top)
@@ -354,6 +362,7 @@ def coverage(
         "--seeds", help="The seeds README listing the curriculum's items (default: every item "
         "in phrasebook/sources.yaml).", show_default=False)] = None,
     lang: LangArg = None,
+    content: ContentArg = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file.",
                                              show_default=False)] = None,
 ) -> None:
@@ -361,7 +370,6 @@ def coverage(
     (exit 1 when an item has none)."""
     from cscoach.authoring.coverage import coverage as build
     from cscoach.authoring.coverage import markdown, seed_ids
-    from cscoach.content.library import load_library
 
     chosen = options.lang(lang)
     ids = None
@@ -370,7 +378,7 @@ def coverage(
             ids = seed_ids(seeds)
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{seeds}: cannot read: {exc}") from None
-    library = load_library()
+    library = options.library(content)
     rows = build(library, chosen, ids)
     if output is CoverageFormat.json:
         options.emit(json.dumps([{"source": r.source, "title": r.title, "scenarios": r.scenarios,

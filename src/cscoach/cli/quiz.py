@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 import cscoach.cli.options as options
-from cscoach.cli.options import DataDirArg, LangArg, LrsArg, NoRecordArg, TraineeArg
+from cscoach.cli.options import ContentArg, DataDirArg, LangArg, LrsArg, NoRecordArg, TraineeArg
 from cscoach.cli.root import app
 from cscoach.errors import Interrupted, NoTerminalError
 
@@ -47,6 +47,7 @@ def quiz(
         "--out", help="Write every answer to results.csv or results.json (also when "
         "interrupted).", show_default=False)] = None,
     lang: LangArg = None,
+    content: ContentArg = None,
     trainee: TraineeArg = None,
     data_dir: DataDirArg = None,
     lrs: LrsArg = None,
@@ -59,7 +60,6 @@ def quiz(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from cscoach.content.library import load_library
     from cscoach.content.loader import did_you_mean
     from cscoach.content.model import TOPICS
     from cscoach.drill.answers import quiz_answers
@@ -83,7 +83,7 @@ def quiz(
                               "(e.g. --answers 2,t,1, or --answers Red=2,t,1 per team)")
     from cscoach.quiz.generate import all_questions
 
-    asked = choose(all_questions(load_library()), count, topic or (), seed)
+    asked = choose(all_questions(options.library(content, data_dir)), count, topic or (), seed)
     if not asked:
         raise UsageError(tr(chosen, "quiz.no_questions", topics=", ".join(topic or [])))
     game = Game(teams or ["solo"], timer)
@@ -151,16 +151,16 @@ def quiz_export(
     output: Annotated[ExportFormat, typer.Option("--format", help="gift or aiken (Moodle), or "
                                                  "json.")] = ExportFormat.gift,
     lang: LangArg = None,
+    content: ContentArg = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of "
                                              "printing.", show_default=False)] = None,
 ) -> None:
     """Write the whole question bank for an LMS: Moodle GIFT or Aiken, or JSON (both languages).
     """
-    from cscoach.content.library import load_library
     from cscoach.quiz.export import to_aiken, to_gift, to_json
     from cscoach.quiz.generate import all_questions
 
-    questions = all_questions(load_library())
+    questions = all_questions(options.library(content))
     chosen = options.lang(lang)
     if output is ExportFormat.gift:
         text = to_gift(questions, chosen)

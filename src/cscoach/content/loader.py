@@ -97,12 +97,13 @@ def load_phrasebook(path: Path, display: str | None = None,
                     sources: Collection[str] | None = None,
                     doc: Document | None = None) -> Phrasebook:
     doc = begin(path, display, doc, "phrasebook")
-    _, top = check(doc, "phrasebook", _known(source=sources))
+    ctx, top = check(doc, "phrasebook", _known(source=sources))
     doc.finish()
     return Phrasebook(tuple(
         PhraseEntry(e["id"], e["source"], e["dont_say"], e["why"], e["say_instead"],
                     e["say_instead_markers"], e.get("not_when", {}),
-                    {Channel(k): v for k, v in e.get("why_by_channel", {}).items()})
+                    {Channel(k): v for k, v in e.get("why_by_channel", {}).items()},
+                    ctx.line(e), doc.shown)
         for e in top["entries"]))
 
 

@@ -89,6 +89,8 @@ class PhraseEntry:
     not_when: dict[Lang, tuple[str, ...]] = field(default_factory=dict)
     # Why it hurts in a channel whose setting the general `why` does not fit (PR, a review).
     why_by_channel: dict[Channel, Text] = field(default_factory=dict)
+    line: int = field(default=0, compare=False)  # where the entry starts in its file
+    path: str = field(default="", compare=False)  # the file it came from
 
     def why_in(self, channel: Channel | None) -> Text:
         """Why it hurts, as said for a complaint made in `channel`."""
@@ -323,6 +325,10 @@ class Scenario:
     facts: dict[str, Text] = field(default_factory=dict)  # format 2: id -> what it means
     lessons: tuple[Lesson, ...] = ()
     act_at_once: ActAtOnce | None = None
+    # where it comes from: the content pack ("" for the shipped library, a folder's path for a
+    # file played by path) and the hash of its file, which histories key attempts by
+    pack: str = ""
+    digest: str = ""
 
     def lesson(self, lesson_id: str) -> Lesson:
         return next(x for x in self.lessons if x.id == lesson_id)

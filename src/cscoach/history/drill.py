@@ -29,11 +29,9 @@ from fsrs import Card, Rating, Scheduler
 
 from cscoach.content.model import Lang, Scenario, StepCatalog, Text
 from cscoach.history.progress import (
-    attempt_key,
     dont_say_use,
     drills,
     offers,
-    scenario_key,
     step_levels,
 )
 from cscoach.history.record import Record, iso, parse_iso
@@ -146,7 +144,8 @@ def plan(records: Sequence[Record], scenarios: Sequence[Scenario], steps: StepCa
     sched = scheduler()
     ranked = []
     for scenario in scenarios:
-        mine = [r for r in done if attempt_key(r) == scenario_key(scenario)]
+        mine = [r for r in done if r["scenario"] == scenario.id
+                and (r.get("pack") or "") == scenario.pack]
         card: Card | None = None
         for r in mine:
             card, _ = sched.review_card(card or Card(), rating(r),

@@ -11,7 +11,8 @@ from cscoach.content.writing import csv_lines, csv_text
 from cscoach.history.record import Record
 
 EXPORT_COLUMNS = [
-    "attempt", "kind", "trainee", "team", "status", "scenario", "scenario_version", "lang",
+    "attempt", "kind", "trainee", "team", "status", "pack", "scenario", "scenario_version",
+    "content_hash", "lang",
     "started_at", "finished_at", "score", "passed", "pass_mark", "ending", "outcome",
     "final_mood", "turn", "node", "choice", "text", "typed", "steps", "dont_say", "say_instead",
     "mood_before", "mood_after", "weak", "better", "points", "question", "topic", "source",
@@ -61,14 +62,15 @@ def report_tables(data: dict[str, Any], step_ids: Sequence[str], lang: Lang,
         header = ["trainee", "drills", "mean_score", "pass_rate", *step_ids]
         tables.append(("steps", header, [[row[h] for h in header] for row in data["steps"]]))
     if only in (None, "hardest"):
-        header = ["scenario", "node", "visits", "traps", "trap_rate", "trainees_trapped",
-                  "trainees", "top_trap", "top_trap_picks", "top_trap_text", "dont_say"]
+        header = ["scenario", "pack", "version", "node", "visits", "traps", "trap_rate",
+                  "trainees_trapped", "trainees", "top_trap", "top_trap_picks", "top_trap_text",
+                  "dont_say"]
         tables.append(("hardest", header, [
             [row[h]["ko" if lang == "ko" else "en"] if h == "top_trap_text" else row[h]
              for h in header] for row in data["hardest"]]))
     if only in (None, "scenarios"):
-        header = ["scenario", "attempts", "abandoned", "trainees", "passed", "pass_rate",
-                  "mean_score", "best_score"]
+        header = ["scenario", "pack", "version", "since", "attempts", "abandoned", "trainees",
+                  "passed", "pass_rate", "mean_score", "best_score"]
         tables.append(("scenarios", header, [[row[h] for h in header]
                                              for row in data["scenarios"]]))
     return tables

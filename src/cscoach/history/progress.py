@@ -142,14 +142,19 @@ def sparkline(scores: Sequence[int]) -> str:
 
 def summary(records: Sequence[Record], trainee: str, step_ids: Sequence[str], *,
             offered: Offers) -> dict[str, Any]:
+    from cscoach.history.versions import scenario_key, versions
+
     done = drills(records)
-    scenarios: dict[str, dict[str, Any]] = {}
+    version = versions(records)
+    scenarios: dict[tuple[str, str, int], dict[str, Any]] = {}
     for r in records:
         if r["kind"] != "play":
             continue
-        s = scenarios.setdefault(attempt_key(r), {
-            "scenario": r["scenario"], "title": r["title"], "attempts": 0, "abandoned": 0,
-            "scores": [], "passed": 0})
+        v = version[r["id"]]  # a changed scenario is a row of its own: never merged
+        s = scenarios.setdefault((*scenario_key(r), v.number), {
+            "scenario": r["scenario"], "pack": scenario_key(r)[0] or None,
+            "version": v.number, "versions": v.of, "since": v.since, "title": r["title"],
+            "attempts": 0, "abandoned": 0, "scores": [], "passed": 0})
         if r["status"] == "abandoned":
             s["abandoned"] += 1
             continue
@@ -179,7 +184,8 @@ def summary(records: Sequence[Record], trainee: str, step_ids: Sequence[str], *,
         "abandoned": sum(1 for r in records if r["status"] == "abandoned"),
         "passed": sum(1 for r in done if r["passed"]),
         "quizzes": sum(1 for r in records if r["kind"] == "quiz"),
-        "scenarios": sorted(rows, key=lambda s: s["scenario"]),
+        "scenarios": sorted(rows, key=lambda s: (s["scenario"], s["pack"] or "",
+                                                 s["version"])),
         "steps": [{"step": sid, "level": None if levels[sid] is None
                    else round(100 * levels[sid])} for sid in step_ids],  # type: ignore[operator]
         "dont_say": dont_say_use(records, offered),

@@ -117,6 +117,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
     ALTER TABLE outbox ADD COLUMN claimed_until REAL;
     """,
+    # 5: which content an attempt was played on: the content pack ('' for the shipped library)
+    # and the hash of the scenario file, so a changed scenario is a new version of it
+    """
+    ALTER TABLE attempts ADD COLUMN pack TEXT NOT NULL DEFAULT '';
+    ALTER TABLE attempts ADD COLUMN content_hash TEXT;
+    """,
 )
 LATEST = len(MIGRATIONS)
 
@@ -573,13 +579,14 @@ def _insert(db: sqlite3.Connection, r: Record) -> None:
     db.execute(
         "INSERT INTO attempts (id, kind, trainee, status, scenario, scenario_version, title_ko, "
         "title_en, lang, team, started_at, finished_at, score, passed, pass_mark, ending, "
-        "outcome, final_mood, steps, points, cscoach_version) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "outcome, final_mood, steps, points, cscoach_version, pack, content_hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (r["id"], r["kind"], r["trainee"], r["status"], r["scenario"], r.get("scenario_version"),
          r["title"]["ko"], r["title"]["en"], r["lang"], r.get("team"), r["started_at"],
          r["finished_at"], r.get("score"), r.get("passed"), r.get("pass_mark"), r.get("ending"),
          r.get("outcome"), r.get("final_mood"), json.dumps(r.get("steps", [])),
-         json.dumps(r.get("points", []), ensure_ascii=False), r["cscoach_version"]))
+         json.dumps(r.get("points", []), ensure_ascii=False), r["cscoach_version"],
+         r.get("pack") or "", r.get("content_hash")))
     db.executemany(
         "INSERT INTO choices (attempt_id, turn, node, choice, options, text_ko, text_en, steps, "
         "dont_say, say_instead, mood_before, mood_after, weak, better, points, at, typed) "
@@ -606,6 +613,9 @@ def _record(row: sqlite3.Row) -> Record:
         "ending": row["ending"], "outcome": row["outcome"], "final_mood": row["final_mood"],
         "steps": json.loads(row["steps"]), "points": json.loads(row["points"]),
         "cscoach_version": row["cscoach_version"], "choices": [], "answers": [],
+        # a history read-only before its upgrade has no such columns
+        "pack": row["pack"] if "pack" in row.keys() else "",
+        "content_hash": row["content_hash"] if "content_hash" in row.keys() else None,
     }
 
 

@@ -62,7 +62,7 @@ def progress(console: Console, data: dict[str, Any], steps: StepCatalog,
             tries = str(s["attempts"]) + (f" (+{s['abandoned']})" if s["abandoned"] else "")
             best = RichText(_score(s["best"]),
                             style="green" if s["passed"] else "")
-            table.add_row(s["title"][lang], tries, _score(s["first"]), best, _score(s["last"]),
+            table.add_row(_titled(s, lang), tries, _score(s["first"]), best, _score(s["last"]),
                           s["trend"])
         show(console, table)
 
@@ -180,6 +180,10 @@ def report(console: Console, data: dict[str, Any], steps: StepCatalog, lang: Lan
         table.add_column(tr(lang, "report.top_trap"), ratio=1, overflow="fold")
         for row in data["hardest"]:
             where = RichText(row["scenario"])
+            if row.get("pack"):
+                where.append(f" ({tr(lang, 'hist.pack', name=row['pack'])})", style="dim")
+            if row.get("version", 1) > 1:
+                where.append(f" v{row['version']}", style="dim")
             where.append(f"\n{row['node']}", style="dim")
             rate = RichText(f"{row['trap_rate']}%", style="red" if row["trap_rate"] >= 50
                             else "yellow")
@@ -201,7 +205,21 @@ def report(console: Console, data: dict[str, Any], steps: StepCatalog, lang: Lan
             table.add_column(tr(lang, key), justify="right", no_wrap=True)
         for row in data["scenarios"]:
             abandoned = f" (+{row['abandoned']})" if row["abandoned"] else ""
-            table.add_row(row["title"][lang], f"{row['attempts']}{abandoned}",
+            table.add_row(_titled(row, lang), f"{row['attempts']}{abandoned}",
                           str(row["trainees"]), _pct(row["pass_rate"]),
                           _score(row["mean_score"]), _score(row["best_score"]))
         show(console, table)
+
+
+def _titled(row: dict[str, Any], lang: Lang) -> RichText:
+    """A scenario's title, with its pack and, once it has changed, which version the row is
+    (a changed scenario's attempts are a row of their own: history/versions.py)."""
+    title = RichText(row["title"][lang])
+    notes = []
+    if row.get("pack"):
+        notes.append(tr(lang, "hist.pack", name=row["pack"]))
+    if row.get("versions", 1) > 1:
+        notes.append(tr(lang, "hist.version", n=row["version"], date=row["since"][:10]))
+    if notes:
+        title.append("\n" + " · ".join(notes), style="dim")
+    return title
