@@ -399,6 +399,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quiz.topic.channels": ("complaint channels", "불만 채널"),
     "quiz.topic.pr-clients": ("PR clients", "홍보 고객"),
     "quiz.topic.principles": ("principles", "응대 원칙"),
+    "quiz.topic.ideas": ("key ideas", "핵심 개념"),
     "quiz.topic.facts": ("facts and figures", "숫자와 사실"),
     "quiz.your_answer": ("Your answer:", "답을 고르세요:"),
     "quiz.team_answer": ("Team {team}, your answer:", "{team} 팀, 답을 고르세요:"),
@@ -499,6 +500,23 @@ MOOD_LABELS: dict[int, tuple[str, str]] = {
     4: ("pleased", "기쁨"),
     5: ("delighted", "아주 기쁨"),
 }
+
+
+# The final consonant of a digit read in Korean (일, 삼, 육, 칠, 팔 and 영 end in one).
+_DIGIT_FINAL = {"0": 21, "1": 8, "3": 16, "6": 1, "7": 8, "8": 8}
+
+
+def particle(word: str, after_consonant: str, after_vowel: str) -> str:
+    """The Korean particle that follows `word`: 은/는, 이/가, 을/를, 과/와, 으로/로 (ㄹ takes
+    로 as a vowel does), chosen by the final consonant of the word's last syllable."""
+    last = word.rstrip(" '\"”’)]").strip()[-1:] or "가"
+    if "가" <= last <= "힣":
+        final = (ord(last) - 0xAC00) % 28
+    else:
+        final = _DIGIT_FINAL.get(last, 0)
+    if final == 0 or (final == 8 and after_consonant == "으로"):
+        return after_vowel
+    return after_consonant
 
 
 def tr(lang: Lang, key: str, **values: object) -> str:

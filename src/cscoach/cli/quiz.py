@@ -28,7 +28,7 @@ def quiz(
                                        help="How many questions.")] = 10,
     topic: Annotated[list[str] | None, typer.Option(
         "--topic", help="Only these topics (repeatable): steps, phrasebook, customer-types, "
-        "channels, pr-clients, principles, facts.", show_default=False)] = None,
+        "channels, pr-clients, principles, ideas, facts.", show_default=False)] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="The same seed, the same quiz.")
                     ] = None,
     team: Annotated[list[str] | None, typer.Option(

@@ -72,6 +72,25 @@ class Source:
     title: Text
     # What the item teaches a trainee to do, in a sentence (quiz questions are made from it).
     advice: Text | None = None
+    # The question made from `advice`: the situation, why, and the most tempting wrong advice.
+    quiz: SourceQuiz | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceQuiz:
+    case: Text
+    why: Text
+    tempting: str  # a source id of the same group
+    tempting_why: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Decoys:
+    """Polite replies that still do the wrong thing (the most tempting first), and why that one
+    is wrong: the wrong options of the quiz question made from a phrasebook entry."""
+
+    options: tuple[Text, ...]
+    tempting: Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +110,7 @@ class PhraseEntry:
     why_by_channel: dict[Channel, Text] = field(default_factory=dict)
     line: int = field(default=0, compare=False)  # where the entry starts in its file
     path: str = field(default="", compare=False)  # the file it came from
+    decoys: Decoys | None = None
 
     def why_in(self, channel: Channel | None) -> Text:
         """Why it hurts, as said for a complaint made in `channel`."""
@@ -346,7 +366,7 @@ class Scenario:
 
 # Topics, in the order a quiz menu shows them.
 TOPICS = ("steps", "phrasebook", "customer-types", "channels", "pr-clients", "principles",
-          "facts")
+          "ideas", "facts")
 
 
 class QType(StrEnum):
