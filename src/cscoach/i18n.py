@@ -457,7 +457,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "Ctrl-C stop",
                   "키: n 시작/다음 · p 일시정지 · s 건너뛰기 · e 끝내기 · r 참가자 내보내기 · "
                   "Ctrl-C 중지"),
-    "live.wrong_key": ("'{key}' does nothing here.", "'{key}' 키는 여기서 쓰이지 않습니다."),
+    "live.wrong_key": ("'{pressed}' does nothing here; the keys are n, p, s, e and r.",
+                       "'{pressed}' 키는 여기서 쓰이지 않습니다. n, p, s, e, r 키를 쓰세요."),
     "live.joined": ("+ {name} joined ({players} in the room)",
                     "+ {name} 님이 참가했습니다 (현재 {players}명)"),
     "live.rejoined": ("↺ {name} is back; their score is kept ({players} in the room)",
@@ -510,7 +511,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "live.lobby": ("In the room: {players}", "참가자: {players}"),
     "live.locked": ("Answer locked in; waiting for the others…",
                     "답을 제출했습니다. 다른 참가자를 기다리는 중…"),
-    "live.too_late": ("That answer came too late to count.", "답이 늦게 도착해 인정되지 않았습니다."),
+    "live.too_late": ("That answer came too late to count.",
+                      "답이 늦게 도착해 인정되지 않았습니다."),
     "live.standing": ("You are #{rank} with {points} points.", "현재 {rank}위, {points}점입니다."),
     "live.final_you": ("You finished #{rank} of {players}: {correct} of {count} right, "
                        "{points} points.",

@@ -278,7 +278,7 @@ def quiz_host(
         code = f"{secrets.randbelow(10000):04d}"
     elif not (4 <= len(code) <= 12 and code.isascii() and code.isalnum()):
         raise UsageError(f"--code '{code}': give 4 to 12 letters or digits, e.g. 4321")
-    team_names = check_teams([t for t in teams.split(",")]) if teams else []
+    team_names = check_teams(teams.split(",")) if teams else []
     for t in topic or []:
         if t not in TOPICS:
             raise UsageError(f"unknown topic '{t}'{did_you_mean(t, TOPICS)} (topics: "

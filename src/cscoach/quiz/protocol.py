@@ -130,7 +130,7 @@ def key(asked: Asked) -> object:
     """The right answer in shown positions: an option, true/false, or the shown items in order."""
     q = asked.question
     if q.type is QType.SINGLE:
-        return asked.order.index(q.correct)  # type: ignore[arg-type]
+        return asked.order.index(q.correct)
     if q.type is QType.TRUEFALSE:
         return q.correct
     return [asked.order.index(i) for i in range(len(q.options))]

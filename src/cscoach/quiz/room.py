@@ -134,7 +134,7 @@ class Room:
                 if chosen is None:
                     raise Refused("no_team", ", ".join(self.teams))
             else:  # the team with the fewest players, the first of those
-                sizes = {t: 0 for t in self.teams}
+                sizes = dict.fromkeys(self.teams, 0)
                 for p in self.players.values():
                     if p.team in sizes:
                         sizes[p.team] += 1

@@ -265,7 +265,8 @@ class Host:
                    "streak": mine.streak, "total": standing.points, "rank": rank}
         return protocol.dump(
             "reveal", question=a.number, key=protocol.key(a), skipped=reveal.skipped,
-            right_answer=protocol.text(_right(a)), explanation=protocol.text(a.question.explanation),
+            right_answer=protocol.text(_right(a)),
+            explanation=protocol.text(a.question.explanation),
             counts=reveal.counts, you=you, leaderboard=board, teams=self._teams(),
             last=self.room.last)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Any
 
 from rich import box
 from rich.console import Console, Group
@@ -398,7 +399,7 @@ class HostKeys:
         self._removing: list[Player] | None = None
         self._typed = ""
         self._fd = -1
-        self._old: list[object] | None = None
+        self._old: list[Any] | None = None
 
     def __enter__(self) -> HostKeys:
         import sys
@@ -443,10 +444,10 @@ class HostKeys:
                 self.screen.say("live.nobody", "dim")
                 return
             self.screen.say("live.remove_which", "bold")
-        elif key in ("\r", "\n", " "):
-            pass
+        elif key in ("\r", "\n", " ") or not key.isprintable():
+            pass  # Enter, and the pieces of arrow keys and other escape sequences
         else:
-            self.screen.say("live.wrong_key", "yellow", key=visible(key))
+            self.screen.say("live.wrong_key", "yellow", pressed=visible(key))
 
     def _remove_key(self, key: str) -> None:
         assert self._removing is not None
