@@ -89,6 +89,17 @@ class Player:
         self._asking: asyncio.Task[None] | None = None
 
     async def play(self) -> Outcome:
+        """Play until the game ends (or raise why not), with the prompt of a question under
+        way closed whatever way this ends."""
+        try:
+            return await self._play()
+        finally:
+            asking, self._asking = self._asking, None
+            if asking is not None and not asking.done():
+                asking.cancel()
+                await asyncio.gather(asking, return_exceptions=True)
+
+    async def _play(self) -> Outcome:
         import time
 
         from websockets.asyncio.client import connect

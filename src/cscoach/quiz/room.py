@@ -240,8 +240,13 @@ class Room:
 
     # standings ---------------------------------------------------------------------------
     def ranking(self) -> list[tuple[int, Standing]]:
+        """The game's ranking without removed players (ranked again: no gap where they were)."""
         removed = {p.name for p in self.players.values() if p.removed}
-        return [(r, s) for r, s in self.game.ranking() if s.team not in removed]
+        out: list[tuple[int, Standing]] = []
+        for s in (s for _, s in self.game.ranking() if s.team not in removed):
+            tied = bool(out) and out[-1][1].points == s.points and out[-1][1].correct == s.correct
+            out.append((out[-1][0] if tied else len(out) + 1, s))
+        return out
 
     def team_totals(self) -> list[tuple[int, str, int, int]]:
         """(rank, team, points, players), best first; equal points share a rank."""

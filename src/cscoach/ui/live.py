@@ -335,6 +335,7 @@ async def _select(message: str, options: list[str], lang: Lang, deadline: float 
     from prompt_toolkit.formatted_text import FormattedText
     from prompt_toolkit.layout import HSplit, Layout, Window
     from prompt_toolkit.layout.controls import FormattedTextControl
+    from prompt_toolkit.layout.dimension import Dimension
 
     from cscoach.ui.prompt import _armed
 
@@ -352,8 +353,10 @@ async def _select(message: str, options: list[str], lang: Lang, deadline: float 
             return FormattedText([(style, " " + clock.format(left=remaining))])
 
         old = app.layout
-        app.layout = Layout(HSplit([old.container, Window(FormattedTextControl(left),
-                                                          height=1)]),
+        # a prompt that is not full screen is given every row below the cursor: the filler
+        # takes them, so the clock stays right under the list
+        app.layout = Layout(HSplit([old.container, Window(FormattedTextControl(left), height=1),
+                                    Window(height=Dimension(weight=10000))]),
                             focused_element=old.current_window)
         app.refresh_interval = 0.25
     task = asyncio.ensure_future(app.run_async())
@@ -373,8 +376,11 @@ async def _select(message: str, options: list[str], lang: Lang, deadline: float 
 
 
 def _close(app: object, task: asyncio.Future[object]) -> None:
-    if not task.done() and getattr(app, "is_running", False):
-        app.exit(result=None)  # type: ignore[attr-defined]
+    future = getattr(app, "future", None)
+    if task.done() or future is None or future.done():
+        return  # not running, or already on its way out
+    app.erase_when_done = True  # type: ignore[attr-defined]  # unanswered: the reveal says so
+    app.exit(result=None)  # type: ignore[attr-defined]
 
 
 async def _settle(task: asyncio.Future[object]) -> None:
