@@ -66,7 +66,7 @@ def test_a_whole_game_three_trainees_at_their_keyboards(tmp_path: Path) -> None:
                 _answer(child, "답을 고르세요", "답을 제출했습니다")
             else:
                 _answer(child, "Your answer", "Answer locked in")
-        host.expect(r"answered \(3/3\)")
+        host.expect(r"answered: .*\(3/3\)")
         host.expect("Leaderboard")
         for child, lang in players:
             child.expect("순위표" if lang == "ko" else "Leaderboard")

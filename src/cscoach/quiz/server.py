@@ -32,6 +32,8 @@ PING_TIMEOUT = 10.0
 WRONG_CODE_DELAY = 0.5  # doubled for each wrong code in a row from one address, up to
 WRONG_CODE_DELAY_MAX = 8.0
 LEADERBOARD = 10  # rows each player is sent
+LOBBY_EVERY = 0.3  # seconds: joins in a burst are told in one 'lobby' frame
+ANSWERED_EVERY = 0.25  # seconds: the host's screen lists who answered in one line per burst
 
 
 class HostView(Protocol):
@@ -41,7 +43,7 @@ class HostView(Protocol):
     def left(self, room: Room, player: Player) -> None: ...
     def refused(self, room: Room, address: str, reason: str) -> None: ...
     def question(self, room: Room, asked: Asked) -> None: ...
-    def answered(self, room: Room, player: Player) -> None: ...
+    def answered(self, room: Room, players: list[Player]) -> None: ...
     def reveal(self, room: Room, reveal: Reveal) -> None: ...
     def paused(self, room: Room, paused: bool) -> None: ...
     def over(self, room: Room, reason: str) -> None: ...
@@ -75,6 +77,9 @@ class Host:
         self._changed = asyncio.Event()
         self._asked: set[str] = set()  # controls waiting: next, skip, end
         self._server: Server | None = None
+        self._lobby: asyncio.TimerHandle | None = None
+        self._answered: list[Player] = []  # not yet on the host's screen
+        self._answered_later: asyncio.TimerHandle | None = None
         self.acks = 0
 
     # the host's keys ---------------------------------------------------------------------
@@ -232,8 +237,18 @@ class Host:
                 frame = frame[:-1] + ',"answered":true}'
             self._send(seat, frame)
             room.show(player.name, self.now())
-        elif room.phase is Phase.LOBBY:
-            self._to_all(protocol.dump("lobby", players=[p.name for p in room.present()]))
+        elif room.phase is Phase.LOBBY and self._lobby is None:
+            # who is in the room, told once for a burst of joins (60 joins are not 60 x 60
+            # frames), and only to whom it is news
+            self._lobby = asyncio.get_running_loop().call_later(LOBBY_EVERY, self._tell_lobby)
+
+    def _tell_lobby(self) -> None:
+        self._lobby = None
+        if self.room.phase is Phase.LOBBY:
+            frame = protocol.dump("lobby", players=[p.name for p in self.room.present()])
+            for seat in list(self._seats.values()):
+                if seat.outbox.qsize() < OUTBOX // 2:  # news, not a duty: never at any cost
+                    self._send(seat, frame)
 
     def _on_answer(self, player: Player, seat: _Seat, message: protocol.Message) -> None:
         room = self.room
@@ -249,17 +264,29 @@ class Host:
         self.acks += 1
         self._send(seat, protocol.dump("ack", question=message["question"], accepted=accepted))
         if accepted:
-            self.view.answered(room, player)
+            # drawing is slow next to an ack: the host's screen hears of answers in bursts
+            self._answered.append(player)
+            if self._answered_later is None:
+                self._answered_later = asyncio.get_running_loop().call_later(
+                    ANSWERED_EVERY, self._tell_answered)
             self._changed.set()
 
-    def _reveal_frame(self, reveal: Reveal, player: Player | None, board: list[dict[str, object]]
-                      ) -> str:
+    def _tell_answered(self) -> None:
+        if self._answered_later is not None:
+            self._answered_later.cancel()
+            self._answered_later = None
+        if self._answered:
+            players, self._answered = self._answered, []
+            self.view.answered(self.room, players)
+
+    def _reveal_frame(self, reveal: Reveal, player: Player | None, board: list[dict[str, object]],
+                      ranks: dict[str, int]) -> str:
         a = reveal.asked
         mine = reveal.responses.get(player.name) if player else None
         you = None
         if mine is not None:
             standing = self.room.game.standings[mine.team]
-            rank = next((r for r, s in self.room.ranking() if s.team == mine.team), None)
+            rank = ranks.get(mine.team)
             you = {"answer": None if mine.answer is None else protocol.answer_wire(mine.answer),
                    "correct": mine.correct, "seconds": mine.seconds, "points": mine.points,
                    "streak": mine.streak, "total": standing.points, "rank": rank}
@@ -315,13 +342,15 @@ class Host:
                         self._send(seat, frame)
                         room.show(p.name, self.now())
                 reveal = await self._question()
+                self._tell_answered()
                 if reveal is None:
                     return self.reason
                 board = self._board()
+                ranks = {s.team: r for r, s in room.ranking()}
                 for p in list(room.players.values()):
                     seat = self._seats.get(p.name)
                     if seat is not None:
-                        self._send(seat, self._reveal_frame(reveal, p, board))
+                        self._send(seat, self._reveal_frame(reveal, p, board, ranks))
                 self.view.reveal(room, reveal)
                 if room.last:
                     self.reason = "finished"
@@ -388,12 +417,13 @@ class Host:
         room.end()
         reason = self.reason or "stopped"
         podium = self._board(3)
+        ranks = {s.team: r for r, s in room.ranking()}
         for p in list(room.players.values()):
             seat = self._seats.get(p.name)
             if seat is None:
                 continue
             standing = room.game.standings[p.name]
-            rank = next((r for r, s in room.ranking() if s.team == p.name), None)
+            rank = ranks.get(p.name)
             self._send(seat, protocol.dump(
                 "end", reason=reason, finished=reason == "finished", podium=podium,
                 teams=self._teams(), you={"rank": rank, "points": standing.points,

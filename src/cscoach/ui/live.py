@@ -161,10 +161,10 @@ class HostScreen:
         question_panel(self.console, asked, len(room.asked), self.lang)
         self.say("live.waiting", "dim", players=len(room.waiting_for()))
 
-    def answered(self, room: Room, player: Player) -> None:
+    def answered(self, room: Room, players: list[Player]) -> None:
         playing = [p for p in room.playing() if p.connected or p.name in room.answers]
-        self.say("live.answered", "cyan", name=_name(player.name), done=len(room.answers),
-                 players=len(playing))
+        self.say("live.answered", "cyan", names=", ".join(_name(p.name) for p in players),
+                 done=len(room.answers), players=len(playing))
 
     def reveal(self, room: Room, reveal: Reveal) -> None:
         lang = self.lang
