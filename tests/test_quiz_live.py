@@ -441,3 +441,12 @@ def test_server_gone_mid_game_keeps_the_answers_so_far(tmp_path: Path) -> None:
     progress = subprocess.run(_cscoach("progress", "--json"), env=_env(tmp_path),
                               capture_output=True, text=True, timeout=60)
     assert '"abandoned"' in progress.stdout or '"quiz"' in progress.stdout
+
+
+@pytest.mark.parametrize("command", [("--help",), ("quiz", "host", "--help"),
+                                     ("quiz", "join", "--help")])
+def test_help_loads_no_network_module(command: tuple[str, ...]) -> None:
+    from test_startup import HEAVY, _imported
+
+    used = _imported(*command)
+    assert used & (HEAVY | {"websockets", "asyncio"}) == set()
