@@ -377,6 +377,7 @@ def test_an_address_that_cannot_be_bound(tmp_path: Path) -> None:
 def test_wrong_code_taken_name_and_no_host_are_one_line_each(tmp_path: Path) -> None:
     host, address = _start_host(tmp_path, "--code", "4321", "--count", "2", "--players", "2",
                                 "--auto-next", "0")
+    first: subprocess.Popen[str] | None = None
     try:
         wrong = _join_cmd(tmp_path, address, "--code", "9999", "--name", "지우", "--answers",
                           "1,1")
@@ -395,7 +396,8 @@ def test_wrong_code_taken_name_and_no_host_are_one_line_each(tmp_path: Path) -> 
     finally:
         host.send_signal(signal.SIGINT)
         _done(host)
-        _done(first)
+        if first is not None:
+            _done(first)
     gone = subprocess.run(_cscoach("quiz", "join", address, "--code", "4321", "--name", "x",
                                    "--answers", "1,1"), env=_env(tmp_path), capture_output=True,
                           text=True, timeout=60)
