@@ -74,6 +74,8 @@ class Host:
         self.address: tuple[str, int] = ("", 0)
         self._seats: dict[str, _Seat] = {}
         self._wrong: dict[str, int] = {}
+        # one code check at a time per address: many connections at once guess no faster
+        self._gates: dict[str, asyncio.Lock] = {}
         self._changed = asyncio.Event()
         self._asked: set[str] = set()  # controls waiting: next, skip, end
         self._server: Server | None = None
@@ -147,15 +149,20 @@ class Host:
             except protocol.ProtocolError as exc:
                 await connection.close(1008, str(exc)[:100])
                 return
+            gate = self._gates.setdefault(where, asyncio.Lock())
             try:
-                player, rejoined = self.room.join(join["name"], join["code"], join.get("team"),
-                                                  join.get("token") or "",
-                                                  secrets.token_urlsafe(16))
+                async with gate:
+                    try:
+                        player, rejoined = self.room.join(
+                            join["name"], join["code"], join.get("team"),
+                            join.get("token") or "", secrets.token_urlsafe(16))
+                    except Refused as wrong:
+                        if wrong.reason == "wrong_code":
+                            fails = self._wrong[where] = self._wrong.get(where, 0) + 1
+                            await asyncio.sleep(min(WRONG_CODE_DELAY_MAX,
+                                                    WRONG_CODE_DELAY * 2 ** (fails - 1)))
+                        raise
             except Refused as refused:
-                if refused.reason == "wrong_code":
-                    fails = self._wrong[where] = self._wrong.get(where, 0) + 1
-                    await asyncio.sleep(min(WRONG_CODE_DELAY_MAX,
-                                            WRONG_CODE_DELAY * 2 ** (fails - 1)))
                 self.view.refused(self.room, where, refused.reason)
                 await connection.send(protocol.dump("error", reason=refused.reason,
                                                     detail=refused.detail))
