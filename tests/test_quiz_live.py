@@ -428,6 +428,15 @@ def test_host_ctrl_c_tells_the_players_writes_results_exits_130(tmp_path: Path) 
     assert rows[0].startswith("team,question") and len(rows) == 2  # the one answer given
 
 
+def test_sigterm_on_the_host_stops_it_as_ctrl_c_does_with_143(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    host, _ = _start_host(tmp_path, "--code", "4321", "--players", "1", "--auto-next", "1",
+                          "--out", str(out))
+    host.send_signal(signal.SIGTERM)
+    assert _done(host) == 143
+    assert json.loads(out.read_text(encoding="utf-8"))["finished"] is False
+
+
 def test_server_gone_mid_game_keeps_the_answers_so_far(tmp_path: Path) -> None:
     host, address = _start_host(tmp_path, "--code", "4321", "--count", "3", "--players", "1",
                                 "--auto-next", "30")

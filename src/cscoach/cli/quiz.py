@@ -310,9 +310,18 @@ def quiz_host(
             raise UsageError(f"cannot serve the game on {bind} ({exc.strerror or exc}); choose "
                              "another --bind address or port") from None
         loop = asyncio.get_running_loop()
+
+        def stop(signum: int) -> None:
+            # the game ends as for Ctrl-C; main() then says which signal (exit 128 + N)
+            from cscoach.cli import root
+
+            if signum != signal.SIGINT and not root._stopped_by:
+                root._stopped_by.append(signum)
+            host.control("stop")
+
         for name in ("SIGINT", "SIGTERM", "SIGHUP"):
             with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError):
-                loop.add_signal_handler(getattr(signal, name), host.control, "stop")
+                loop.add_signal_handler(getattr(signal, name), stop, getattr(signal, name))
         screen.opened(room, _addresses(address[0], where[1]), interactive, players)
         try:
             keys = HostKeys(screen, room, host.control) if interactive else \
