@@ -12,6 +12,7 @@ class ExitStatus(IntEnum):
     OK = 0
     PROBLEMS_FOUND = 1  # a check found problems
     BAD_INPUT = 2  # bad usage or unreadable input
+    UNAVAILABLE = 69  # a live quiz's host cannot be reached or went away (EX_UNAVAILABLE)
     INTERNAL = 70  # a bug in cscoach (EX_SOFTWARE); shown only with --debug in full
     INTERRUPTED = 130  # Ctrl-C / EOF at a prompt
 
