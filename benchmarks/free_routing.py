@@ -114,9 +114,9 @@ def sweep(all_cases: list[Case]) -> None:
     held = [c for c in all_cases if c.held_out]
     grid = []
     for wording, meaning, steps, phrases in itertools.product(
-            (0.4, 0.5, 0.6, 0.7), (0.0, 0.1, 0.2, 0.3), (0.0, 0.1, 0.15, 0.25), (0.0, 0.15)):
-        for mark, floor, margin in itertools.product((0.15, 0.2, 0.25, 0.3, 0.35, 0.4),
-                                                     (0.1, 0.15, 0.2), (0.0, 0.03, 0.05, 0.1)):
+            (0.3, 0.4, 0.5, 0.6), (0.0, 0.2, 0.3, 0.4, 0.5), (0.0, 0.1, 0.2), (0.0, 0.15)):
+        for mark, floor, margin in itertools.product((0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6),
+                                                     (0.1, 0.2, 0.3), (0.0, 0.05, 0.1)):
             grid.append(Weights(wording, meaning, steps, phrases, mark, floor, margin, True))
     scored = []
     for w in grid:
