@@ -126,7 +126,7 @@ def sweep(all_cases: list[Case]) -> None:
         scored.append((right - 5 * wrong, right, wrong, w))
     scored.sort(key=lambda s: (-s[0], -s[1]))
     print(f"sweep: {len(grid)} combinations on the tuning part ({len(tuning)} replies); best:")
-    for utility, right, wrong, w in scored[:8]:
+    for _, right, wrong, w in scored[:8]:
         hr, hw, hn, hm, _ = tally(held, w)
         meant = sum(c.expect != {None} for c in tuning)
         print(f"  {w}\n     tuning: right {right}/{meant} ({right / meant:.3f}), wrong or forced "

@@ -115,7 +115,7 @@ def _expected(value: object) -> set[int | None]:
     """A reply's label: the 1-based authored reply it means, null for none, or a list of the
     decisions that are all right ([1, null]: reply 1, or the options)."""
     values = value if isinstance(value, list) else [value]
-    return {None if v is None else int(v) for v in values}
+    return {None if v is None else int(str(v)) for v in values}
 
 
 def evaluate_routing(judge: Judge, library: Library,

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cscoach.content.model import Choice, Lang, Node, Text
 from cscoach.judge.check import Checker, CheckResult
@@ -131,11 +131,12 @@ noone hardly barely scarcely""".split())
 _EN_AUX = _STOP | frozenset("""able going gonna got get really even ever always any anyone anything
 anybody one all both quite entirely exactly at least yet still again""".split())
 _CONTRACTION = re.compile(r"n[’']t\b", re.IGNORECASE)
-_KO_AFTER = re.compile(r"^(?:없|않|아니|아닌|아냐|아녜|아닙|마세|마시|마십|말고|말아|말라|못하|못했|못합"
-                       r"|못해)")
+_KO_AFTER = re.compile(r"^(?:없|않|아니|아닌|아냐|아녜|아닙|마세|마시|마십|말고|말아|말라"
+                       r"|못하|못했|못합|못해)")
 _KO_BEFORE = frozenset({"안", "못"})
 _KO_AUX = re.compile(r"^(?:수|수가|수는|드릴|드리|드려|해|해요|할|하지|하진|줄|것|게|거|지|주|해드릴"
-                     r"|드릴게|하실|해\s?드릴|될|되|되지|되진|보장해|필요가|필요는|전혀|절대|절대로|별로|그렇게)$")
+                     r"|드릴게|하실|해\s?드릴|될|되|되지|되진|보장해|필요가|필요는"
+                     r"|전혀|절대|절대로|별로|그렇게)$")
 _KO_PARTICLE_SUBJECT = re.compile(r"(?:이|가|께서|님이|님께서|도)$")
 
 
@@ -154,6 +155,12 @@ def _clauses(text: str) -> list[tuple[str, bool]]:
         question = "?" in sentence
         out += [(chunk, question) for chunk in _CLAUSE.split(sentence) if chunk and chunk.strip()]
     return out
+
+
+def _way(question: bool, negated: bool, has_cue: bool) -> str:
+    if question:
+        return ASKED
+    return NEGATED if negated else UNCLEAR if has_cue else PLAIN
 
 
 def _polarity(text: str) -> dict[str, set[str]]:
@@ -193,21 +200,16 @@ def _polarity(text: str) -> dict[str, set[str]]:
             elif w not in _EN_AUX and len(w) > 2 and pending:
                 negated.add(k)  # and every content word after it in its clause
         has_cue = bool(negated) or pending
-
-        def way(k: int) -> str:
-            if question:
-                return ASKED
-            return NEGATED if k in negated else UNCLEAR if has_cue else PLAIN
-
         for k, w in enumerate(words):
             if w in _KO_BEFORE or _KO_AFTER.match(w) or w in _EN_NEG:
                 continue
             if _HANGUL_RUN.fullmatch(w):
                 if _KO_AUX.match(w):
                     continue
-                mark(_ko_stem(w), way(k))
+                mark(_ko_stem(w), _way(question, k in negated, has_cue))
             elif w not in _EN_AUX and len(w) > 2:
-                mark(w[:5], way(k))  # a crude stem: guarantee/guaranteed
+                # a crude stem: guarantee/guaranteed
+                mark(w[:5], _way(question, k in negated, has_cue))
     return out
 
 
@@ -265,7 +267,7 @@ class Judge:
         self.checker = checker
         self.weights = weights
         # what is read in authored text once, not at every typed reply
-        self._meaning: dict[str, NDArray[object]] = {}  # text -> meaning vector
+        self._meaning: dict[str, NDArray[Any]] = {}  # text -> meaning vector
         self._said: dict[str, tuple[set[str], dict[str, set[str]]]] = {}  # entries, polarity
         self._profiles: dict[tuple[str, ...], tuple[list[Counter[str]], dict[str, float]]] = {}
 
@@ -278,16 +280,16 @@ class Judge:
             said = self._said[text] = (self._entries(text), _polarity(text))
         return said
 
-    def meaning(self, text: str) -> NDArray[object]:
+    def meaning(self, text: str) -> NDArray[Any]:
         """What the meaning judge reads in `text`: every label's score less an empty text's,
         positive part (what the text does, not the many things it does not)."""
         import numpy as np
 
         model = self.checker.model
-        vector = np.maximum(model.margins(text) - model.bias, 0.0)
+        vector: NDArray[Any] = np.maximum(model.margins(text) - model.bias, 0.0)
         return vector
 
-    def _authored_meaning(self, text: str) -> NDArray[object]:
+    def _authored_meaning(self, text: str) -> NDArray[Any]:
         vector = self._meaning.get(text)
         if vector is None:
             vector = self._meaning[text] = self.meaning(text)
@@ -342,8 +344,8 @@ class Judge:
             phrases = _overlap(typed_entries, authored_entries)
             score = (w.wording * wording[i] + w.meaning * meaning[i] + w.steps * steps
                      + w.phrases * phrases)
-            negated = w.negation and any(_contradicts(polarity, self._authored(choice.says(lang))[1])
-                                         for lang in langs)
+            negated = w.negation and any(
+                _contradicts(polarity, self._authored(choice.says(lang))[1]) for lang in langs)
             out.append(Closeness(i, min(1.0, score), wording[i], steps, phrases, meaning[i],
                                  negated))
         out.sort(key=lambda c: (-c.score, c.index))
