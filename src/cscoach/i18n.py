@@ -102,6 +102,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "여기 있는 어떤 답과도 충분히 가깝지 않아(가장 가까운 답도 유사도 "
                        "{percent}%) 점수에 넣지 않습니다. 하려던 말에 가장 가까운 답을 고르세요."),
     "free.feedback_as": ("How the customer took it", "고객의 반응"),
+    "free.about_taken": ("Feedback on the reply your words were taken as (not on your words):",
+                         "내 말이 받아들여진 답에 대한 피드백 (내가 쓴 말에 대한 것이 아님):"),
+    "free.negates": ("Your reply says the opposite of the nearest reply here, so it is not "
+                     "taken as that one:",
+                     "내 답은 여기서 가장 가까운 답과 반대되는 말이라 그 답으로 받아들이지 "
+                     "않습니다:"),
+    "free.pick_nearest": ("Pick the one nearest to what you meant; it is not scored as typed.",
+                          "하려던 말에 가장 가까운 답을 고르세요. 쓴 말은 점수에 넣지 않습니다."),
     "debrief.free_title": ("What you wrote, next to the best reply",
                            "내가 쓴 답과 가장 좋은 답"),
     "debrief.wrote": ("You wrote", "쓴 답"),
@@ -153,6 +161,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "debrief.critical": ("critical", "필수"),
     "debrief.lesson_broken": ("broken at turn {turn}", "{turn}턴에서 어김"),
     "debrief.lesson_met": ("met at turn {turn}", "{turn}턴에서 지킴"),
+    "debrief.lesson_met_taken": ("met at turn {turn} by the reply your words were taken as",
+                                 "{turn}턴에서 받아들여진 답이 지킴"),
+    "debrief.lesson_broken_taken": ("broken at turn {turn} by the reply your words were taken as",
+                                    "{turn}턴에서 받아들여진 답이 어김"),
     "debrief.lesson_open": ("not met", "보여 주지 못함"),
     "debrief.before": ("out of order: before {steps}", "순서 어긋남: {steps}보다 먼저"),
     "debrief.more": ("Every point, the seven steps and every turn: 'cscoach review --details'",

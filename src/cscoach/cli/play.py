@@ -58,7 +58,7 @@ def play(
     free: Annotated[bool, typer.Option(
         "--free", help="Type your own replies instead of picking: each is checked against the "
         "phrasebook and the seven steps, scored, and the drill goes on as after the authored "
-        "reply it is closest to (when none is close, you pick).")] = False,
+        "reply it means (when none means the same, or it negates the nearest, you pick).")] = False,
     details: DetailsArg = False,
     trainee: TraineeArg = None,
     data_dir: DataDirArg = None,
