@@ -175,6 +175,8 @@ def review(
 class ReportFormat(StrEnum):
     table = "table"
     csv = "csv"
+    xlsx = "xlsx"
+    html = "html"
     json = "json"
     md = "md"
 
@@ -185,78 +187,155 @@ class ReportPart(StrEnum):
     scenarios = "scenarios"
 
 
+ExcelArg = Annotated[bool | None, typer.Option(
+    "--excel/--no-excel", help="CSV for Excel: a UTF-8 byte order mark, CRLF line ends, times "
+    "Excel reads as dates (default: on for a --out file ending in .csv, off otherwise).",
+    show_default=False)]
+SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".md": "md",
+            ".json": "json"}
+
+
+def _format(given: str | None, out: Path | None, default: str, known: set[str]) -> str:
+    """The --format given, or the one --out's suffix names, or the default. A workbook is never
+    written under another suffix, nor anything else under .xlsx (Excel would refuse it)."""
+    suffix = out.suffix.lower() if out is not None else ""
+    named = SUFFIXES.get(suffix)
+    chosen = given or (named if named in known else default)
+    if (chosen == "xlsx") != (suffix == ".xlsx") and out is not None and \
+            "xlsx" in (chosen, named):
+        raise UsageError(f"--format {chosen} does not fit --out {out}: an Excel workbook is "
+                         "written with --format xlsx to a file ending in .xlsx")
+    if chosen == "xlsx" and out is None:
+        raise UsageError("--format xlsx needs --out FILE.xlsx (a workbook is not text to print)")
+    return chosen
+
+
+def _tables(output: str, sheets: Any, rows: Any, out: Path | None, excel: bool | None
+            ) -> None:
+    """Write tables as CSV (one file per table) or as one XLSX workbook."""
+    from cscoach.content import tables
+
+    if output == "xlsx":
+        assert out is not None
+        tables.write_xlsx(out, sheets, rows)
+        return
+    if out is None:
+        if len(sheets) > 1:
+            names = ", ".join(s.name for s in sheets)
+            raise UsageError(f"a CSV holds one table: give --only ({names}) to print one, or "
+                             "--out FILE.csv to write one file per table")
+        tables.print_csv(sys.stdout, sheets[0], (row for name, row in rows
+                                                 if name == sheets[0].name), bool(excel))
+        return
+    excel = out.suffix.lower() == ".csv" if excel is None else excel
+    tables.write_csv(tables.csv_paths(out, sheets), sheets, rows, excel)
+
+
 @app.command()
 def report(
     sources: Annotated[list[Path], typer.Argument(
         help="History databases (history.db) and/or 'cscoach export --format json' files.",
         show_default=False)],
-    output: Annotated[ReportFormat, typer.Option("--format", help="Output format.")
-                      ] = ReportFormat.table,
+    output: Annotated[ReportFormat | None, typer.Option(
+        "--format", help="Output format: table (the terminal), csv (one file per table), xlsx "
+        "(a workbook, a sheet per table), html (one page with charts), json or md (default: "
+        "what --out ends in, else table).", show_default=False)] = None,
     only: Annotated[ReportPart | None, typer.Option(
         "--only", help="Just one table: steps, hardest or scenarios.", show_default=False)
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many hardest choices.")] = 10,
     lang: LangArg = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.",
-                                             show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write to this file (csv: x.csv holds the one table of --only, else "
+        "x-steps.csv, x-hardest.csv and x-scenarios.csv).", show_default=False)] = None,
+    excel: ExcelArg = None,
 ) -> None:
     """For trainers: steps per trainee, the hardest choices across the team, pass rates."""
     from cscoach.content.library import load_library
-    from cscoach.history.formats import report_csv, report_markdown, report_tables
+    from cscoach.history.formats import report_markdown, report_tables
     from cscoach.history.report import report as build
     from cscoach.history.service import load_records
 
+    fmt = _format(output.value if output else None, out, "table",
+                  {f.value for f in ReportFormat})
     chosen = options.lang(lang)
     records = load_records(sources)
     steps = load_library().steps
     data = build(records, steps.ids(), top)
-    if only is not None and output is ReportFormat.json:
+    if only is not None and fmt == "json":
         data = {"trainees": data["trainees"], "attempts": data["attempts"],
                 only.value: data[only.value]}
-    tables = report_tables(data, steps.ids(), chosen, only.value if only else None)
-    if output is ReportFormat.table:
+    if fmt == "table":
         if out is not None:
-            raise UsageError("--out needs --format csv, json or md")
+            raise UsageError("--out needs --format csv, xlsx, html, json or md")
         from cscoach.ui.history import report as show
 
         show(options.console(), data, steps, chosen, only.value if only else None)
         return
-    if output is ReportFormat.json:
+    if fmt in ("csv", "xlsx"):
+        from cscoach.history.tables import report_rows, report_sheets
+
+        _tables(fmt, report_sheets(steps.ids(), only.value if only else None),
+                report_rows(data, steps.ids(), chosen), out, excel)
+        return
+    if fmt == "html":
+        from cscoach.ui.html_report import page
+
+        options.emit(page(data, records, steps, chosen, only.value if only else None), out)
+        return
+    if fmt == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    elif output is ReportFormat.csv:
-        text = report_csv(tables)
     else:
-        text = report_markdown(tables, chosen)
+        text = report_markdown(report_tables(data, steps.ids(), chosen,
+                                             only.value if only else None), chosen)
     options.emit(text, out)
 
 
 class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
     xapi = "xapi"
+
+
+class ExportPart(StrEnum):
+    attempts = "attempts"
+    replies = "replies"
+    answers = "answers"
 
 
 @app.command()
 def export(
-    output: Annotated[ExportFormat, typer.Option(
-        "--format", help="json (for 'cscoach report'), csv (a row per choice) or xapi "
-        "(statements).")] = ExportFormat.json,
+    output: Annotated[ExportFormat | None, typer.Option(
+        "--format", help="json (for 'cscoach report'), csv (one file per table: attempts, "
+        "replies, answers), xlsx (a workbook, a sheet per table) or xapi (statements) "
+        "(default: what --out ends in, else json).", show_default=False)] = None,
     trainee: TraineeArg = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every trainee in the database.")
                         ] = False,
     data_dir: DataDirArg = None,
     lang: LangArg = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.",
-                                             show_default=False)] = None,
+    only: Annotated[ExportPart | None, typer.Option(
+        "--only", help="csv and xlsx: just one table: attempts (one row per attempt), replies "
+        "(one row per reply in a drill) or answers (one row per quiz answer).",
+        show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write to this file (csv: x.csv holds the one table of --only, else "
+        "x-attempts.csv, x-replies.csv and x-answers.csv).", show_default=False)] = None,
+    excel: ExcelArg = None,
 ) -> None:
-    """A trainee's history as JSON or CSV, or as xAPI statements."""
+    """A trainee's history as JSON, CSV or an Excel workbook, or as xAPI statements."""
     from cscoach.history.config import settings
-    from cscoach.history.formats import history_csv, statements_json
+    from cscoach.history.formats import statements_json
     from cscoach.history.service import export_document
     from cscoach.history.store import open_for_reading
 
     if everyone and trainee:
         raise UsageError("give --trainee or --all, not both")
+    fmt = _format(output.value if output else None, out, "json",
+                  {f.value for f in ExportFormat})
+    if only is not None and fmt not in ("csv", "xlsx"):
+        raise UsageError("--only needs --format csv or xlsx")
     history = settings(data_dir, trainee)
     records = []
     if history.db_path.exists():
@@ -265,10 +344,14 @@ def export(
     if not records:
         options.warn(f"no attempts recorded for {'anyone' if everyone else history.trainee} in "
               f"{history.db_path}")
-    if output is ExportFormat.json:
+    if fmt in ("csv", "xlsx"):
+        from cscoach.history.tables import export_rows, export_sheets
+
+        _tables(fmt, export_sheets(only.value if only else None),
+                export_rows(records, None if lang is None else options.lang(lang)), out, excel)
+        return
+    if fmt == "json":
         text = json.dumps(export_document(records), ensure_ascii=False, indent=2) + "\n"
-    elif output is ExportFormat.csv:
-        text = history_csv(records, options.lang(lang))
     else:
         from cscoach.history.xapi import statements
 
