@@ -17,12 +17,12 @@ from cscoach.drill.runner import run
 from cscoach.history import store as store_mod
 from cscoach.history.drill import plan, rating
 from cscoach.history.formats import report_markdown, report_tables
-from cscoach.history.tables import export_rows, report_rows, report_sheets
 from cscoach.history.progress import sparkline, step_levels, summary
 from cscoach.history.record import DrillTracker, quiz_records
 from cscoach.history.report import report
 from cscoach.history.service import export_document, load_records
 from cscoach.history.store import APPLICATION_ID, LATEST, HistoryError, Store
+from cscoach.history.tables import export_rows, report_rows, report_sheets
 from cscoach.history.xapi import statement_id, statements
 from cscoach.judge.phrases import Matcher
 from cscoach.judge.scoring import debrief, path_scores

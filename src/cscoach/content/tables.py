@@ -88,13 +88,16 @@ def text_cell(value: object, kind: Kind, excel: bool) -> object:
 
 
 def csv_paths(out: Path, sheets: Sequence[Sheet]) -> dict[str, Path]:
-    """One table: the file named. Several: `x.csv` becomes `x-<table>.csv`, one per table."""
+    """One table: the file named. Several: `x.csv` becomes `x-<table>.csv`, one per table (a
+    folder named `x.csv` is refused all the same: the name was meant for a file)."""
+    check_target(out)
     if len(sheets) == 1:
         return {sheets[0].name: out}
     return {s.name: out.with_name(f"{out.stem}-{s.name}{out.suffix}") for s in sheets}
 
 
-def _check_target(path: Path) -> None:
+def check_target(path: Path) -> None:
+    """A target that is a folder is refused (a missing one is fine: it is about to be made)."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -111,7 +114,7 @@ class Replacing:
 
     def __init__(self, targets: Sequence[Path]) -> None:
         for target in targets:
-            _check_target(target)
+            check_target(target)
         self.targets = [Path(os.path.realpath(t)) if t.is_symlink() else t for t in targets]
         self.shown = list(targets)
         self.temporary: list[Path] = []
