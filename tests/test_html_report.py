@@ -126,7 +126,7 @@ def test_the_page_renders_in_chromium_with_its_charts(report: dict[str, Path],
     assert dom.count("<svg") == 4 and dom.count("<polyline") == 1  # only ana played twice
     assert "교육생별 일곱 단계 수준" in dom
     image = _screenshot(tmp_path, report["ko"])
-    colours = dict((rgb, n) for n, rgb in image.getcolors(maxcolors=1 << 20))
+    colours = {rgb: n for n, rgb in image.getcolors(maxcolors=1 << 20)}
     # drawn, not blank: the heat map's cells, the bars, each trainee's line or dots
     assert sum(colours.get(_rgb(c), 0) for c in LEVEL_COLOURS) > 7 * 3 * 1000
     assert colours.get(_rgb("#d9534f"), 0) > 2000 and colours.get(_rgb("#4a90d9"), 0) > 2000
