@@ -114,10 +114,14 @@ def scores_chart(series: dict[str, list[tuple[datetime, int, bool]]], lang: Lang
                    f'y2="{y(score):.1f}" stroke="#e5e5e5"/>'
                    f'<text x="{left - 6}" y="{y(score) + 4:.1f}" font-size="12" '
                    f'text-anchor="end" fill="#555">{score}</text>')
-    for when, anchor in ((first, "start"), (last, "end")) if first != last else ((first,
-                                                                                   "middle"),):
-        out.append(f'<text x="{x(when):.1f}" y="{height - bottom + 18}" font-size="12" '
-                   f'text-anchor="{anchor}" fill="#555">{when:%Y-%m-%d %H:%M}</text>')
+    ticks = [first] if first == last else [first + (last - first) * i / 4 for i in range(5)]
+    label = "%Y-%m-%d" if span >= 4 * 86400 else "%m-%d %H:%M"
+    for i, when in enumerate(ticks):
+        anchor = "middle" if len(ticks) == 1 or 0 < i < 4 else "start" if i == 0 else "end"
+        out.append(f'<line x1="{x(when):.1f}" x2="{x(when):.1f}" y1="{top}" '
+                   f'y2="{top + plot_h}" stroke="#f0f0f0"/><text x="{x(when):.1f}" '
+                   f'y="{height - bottom + 18}" font-size="12" text-anchor="{anchor}" '
+                   f'fill="#555">{when.strftime(label)}</text>')
     out.append(f'<text x="{left + plot_w / 2}" y="{height - 4}" font-size="12" '
                f'text-anchor="middle" fill="#555">{clean(tr(lang, "html.when"))}</text>')
     for i, (trainee, points) in enumerate(series.items()):
