@@ -119,16 +119,21 @@ def text(message: str, default: str = "",
 
 
 def timed_select(message: str, options: Sequence[str], instruction: str = "",
-                 seconds: float | None = None, clock: str = "⏱ {left}s", erase: bool = False
-                 ) -> tuple[int | None, float]:
+                 seconds: float | None = None, clock: str = "⏱ {left}s", erase: bool = False,
+                 paused: str = "", pause_key: str = "") -> tuple[int | None, float]:
     """`select` with an optional countdown under the list. Returns (position or None when the
-    time ran out, seconds taken). `erase` wipes the prompt and the answer off the screen when
-    done (so the next team on a shared screen does not see it)."""
+    time ran out, seconds taken). The clock starts when the prompt is first drawn, not when it
+    is asked for. `erase` wipes the prompt and the answer off the screen when done (so the next
+    team on a shared screen does not see it). With a `pause_key`, that key stops the clock (the
+    line under the list says `paused`, no answer is taken) and starts it again."""
     import asyncio
     import time
 
     import questionary
+    from prompt_toolkit.filters import Condition
     from prompt_toolkit.formatted_text import FormattedText
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
     from prompt_toolkit.layout import HSplit, Layout, Window
     from prompt_toolkit.layout.controls import FormattedTextControl
 
@@ -146,10 +151,23 @@ def timed_select(message: str, options: Sequence[str], instruction: str = "",
         if answer is None:  # pragma: no cover - unsafe_ask raises instead
             raise Interrupted()
         return int(answer), time.monotonic() - start
-    deadline = start + seconds
+    budget = seconds
+    # the clock: when it started (the first draw), how long it stood paused, and since when
+    state: dict[str, float | None] = {"start": None, "held": 0.0, "since": None}
+
+    def spent() -> float:
+        begun = state["start"]
+        if begun is None:
+            return 0.0
+        now = time.monotonic()
+        since = state["since"]
+        held = float(state["held"] or 0.0) + (now - since if since is not None else 0.0)
+        return now - begun - held
 
     def left() -> FormattedText:
-        remaining = max(0, int(deadline - time.monotonic() + 0.999))
+        if state["since"] is not None:
+            return FormattedText([("fg:ansicyan bold", " " + paused)])
+        remaining = max(0, int(budget - spent() + 0.999))
         style = "fg:ansired bold" if remaining <= 5 else "fg:ansiyellow"
         return FormattedText([(style, " " + clock.format(left=remaining))])
 
@@ -157,25 +175,56 @@ def timed_select(message: str, options: Sequence[str], instruction: str = "",
     app.layout = Layout(HSplit([old.container, Window(FormattedTextControl(left), height=1)]),
                         focused_element=old.current_window)
     app.refresh_interval = 0.25
+    if pause_key:
+        holding = Condition(lambda: state["since"] is not None)
+        keys = KeyBindings()
+
+        @keys.add(pause_key, eager=True)
+        def _pause(event) -> None:  # type: ignore[no-untyped-def]
+            since = state["since"]
+            if since is None:
+                state["since"] = time.monotonic()
+            else:
+                state["held"] = float(state["held"] or 0.0) + time.monotonic() - since
+                state["since"] = None
+            event.app.invalidate()
+
+        def _held(event) -> None:  # type: ignore[no-untyped-def]
+            pass  # paused: no answer is taken, no option moved to, until the clock runs
+
+        for key in (Keys.Any, Keys.Enter, Keys.Up, Keys.Down, " ", *"0123456789jk"):
+            keys.add(key, filter=holding, eager=True)(_held)
+
+        app.key_bindings = merge_key_bindings([app.key_bindings, keys]) \
+            if app.key_bindings else keys
 
     stopped = object()
+
+    def first_draw() -> None:
+        state["start"] = time.monotonic()
 
     async def guarded() -> object:
         # Ctrl-C reaches us as an exception set on the prompt's future; caught here it ends
         # the task normally (a KeyboardInterrupt escaping a task is logged as never retrieved)
         try:
-            return await app.run_async()
+            return await app.run_async(pre_run=first_draw)
         except (KeyboardInterrupt, EOFError):
             return stopped
 
     async def run() -> object:
         task = asyncio.ensure_future(guarded())
-        done, _ = await asyncio.wait({task}, timeout=seconds)
-        if task in done:
-            return task.result()
-        app.exit(result=None)  # the time ran out: close the prompt cleanly
-        await task
-        return None
+        while True:
+            wait = 0.25 if state["since"] is not None or state["start"] is None else max(
+                0.01, budget - spent())
+            done, _ = await asyncio.wait({task}, timeout=wait)
+            if task in done:
+                return task.result()
+            if state["since"] is None and state["start"] is not None and spent() >= budget:
+                break
+        if not task.done():
+            app.exit(result=None)  # the time ran out: close the prompt cleanly
+        # an answer given in the same instant as the end of the time still counts
+        return await task
 
     try:
         answer = asyncio.run(run())
@@ -183,5 +232,52 @@ def timed_select(message: str, options: Sequence[str], instruction: str = "",
         raise Interrupted() from None
     if answer is stopped:
         raise Interrupted()
-    taken = min(seconds, time.monotonic() - start)
+    taken = min(budget, spent())
     return (None if answer is None else int(str(answer))), taken
+
+
+def keypress(message: str, keys: dict[str, str], wrong: str) -> str:
+    """Wait for one of `keys` (a key -> what it does, "enter" for Enter); return it. Any other
+    key shows `wrong` under the message and keeps waiting; Ctrl-C or Ctrl-D raise
+    Interrupted. For the facilitator between the phases of a team quiz."""
+    from prompt_toolkit.application import Application
+    from prompt_toolkit.formatted_text import FormattedText
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.keys import Keys
+    from prompt_toolkit.layout import HSplit, Layout, Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+
+    said = {"wrong": False}
+    bindings = KeyBindings()
+
+    def line() -> FormattedText:
+        parts = [("bold", message)]
+        if said["wrong"]:
+            parts.append(("fg:ansiyellow", "\n" + wrong))
+        return FormattedText(parts)
+
+    for key in keys:
+        def _take(event, key: str = key) -> None:  # type: ignore[no-untyped-def]
+            event.app.exit(result=key)
+
+        bindings.add(Keys.Enter if key == "enter" else key, eager=True)(_take)
+
+    @bindings.add(Keys.Any)
+    def _other(event) -> None:  # type: ignore[no-untyped-def]
+        said["wrong"] = True
+        event.app.invalidate()
+
+    @bindings.add(Keys.SIGINT, eager=True)
+    @bindings.add(Keys.ControlC, eager=True)
+    @bindings.add(Keys.ControlD, eager=True)
+    def _stop(event) -> None:  # type: ignore[no-untyped-def]
+        event.app.exit(exception=KeyboardInterrupt)
+
+    app: Application[str] = Application(
+        layout=Layout(HSplit([Window(FormattedTextControl(line), wrap_lines=True,
+                                     dont_extend_height=True)])),
+        key_bindings=bindings, full_screen=False)
+    try:
+        return app.run()
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted() from None
