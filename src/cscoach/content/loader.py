@@ -15,7 +15,6 @@ from cscoach.content.model import (
     Channel,
     Choice,
     Condition,
-    Decoys,
     Ending,
     Lesson,
     Node,
@@ -29,7 +28,6 @@ from cscoach.content.model import (
     Route,
     Scenario,
     Source,
-    SourceQuiz,
     Step,
     StepCatalog,
     Text,
@@ -88,15 +86,8 @@ def load_sources(path: Path, display: str | None = None,
     doc = begin(path, display, doc, "sources")
     _, top = check(doc, "sources", {})
     doc.finish()
-    return {s["id"]: Source(s["id"], s["document"], s["title"], s.get("advice"),
-                            _source_quiz(s.get("quiz")))
+    return {s["id"]: Source(s["id"], s["document"], s["title"], s.get("advice"))
             for s in top["sources"]}
-
-
-def _source_quiz(raw: dict[str, Any] | None) -> SourceQuiz | None:
-    if raw is None:
-        return None
-    return SourceQuiz(raw["case"], raw["why"], raw["tempting"], raw["tempting_why"])
 
 
 # -- phrasebook
@@ -106,15 +97,12 @@ def load_phrasebook(path: Path, display: str | None = None,
                     sources: Collection[str] | None = None,
                     doc: Document | None = None) -> Phrasebook:
     doc = begin(path, display, doc, "phrasebook")
-    ctx, top = check(doc, "phrasebook", _known(source=sources))
+    _, top = check(doc, "phrasebook", _known(source=sources))
     doc.finish()
     return Phrasebook(tuple(
         PhraseEntry(e["id"], e["source"], e["dont_say"], e["why"], e["say_instead"],
                     e["say_instead_markers"], e.get("not_when", {}),
-                    {Channel(k): v for k, v in e.get("why_by_channel", {}).items()},
-                    ctx.line(e), doc.shown,
-                    decoys=Decoys(tuple(e["quiz"]["decoys"]), e["quiz"]["tempting"])
-                    if "quiz" in e else None)
+                    {Channel(k): v for k, v in e.get("why_by_channel", {}).items()})
         for e in top["entries"]))
 
 
