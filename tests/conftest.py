@@ -43,7 +43,7 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("CSCOACH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("CSCOACH_HOME", str(tmp_path_factory.mktemp("home")))
     for name in ("CSCOACH_TRAINEE", "CSCOACH_LRS_URL", "CSCOACH_LRS_USER",
-                 "CSCOACH_LRS_PASSWORD"):
+                 "CSCOACH_LRS_PASSWORD", "CSCOACH_CONTENT_PATH"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -61,6 +61,21 @@ def matcher(library: Library) -> Matcher:
 def typed_matcher(library: Library) -> Matcher:
     """The matcher for what trainees type (check, play --free): it also mends slips."""
     return Matcher(library.phrasebook, mend_slips=True)
+
+
+@pytest.fixture(scope="session")
+def shipping(library: Library, matcher: Matcher):
+    """What `validate --strict` finds unshippable in a scenario (authoring/ship.py): the tests
+    hold the shipped library to the very checks a trainer runs."""
+    from cscoach.authoring.ship import SHIP
+    from cscoach.authoring.validate import check_scenario
+
+    def problems(scenario, *words: str) -> list[str]:
+        found = [str(p) for p in check_scenario(scenario, library, matcher, ship=True)
+                 if p.code == SHIP]
+        return [p for p in found if all(w in p for w in words)]
+
+    return problems
 
 
 @dataclass

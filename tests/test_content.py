@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cscoach.authoring.coverage import STEP_ID, coverage, markdown, seed_ids
+from cscoach.authoring.coverage import coverage, markdown, seed_ids
 from cscoach.content.library import Library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,16 +52,13 @@ def test_coverage_command_fails_on_an_item_without_content(cli, tmp_path: Path) 
     assert ok.code == 0 and "Items without content: none." in ok.out
 
 
-def test_every_source_a_scenario_claims_is_cited_where_it_is_taught(library: Library) -> None:
+def test_every_source_a_scenario_claims_is_cited_where_it_is_taught(library: Library,
+                                                                    shipping) -> None:
     """A scenario lists its source ids; each (but the seven steps, taught by the step tags, and
-    S001-SAY, taught by the phrase hits) must be named in a reply's feedback or an ending."""
+    S001-SAY, taught by the phrase hits) must be named in a reply's feedback or an ending: a
+    rule of `validate --strict` (authoring/ship.py), which this calls."""
     for s in library.all_scenarios():
-        texts = [c.feedback.ko + c.feedback.en for n in s.nodes.values() for c in n.choices]
-        texts += [e.summary.ko + e.summary.en for e in s.endings.values()]
-        body = "\n".join(texts)
-        claimed = [i for i in (*s.sources, *s.persona.sources)
-                   if not STEP_ID.fullmatch(i) and i != "S001-SAY"]
-        assert [i for i in claimed if i not in body] == [], s.id
+        assert shipping(s, "is claimed but no reply's feedback") == [], s.id
 
 
 def test_twelve_scenarios_and_every_item_has_one(library: Library) -> None:

@@ -13,7 +13,7 @@ from cscoach.history.store import Store
 from cscoach.history.xapi import statements
 from cscoach.judge.check import Checker
 from cscoach.judge.check_eval import evaluate_routing
-from cscoach.judge.free import MAX_CHARS, Judge, as_choice, problem, profile
+from cscoach.judge.free import MAX_CHARS, Judge, as_choice, negates, problem, profile
 from cscoach.judge.scoring import debrief
 
 DATA = Path(__file__).parent / "data" / "free_replies.yaml"
@@ -36,15 +36,86 @@ def _type(session: Session, judge: Judge, text: str):
     return reply, session.choose(index, as_choice(reply, node.choices[index]))
 
 
-def test_routing_meets_its_targets_on_the_labelled_replies(judge, library) -> None:
-    groups = yaml.safe_load(DATA.read_text("utf-8"))
-    replies = sum(len(g["replies"]) for g in groups)
-    assert replies >= 60 and any(g.get("held_out") for g in groups)
+def _groups() -> list[dict]:
+    return [g for name in ("free_placement.yaml", "free_replies.yaml")
+            for g in yaml.safe_load((DATA.parent / name).read_text("utf-8"))]
+
+
+@pytest.mark.parametrize("held_out", [False, True])
+def test_placement_meets_its_targets_at_every_decision_point(judge, library, held_out) -> None:
+    """tests/data/free_placement.yaml (every scenario) and free_replies.yaml; the weights were
+    chosen on the tuning part only (benchmarks/free_routing.py --sweep)."""
+    groups = [g for g in _groups() if bool(g.get("held_out")) == held_out]
+    assert sum(len(g["replies"]) for g in groups) >= (150 if held_out else 500)
     routing = evaluate_routing(judge, library, groups)
-    # measured 0.962 placed right, every off-topic reply sent to the options
-    assert routing.accuracy >= 0.9, routing.misses
-    assert routing.decline_rate == 1.0, routing.misses
-    assert routing.wrong == 0, routing.misses  # a refusal is safe, a wrong placement is not
+    # measured: tuning 0.927 placed right, held-out 0.877; nothing placed wrong, no reply that
+    # means none placed, no negated reply placed on what it negates
+    assert routing.accuracy >= (0.86 if held_out else 0.9), routing.misses
+    assert routing.on_negated == 0, routing.misses
+    assert routing.wrong == 0 and routing.forced == 0, routing.misses
+
+
+@pytest.mark.parametrize(("answers", "text", "negated"), [
+    ([1, 1, 1], "검색 1등은 솔직히 저희가 장담해 드릴 수 없어요", 1),  # bakery ranking: not 2
+    ([1, 1, 1], "I won't promise you the top spot by Tuesday — no one honestly could.", 1),
+])
+def test_a_negated_promise_is_never_taken_as_the_promise(judge, library, answers, text,
+                                                         negated) -> None:
+    """The issue's case: "검색 1등은 솔직히 저희가 장담해 드릴 수 없어요" was taken as the
+    over-promise reply "검색 1등 장담합니다" and scolded as one."""
+    node = _at(library, "bakery-site-redo", answers).node
+    reply = judge.judge(node, text)
+    assert not (reply.close_enough and reply.closest.index == negated)
+
+
+@pytest.mark.parametrize(("typed", "authored", "expected"), [
+    ("검색 1등은 솔직히 저희가 장담해 드릴 수 없어요", "검색 1등 장담합니다", True),
+    ("절대 고장 안 난다고 장담은 못 드려요", "제가 장담할게요.", True),
+    ("I can't guarantee it will never break.", "It won't break. I guarantee it.", True),
+    ("I'm not going to ask you for the receipt right now.", "Could I see the receipt first?",
+     True),
+    ("고객님 잘못이 전혀 아니에요. 저희 쪽 실수입니다", "고객님 잘못입니다", True),
+    ("Hold on, you didn't put ice in it, did you?", "Did you put ice in it?", False),
+    ("이거면 내일 아침 괜찮으실까요?", "이걸로 내일 아침은 괜찮으시겠어요?", False),
+    ("Don't worry about it.", "You needn't worry about that.", False),
+])
+def test_negation_scope(typed, authored, expected) -> None:
+    assert negates(typed, authored) is expected
+
+
+def test_a_typed_turn_shows_the_authored_feedback_only_as_the_reply_it_was_taken_as(
+        judge, library, typed_matcher) -> None:
+    """The authored feedback praises what the authored reply did ("moved her away from the
+    queue"); after a typed reply it is shown only under that reply, labelled."""
+    from rich.console import Console
+
+    from cscoach.judge.scoring import turn_report
+    from cscoach.ui import render
+
+    session = _at(library, "angry-shopper", [1])
+    node = session.node
+    reply = judge.judge(node, "Oh no, what a shock. Let's talk.")
+    turn = session.choose(0, as_choice(reply, node.choices[0]))
+    console = Console(record=True, width=200)
+    render.turn_feedback(console, turn_report(typed_matcher, turn, "en"),
+                         library.phrasebook, "en")
+    out = console.export_text()
+    label = out.index("Feedback on the reply your words were taken as")
+    assert out.index(node.choices[0].says.en[:40]) > label
+    assert out.index("moved her away from the queue") > label
+
+
+def test_a_lesson_met_at_a_typed_turn_is_the_taken_reply_s(judge, library,
+                                                          typed_matcher) -> None:
+    session = _at(library, "angry-shopper", [1])
+    node = session.node
+    reply = judge.judge(node, "Oh no, what a shock. Let's talk.")
+    session.choose(0, as_choice(reply, node.choices[0]))
+    while session.node is not None:
+        session.choose(0)
+    result = debrief(session.transcript(), library.steps, typed_matcher)
+    reasons = [i.reason.en for i in result.items if i.category == "lessons" and i.turn == 2]
+    assert reasons and all("the reply your words were taken as" in r for r in reasons)
 
 
 def test_off_topic_and_empty_words_are_not_placed(judge, library) -> None:

@@ -1,9 +1,10 @@
 """Against a real Learning Record Store: Ralph, started on loopback with its filesystem backend
 (through tests/lrs/serve.py, which says why not `ralph runserver`).
 
-Ralph lives in its own virtualenv (tests/lrs/.venv, made by .ci/run from tests/lrs/
-requirements.txt). Without it these tests are skipped, unless CSCOACH_REQUIRE_LRS=1 (as in CI),
-which makes a missing Ralph a failure.
+Ralph lives in its own virtualenv (tests/lrs/.venv), which the first run makes from
+tests/lrs/requirements.txt (tests/lrs_install.py: locked, so runs started together install it
+once). Only a package registry that cannot be reached skips these tests, and not even that when
+CSCOACH_REQUIRE_LRS=1 (as in CI): then it is a failure.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port
+from lrs_install import Unreachable, ensure
 
 ROOT = Path(__file__).resolve().parent.parent
 RALPH_VENV = Path(os.environ.get("CSCOACH_RALPH_VENV", ROOT / "tests" / "lrs" / ".venv"))
 RALPH = RALPH_VENV / "bin" / "ralph"
 RALPH_PYTHON = RALPH_VENV / "bin" / "python"
+REQUIREMENTS = ROOT / "tests" / "lrs" / "requirements.txt"
 USER, PASSWORD = "coach", "s3cret-pass"
 BEST = "1,1,1,1,1,1,1"
 WORST = "2,3,1,1,2,3"
@@ -37,11 +40,12 @@ pytestmark = pytest.mark.lrs
 
 @pytest.fixture(scope="session")
 def ralph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not RALPH.exists():
-        message = f"Ralph is not installed in {RALPH_VENV} (see tests/lrs/requirements.txt)"
-        if os.environ.get("CSCOACH_REQUIRE_LRS") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+    missing = ensure(RALPH_VENV, REQUIREMENTS)
+    if missing is not None:
+        message = f"Ralph could not be installed: {missing.reason}"
+        if isinstance(missing, Unreachable) and os.environ.get("CSCOACH_REQUIRE_LRS") != "1":
+            pytest.skip(message)
+        pytest.fail(message)
     home = tmp_path_factory.mktemp("ralph")
     env = {**os.environ, "RALPH_APP_DIR": str(home), "RALPH_AUTH_FILE": str(home / "auth.json"),
            "RALPH_RUNSERVER_BACKEND": "fs", "RALPH_SENTRY_DSN": ""}

@@ -46,19 +46,20 @@ def test_content_yields_questions_without_extra_writing(library: Library) -> Non
 
 def test_the_phrasebook_question_has_one_right_answer(library: Library) -> None:
     q = next(q for q in all_questions(library) if q.id == "say-instead-dont-know")
+    entry = library.phrasebook.get("dont-know")
     quoted = q.prompt.en.split('"')[1]
-    assert quoted in library.phrasebook.get("dont-know").dont_say["en"]
+    assert quoted in entry.dont_say["en"]
     assert q.prompt.en == f"Instead of \"{quoted}\", what should you say?"
-    assert q.options[q.correct] == library.phrasebook.get("dont-know").say_instead
-    # every other option is a "don't say" of another entry
-    others = {e.id for e in library.phrasebook.entries}
+    assert q.options[q.correct] == entry.say_instead
+    # the other options are the entry's decoys: polite replies, none of them a "don't say"
+    assert entry.decoys is not None
+    assert set(q.options) - {entry.say_instead} == set(entry.decoys.options)
     from cscoach.judge.phrases import Matcher
 
     matcher = Matcher(library.phrasebook)
-    for i, option in enumerate(q.options):
-        if i != q.correct:
-            hits = {h.entry_id for h in matcher.match(option.en) if h.kind == "dont_say"}
-            assert hits & others, option.en
+    for option in q.options:
+        for lang in ("ko", "en"):
+            assert not [h for h in matcher.match(option(lang)) if h.kind == "dont_say"], option
 
 
 # -- choosing and scoring

@@ -67,3 +67,6 @@ def test_the_interface_messages_are_there_too() -> None:
         assert tr("en", key) in DOC, key
     assert tr("ko", "interrupted") in DOC
     assert tr("en", "stopped", signal="SIGTERM") in DOC
+    for key in ("graph.no_cjk_font", "graph.no_fc_list"):  # warned through tr, in both
+        assert tr("en", key, out="FILE") in DOC, key
+        assert tr("ko", key, out="FILE").split(". ")[0] in DOC, key

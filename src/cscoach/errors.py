@@ -12,6 +12,7 @@ class ExitStatus(IntEnum):
     OK = 0
     PROBLEMS_FOUND = 1  # a check found problems
     BAD_INPUT = 2  # bad usage or unreadable input
+    UNAVAILABLE = 69  # a live quiz's host cannot be reached or went away (EX_UNAVAILABLE)
     INTERNAL = 70  # a bug in cscoach (EX_SOFTWARE); shown only with --debug in full
     INTERRUPTED = 130  # Ctrl-C / EOF at a prompt
 
@@ -116,3 +117,18 @@ class ContentError(CscoachError):
 
     def lines(self) -> list[str]:
         return [str(p) for p in self.problems]
+
+
+class PackError(ContentError):
+    """A content pack cannot be used (missing, a file, empty, or holding broken or clashing
+    files): every problem is shown, one line each, and nothing of the library is used (exit
+    2)."""
+
+    MOST_SHOWN = 50
+
+    def lines(self) -> list[str]:
+        lines = [str(p) for p in self.problems[:self.MOST_SHOWN]]
+        if len(self.problems) > self.MOST_SHOWN:
+            lines.append(f"... and {len(self.problems) - self.MOST_SHOWN} more problem(s) in "
+                         "the content packs")
+        return lines

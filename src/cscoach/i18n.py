@@ -102,6 +102,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "여기 있는 어떤 답과도 충분히 가깝지 않아(가장 가까운 답도 유사도 "
                        "{percent}%) 점수에 넣지 않습니다. 하려던 말에 가장 가까운 답을 고르세요."),
     "free.feedback_as": ("How the customer took it", "고객의 반응"),
+    "free.about_taken": ("Feedback on the reply your words were taken as (not on your words):",
+                         "내 말이 받아들여진 답에 대한 피드백 (내가 쓴 말에 대한 것이 아님):"),
+    "free.negates": ("Your reply says the opposite of the nearest reply here, so it is not "
+                     "taken as that one:",
+                     "내 답은 여기서 가장 가까운 답과 반대되는 말이라 그 답으로 받아들이지 "
+                     "않습니다:"),
+    "free.pick_nearest": ("Pick the one nearest to what you meant; it is not scored as typed.",
+                          "하려던 말에 가장 가까운 답을 고르세요. 쓴 말은 점수에 넣지 않습니다."),
     "debrief.free_title": ("What you wrote, next to the best reply",
                            "내가 쓴 답과 가장 좋은 답"),
     "debrief.wrote": ("You wrote", "쓴 답"),
@@ -153,6 +161,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "debrief.critical": ("critical", "필수"),
     "debrief.lesson_broken": ("broken at turn {turn}", "{turn}턴에서 어김"),
     "debrief.lesson_met": ("met at turn {turn}", "{turn}턴에서 지킴"),
+    "debrief.lesson_met_taken": ("met at turn {turn} by the reply your words were taken as",
+                                 "{turn}턴에서 받아들여진 답이 지킴"),
+    "debrief.lesson_broken_taken": ("broken at turn {turn} by the reply your words were taken as",
+                                    "{turn}턴에서 받아들여진 답이 어김"),
     "debrief.lesson_open": ("not met", "보여 주지 못함"),
     "debrief.before": ("out of order: before {steps}", "순서 어긋남: {steps}보다 먼저"),
     "debrief.more": ("Every point, the seven steps and every turn: 'cscoach review --details'",
@@ -178,6 +190,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "단계 {steps} · 순서 {order} · 표현 {language} · 결과 {outcome}"),
     "list.title": ("Scenarios", "시나리오"),
     "list.hint": ("Start one with: cscoach play <ID>", "시작하려면: cscoach play <ID>"),
+    "list.from": ("From", "출처"),
+    "hist.version": ("version {n} since {date}", "버전 {n} ({date}부터)"),
+    "hist.pack": ("pack {name}", "팩 {name}"),
+    "list.shipped": ("shipped", "기본 제공"),
+    "new.in_shipped": ("the shipped library", "기본 제공 라이브러리"),
+    "new.in_pack": ("content pack '{name}'", "콘텐츠 팩 '{name}'"),
+    "new.taken": ("the id '{id}' is taken by {where} ({origin}); pick another id",
+                  "'{id}'는 이미 {where}({origin})에서 쓰는 id입니다. 다른 id를 고르세요"),
     "error.no_terminal_free": (
         "--free needs an interactive terminal to type replies in; to check written replies "
         "without one, use 'cscoach check FILE'",
@@ -339,6 +359,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "하나. \"어떤 줄\": 그 안의 한 줄이 바꾸는 사실, 어기는 교훈"),
     "graph.legend_require": ("requires: facts a path must have made true to end here",
                              "필요한 사실: 이 결말에 오려면 참이어야 하는 사실"),
+    "graph.unreachable": ("unreachable", "도달할 수 없음"),
+    "graph.legend_unreachable": ("{mark} unreachable: no path from the start leads here "
+                                 "(dotted, grey)",
+                                 "{mark} 도달할 수 없음: 시작에서 이곳으로 오는 길이 없음 "
+                                 "(점선, 회색)"),
+    "graph.legend_start": ("thick border: the start", "굵은 테두리: 시작"),
+    "graph.legend_ending": ("ending: {outcome}", "결말: {outcome}"),
+    "graph.no_cjk_font": ("{out}: no Korean (CJK) font found by 'fc-list :lang=ko', so its "
+                          "Korean labels may show as empty boxes; install one, e.g. on Debian "
+                          "or Ubuntu: sudo apt-get install fonts-noto-cjk (or fonts-nanum)",
+                          "{out}: 'fc-list :lang=ko'로 찾은 한글(CJK) 글꼴이 없어 한글 글자가 "
+                          "빈 네모로 보일 수 있습니다. 글꼴을 설치하세요. 예: Debian·Ubuntu에서 "
+                          "sudo apt-get install fonts-noto-cjk (또는 fonts-nanum)"),
+    "graph.no_fc_list": ("{out}: cannot check for a Korean (CJK) font: 'fc-list' (fontconfig) "
+                         "is not installed; without such a font the Korean labels show as "
+                         "empty boxes (on Debian or Ubuntu: sudo apt-get install fontconfig "
+                         "fonts-noto-cjk)",
+                         "{out}: 한글(CJK) 글꼴이 있는지 확인할 수 없습니다: 'fc-list'"
+                         "(fontconfig)가 설치되어 있지 않습니다. 한글 글꼴이 없으면 한글 글자가 "
+                         "빈 네모로 보입니다 (Debian·Ubuntu: sudo apt-get install fontconfig "
+                         "fonts-noto-cjk)"),
     "new.id": ("Scenario id (lowercase letters, digits and -, e.g. late-delivery):",
                "시나리오 ID (영문 소문자·숫자·-, 예: late-delivery):"),
     "new.title_en": ("Title in English:", "영어 제목:"),
@@ -370,6 +411,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quiz.topic.channels": ("complaint channels", "불만 채널"),
     "quiz.topic.pr-clients": ("PR clients", "홍보 고객"),
     "quiz.topic.principles": ("principles", "응대 원칙"),
+    "quiz.topic.ideas": ("key ideas", "핵심 개념"),
     "quiz.topic.facts": ("facts and figures", "숫자와 사실"),
     "quiz.your_answer": ("Your answer:", "답을 고르세요:"),
     "quiz.team_answer": ("Team {team}, your answer:", "{team} 팀, 답을 고르세요:"),
@@ -402,8 +444,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "완료한 훈련 {attempts}회, 합격 {passed}회, 중단 {abandoned}회, "
                     "퀴즈 {quizzes}회"),
     "hist.trend": ("Scores over time", "점수 추이"),
-    "hist.first_latest": ("First {first} → latest {latest} ({change:+d})",
-                          "처음 {first}점 → 최근 {latest}점 ({change:+d})"),
+    "hist.first_latest": ("first {first} · best {best} · latest {latest} ({change:+d})",
+                          "처음 {first}점 · 최고 {best}점 · 최근 {latest}점 ({change:+d})"),
     "hist.scenarios": ("Scenarios", "시나리오"),
     "hist.attempts": ("Tries", "횟수"),
     "hist.best": ("Best", "최고"),
@@ -416,7 +458,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hist.dont_say": ("\"Don't say\" phrases", "하지 말아야 할 말"),
     "hist.still": ("still using: {uses} time(s) in your last drills",
                    "아직 쓰고 있음: 최근 훈련에서 {uses}번"),
-    "hist.dropped": ("dropped (last used {when})", "고쳤음 (마지막 사용 {when})"),
+    "hist.fixed": ("fixed: not said in the {chances} drills since {when} that gave the chance",
+                   "고쳤음: {when} 이후 말할 기회가 있던 훈련 {chances}번에서 쓰지 않음"),
+    "hist.unsure": ("not said since {when}, but only {chances} of the {need} drills that "
+                    "prove it fixed gave the chance",
+                    "{when} 이후 쓰지 않았지만, 고쳤다고 보려면 말할 기회가 있는 훈련이 "
+                    "{need}번 필요한데 {chances}번뿐입니다"),
     "hist.no_dont_say": ("No \"don't say\" phrases used. Well done.",
                          "하지 말아야 할 말을 쓰지 않았습니다. 잘하셨습니다."),
     "hist.quiz": ("Quiz: {right}/{answered} right", "퀴즈: {answered}문제 중 {right}문제 정답"),
@@ -429,6 +476,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "drill.priority": ("Priority", "우선순위"),
     "drill.new": ("new", "새 시나리오"),
     "drill.now": ("now", "지금"),
+    "drill.failed": ("failed", "불합격"),
     "drill.in_days": ("in {days} d", "{days}일 뒤"),
     "drill.start": ("Start it now?", "지금 시작할까요?"),
     "drill.run": ("Start it with: cscoach play {id}", "시작하려면: cscoach play {id}"),
@@ -445,6 +493,82 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quiz.saved": ("Results written to {path}", "결과를 {path}에 저장했습니다"),
     "quiz.no_questions": ("no questions for topic(s) {topics}",
                           "주제 {topics}에 해당하는 문제가 없습니다"),
+    # quiz host / quiz join (the live classroom)
+    "live.title": ("Live quiz: {count} questions", "실시간 퀴즈: {count}문제"),
+    "live.code": ("Join code: {code}", "참가 코드: {code}"),
+    "live.address": ("Address: {address}", "주소: {address}"),
+    "live.join_with": ("Each trainee runs: cscoach quiz join {address} --code {code} --name NAME",
+                       "참가자는 각자 실행: cscoach quiz join {address} --code {code} --name 이름"),
+    "live.starts_at": ("Starts by itself when {players} players have joined.",
+                       "{players}명이 참가하면 자동으로 시작합니다."),
+    "live.keys": ("Keys: n start/next · p pause · s skip · e end · r remove a player · "
+                  "Ctrl-C stop",
+                  "키: n 시작/다음 · p 일시정지 · s 건너뛰기 · e 끝내기 · r 참가자 내보내기 · "
+                  "Ctrl-C 중지"),
+    "live.wrong_key": ("'{pressed}' does nothing here; the keys are n, p, s, e and r.",
+                       "'{pressed}' 키는 여기서 쓰이지 않습니다. n, p, s, e, r 키를 쓰세요."),
+    "live.joined": ("+ {name} joined ({players} in the room)",
+                    "+ {name} 님이 참가했습니다 (현재 {players}명)"),
+    "live.rejoined": ("↺ {name} is back; their score is kept ({players} in the room)",
+                      "↺ {name} 님이 다시 들어왔습니다. 점수는 그대로입니다 (현재 {players}명)"),
+    "live.left": ("- {name} dropped out; they can rejoin with the same name ({players} in the "
+                  "room)",
+                  "- {name} 님의 연결이 끊겼습니다. 같은 이름으로 다시 들어올 수 있습니다 "
+                  "(현재 {players}명)"),
+    "live.removed": ("- {name} was removed from the game ({players} in the room)",
+                     "- {name} 님을 게임에서 내보냈습니다 (현재 {players}명)"),
+    "live.refused": ("✗ a join from {address} was refused: {reason}",
+                     "✗ {address}의 참가 요청을 거절했습니다: {reason}"),
+    "live.reason.wrong_code": ("wrong code", "잘못된 코드"),
+    "live.reason.expired": ("the game has ended", "게임이 끝났음"),
+    "live.reason.name_taken": ("name already playing", "이미 참가 중인 이름"),
+    "live.reason.bad_name": ("name not usable", "쓸 수 없는 이름"),
+    "live.reason.room_full": ("the game is full", "정원 초과"),
+    "live.reason.removed": ("removed by the host", "진행자가 내보낸 참가자"),
+    "live.reason.no_team": ("no such team", "없는 팀"),
+    "live.waiting": ("Waiting for {players} answer(s)…", "답 {players}개를 기다리는 중…"),
+    "live.answered": ("✓ answered: {names} ({done}/{players})",
+                      "✓ 답함: {names} ({done}/{players})"),
+    "live.skipped": ("Question {number} was skipped: it counts for nobody.",
+                     "{number}번 문제는 건너뛰었습니다. 아무도 점수를 받지 않습니다."),
+    "live.next_hint": ("n: next question", "n: 다음 문제"),
+    "live.paused_host": ("⏸ Paused: the clock stands still. p goes on.",
+                         "⏸ 일시정지: 시간이 멈췄습니다. p를 누르면 계속합니다."),
+    "live.paused_player": ("⏸ The host paused the game; the clock stands still.",
+                           "⏸ 진행자가 게임을 멈췄습니다. 시간도 멈춰 있습니다."),
+    "live.resumed": ("▶ The game goes on.", "▶ 게임을 계속합니다."),
+    "live.over.finished": ("The game is over.", "게임이 끝났습니다."),
+    "live.over.ended": ("The host ended the game.", "진행자가 게임을 끝냈습니다."),
+    "live.over.stopped": ("The host stopped the game.", "진행자가 게임을 중지했습니다."),
+    "live.final": ("Final standings", "최종 순위"),
+    "live.player": ("Player", "참가자"),
+    "live.players": ("Players", "인원"),
+    "live.team_totals": ("Team totals", "팀 합계"),
+    "live.offline": ("offline", "연결 끊김"),
+    "live.nobody": ("Nobody to remove.", "내보낼 참가자가 없습니다."),
+    "live.remove_which": ("Type the player's number and Enter (Esc: cancel):",
+                          "내보낼 참가자 번호를 입력하고 Enter (Esc: 취소):"),
+    "live.no_such_player": ("No player {number}.", "{number}번 참가자는 없습니다."),
+    "live.welcome": ("Joined as {name}: {count} questions.",
+                     "참가했습니다 (이름: {name}). 모두 {count}문제입니다."),
+    "live.back": ("Back in as {name}: your {points} points are kept.",
+                  "다시 들어왔습니다 (이름: {name}). {points}점은 그대로입니다."),
+    "live.wait_start": ("Waiting for the host to start…", "진행자가 시작하기를 기다리는 중…"),
+    "live.late": ("The game is under way: you play from question {number}.",
+                  "게임이 진행 중입니다: {number}번 문제부터 참여합니다."),
+    "live.lobby": ("In the room: {players}", "참가자: {players}"),
+    "live.locked": ("Answer locked in; waiting for the others…",
+                    "답을 제출했습니다. 다른 참가자를 기다리는 중…"),
+    "live.too_late": ("That answer came too late to count.",
+                      "답이 늦게 도착해 인정되지 않았습니다."),
+    "live.standing": ("You are #{rank} with {points} points.", "현재 {rank}위, {points}점입니다."),
+    "live.final_you": ("You finished #{rank} of {players}: {correct} of {count} right, "
+                       "{points} points.",
+                       "최종 {players}명 중 {rank}위: {count}문제 중 {correct}문제 정답, "
+                       "{points}점."),
+    "live.reconnecting": ("Connection lost; reconnecting…", "연결이 끊겼습니다. 다시 연결하는 중…"),
+    "live.order_right": ("in the right order", "올바른 순서"),
+    "live.order_wrong": ("another order", "다른 순서"),
     "interrupted": ("interrupted", "중단되었습니다"),
     "stopped": ("stopped by {signal}; a drill under way was kept as abandoned",
                 "{signal} 신호로 멈췄습니다. 하던 연습은 중단된 기록으로 남겼습니다"),
@@ -464,6 +588,23 @@ MOOD_LABELS: dict[int, tuple[str, str]] = {
     4: ("pleased", "기쁨"),
     5: ("delighted", "아주 기쁨"),
 }
+
+
+# The final consonant of a digit read in Korean (일, 삼, 육, 칠, 팔 and 영 end in one).
+_DIGIT_FINAL = {"0": 21, "1": 8, "3": 16, "6": 1, "7": 8, "8": 8}
+
+
+def particle(word: str, after_consonant: str, after_vowel: str) -> str:
+    """The Korean particle that follows `word`: 은/는, 이/가, 을/를, 과/와, 으로/로 (ㄹ takes
+    로 as a vowel does), chosen by the final consonant of the word's last syllable."""
+    last = word.rstrip(" '\"”’)]").strip()[-1:] or "가"
+    if "가" <= last <= "힣":
+        final = (ord(last) - 0xAC00) % 28
+    else:
+        final = _DIGIT_FINAL.get(last, 0)
+    if final == 0 or (final == 8 and after_consonant == "으로"):
+        return after_vowel
+    return after_consonant
 
 
 def tr(lang: Lang, key: str, **values: object) -> str:

@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cscoach.errors import Problem, UsageError
 
 if TYPE_CHECKING:
-    from cscoach.content.library import Library
+    from cscoach.content.library import Library, PackSpec
 
 SCHEMA_DIR = "schema"
 
@@ -86,7 +86,8 @@ def _stamps(paths: list[Path], extra: Iterable[Path]) -> dict[Path, Stamp]:
 def watch(paths: list[Path], report: Callable[[int, list[Problem]], object], *,
           begin: Callable[[], None] = lambda: None, interval: float = 0.3,
           cycles: int | None = None, sleep: Callable[[float], None] = time.sleep,
-          use_cache: bool = True, jobs: int = 0) -> None:
+          use_cache: bool = True, jobs: int = 0, packs: Sequence[PackSpec] = (),
+          strict: bool = False) -> None:
     """Validate `paths`, then again whenever a file under them (or a library file) is saved,
     added or deleted; `begin()` is called before each check and `report(files, problems)`
     hears the whole current state after it. Runs until interrupted, or for `cycles` looks."""
@@ -96,7 +97,7 @@ def watch(paths: list[Path], report: Callable[[int, list[Problem]], object], *,
     library = library_files()
     last = _stamps(paths, library)
     begin()
-    first = validate(paths, use_cache=use_cache, jobs=jobs)
+    first = validate(paths, use_cache=use_cache, jobs=jobs, packs=packs, strict=strict)
     report(first.files, first.problems)
     looked = 0
     while cycles is None or looked < cycles:
@@ -107,6 +108,6 @@ def watch(paths: list[Path], report: Callable[[int, list[Problem]], object], *,
             continue
         last = now
         begin()
-        current = validate(paths, use_cache=use_cache, jobs=jobs)  # the cache answers
-        # for the files that did not change
+        # the cache answers for the files that did not change
+        current = validate(paths, use_cache=use_cache, jobs=jobs, packs=packs, strict=strict)
         report(current.files, current.problems)

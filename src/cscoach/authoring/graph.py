@@ -9,6 +9,8 @@ condition (`[offered-exchange & !at-desk]`, the last one `[otherwise]`); the fac
 and clears are `+fact` and `-fact`; a reply that breaks a lesson is red and marked `✗ lesson`.
 A node whose line has variants is marked `◆` (dashed border), a compose turn `✉` with one arrow
 per distinct place its message leads (not one per message). An ending's `require:` is shown.
+A node or ending that no path from the start reaches is marked `⊘` (dotted, grey). Every label,
+the outcomes and the legend are in the language asked for.
 Pure: text in, text out.
 """
 
@@ -34,6 +36,9 @@ VARIANT_MARK = "◆"
 COMPOSE_MARK = "✉"
 COMPOSE = "#333333"
 COMPOSE_FILL = "#e3f2fd"
+UNREACHABLE_MARK = "⊘"
+UNREACHABLE = "#9e9e9e"
+UNREACHABLE_FILL = "#eeeeee"
 LABEL_CHARS = 48
 
 
@@ -121,6 +126,25 @@ def _compose_edges(node: Node, matcher: Matcher) -> list[Edge]:
             for target, when, otherwise in _arrows(node.choices[0])]
 
 
+def unreachable(s: Scenario, all_edges: list[Edge]) -> list[str]:
+    """The nodes and endings no arrow from the start leads to, in the file's order."""
+    leads: dict[str, set[str]] = {}
+    for e in all_edges:
+        leads.setdefault(e.source, set()).add(e.target)
+    seen = {s.start}
+    todo = [s.start]
+    while todo:
+        for target in leads.get(todo.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return [k for k in [*s.nodes, *s.endings] if k not in seen]
+
+
+def outcome_label(ending: Ending, lang: Lang) -> str:
+    return tr(lang, f"outcome.{ending.outcome.value}")
+
+
 def compose_marks(node: Node, matcher: Matcher, lang: Lang) -> list[str]:
     """What some line of a compose turn sets, clears, breaks or says ("don't say")."""
     lines = [o for p in node.parts for o in p.options]
@@ -200,19 +224,23 @@ def _mermaid_text(text: str) -> str:
 
 def to_mermaid(s: Scenario, matcher: Matcher, lang: Lang = "en") -> str:
     ids = _ids(s)
+    all_edges = edges(s, matcher)
+    lost = unreachable(s, all_edges)
     lines = ["flowchart TD", f"    %% {s.id}: {_mermaid_text(s.title(lang))}"]
-    lines += [f"    %% {line}" for line in legend_lines(s, lang)]
+    lines += [f"    %% {line}" for line in legend_lines(s, lang, lost)]
+    gone = [f"<i>{UNREACHABLE_MARK} {tr(lang, 'graph.unreachable')}</i>"]
     for nid, node in s.nodes.items():
         label = "<br/>".join([f"<b>{nid}</b>", _mermaid_text(_short(node.says(lang))),
                               *(f"<i>{_mermaid_text(m)}</i>" for m in node_marks(node, lang,
-                                                                               matcher))])
+                                                                               matcher)),
+                              *(gone if nid in lost else [])])
         lines.append(f'    {ids[nid]}["{label}"]')
     for eid, ending in s.endings.items():
-        label = "<br/>".join([f"<b>{eid}</b> ({ending.outcome.value})",
+        label = "<br/>".join([f"<b>{eid}</b> ({_mermaid_text(outcome_label(ending, lang))})",
                               _mermaid_text(_short(ending.title(lang))),
-                              *(f"<i>{_mermaid_text(m)}</i>" for m in ending_marks(ending, lang))])
+                              *(f"<i>{_mermaid_text(m)}</i>" for m in ending_marks(ending, lang)),
+                              *(gone if eid in lost else [])])
         lines.append(f'    {ids[eid]}(["{label}"])')
-    all_edges = edges(s, matcher)
     for e in all_edges:
         arrow = "-.->" if e.traps else "-->"
         lines.append(f'    {ids[e.source]} {arrow}|"{_mermaid_text(e.label(lang))}"| '
@@ -238,6 +266,10 @@ def to_mermaid(s: Scenario, matcher: Matcher, lang: Lang = "en") -> str:
         members = [ids[eid] for eid, e in s.endings.items() if e.outcome is outcome]
         if members:
             lines.append(f"    class {','.join(members)} {outcome.value}")
+    if lost:
+        lines.append(f"    classDef unreachable fill:{UNREACHABLE_FILL},stroke:{UNREACHABLE},"
+                     "stroke-dasharray:2 2,color:#666666")
+        lines.append(f"    class {','.join(ids[k] for k in lost)} unreachable")
     lines.append(f"    class {ids[s.start]} start")
     return "\n".join(lines) + "\n"
 
@@ -264,21 +296,28 @@ def to_dot(s: Scenario, matcher: Matcher, steps: StepCatalog, lang: Lang = "en")
         f"fontname={_dot(font)}, fontsize=10];",
         f"    edge [fontname={_dot(font)}, fontsize=9];",
     ]
+    all_edges = edges(s, matcher)
+    lost = unreachable(s, all_edges)
+    gone = [f"{UNREACHABLE_MARK} {tr(lang, 'graph.unreachable')}"]
     for nid, node in s.nodes.items():
         width = ", penwidth=3" if nid == s.start else ""
-        style = "rounded,filled" + (",dashed" if _varies(node) else "")
-        fill = f", fillcolor=\"{COMPOSE_FILL}\"" if node.parts else ""
-        label = "\n".join([nid, _short(node.says(lang)), *node_marks(node, lang, matcher)])
+        style = "rounded,filled" + (",dotted" if nid in lost else
+                                    ",dashed" if _varies(node) else "")
+        fill = (f", fillcolor=\"{UNREACHABLE_FILL}\", color=\"{UNREACHABLE}\", "
+                "fontcolor=\"#666666\"" if nid in lost else
+                f", fillcolor=\"{COMPOSE_FILL}\"" if node.parts else "")
+        label = "\n".join([nid, _short(node.says(lang)), *node_marks(node, lang, matcher),
+                           *(gone if nid in lost else [])])
         lines.append(f"    {ids[nid]} [label={_dot(label)}, style=\"{style}\"{fill}{width}];")
     for eid, ending in s.endings.items():
         o = ending.outcome
-        label = "\n".join([f"{eid} ({o.value})", _short(ending.title(lang)),
-                           *ending_marks(ending, lang)])
-        style = "filled" + (",dashed" if _varies(ending) else "")
+        label = "\n".join([f"{eid} ({outcome_label(ending, lang)})", _short(ending.title(lang)),
+                           *ending_marks(ending, lang), *(gone if eid in lost else [])])
+        style = "filled" + (",dotted" if eid in lost else ",dashed" if _varies(ending) else "")
         lines.append(f"    {ids[eid]} [label={_dot(label)}, shape=box, style=\"{style}\", "
                      f"fillcolor=\"{OUTCOME_FILL[o]}\", color=\"{OUTCOME_STROKE[o]}\", "
                      "penwidth=2];")
-    for e in edges(s, matcher):
+    for e in all_edges:
         style = ", style=dashed, penwidth=2" if e.traps else ", penwidth=2" if e.breaks else ""
         lines.append(f"    {ids[e.source]} -> {ids[e.target]} [label={_dot(e.label(lang))}, "
                      f"color=\"{e.colour}\", fontcolor=\"{e.colour}\"{style}];")
@@ -287,8 +326,13 @@ def to_dot(s: Scenario, matcher: Matcher, steps: StepCatalog, lang: Lang = "en")
             for sid in steps.ids()]
     keys += [(NO_STEP, tr(lang, "graph.no_step"))]
     keys += [(TRAP if ("✗" in line or TRAP_MARK in line) else
-              COMPOSE if COMPOSE_MARK in line else "#000000", line)
-             for line in legend_lines(s, lang)]
+              COMPOSE if COMPOSE_MARK in line else
+              UNREACHABLE if UNREACHABLE_MARK in line else "#000000", line)
+             for line in legend_lines(s, lang, lost)]
+    keys += [(OUTCOME_STROKE[o], tr(lang, "graph.legend_ending",
+                                    outcome=tr(lang, f"outcome.{o.value}")))
+             for o in Outcome if any(e.outcome is o for e in s.endings.values())]
+    keys += [("#000000", tr(lang, "graph.legend_start"))]
     rows = "".join(f'<tr><td align="left"><font color="{colour}">{_html(text)}</font></td></tr>'
                    for colour, text in keys)
     lines.append(f'    legend [shape=plain, fontsize=9, label=<<table border="1" '
@@ -297,8 +341,9 @@ def to_dot(s: Scenario, matcher: Matcher, steps: StepCatalog, lang: Lang = "en")
     return "\n".join(lines) + "\n"
 
 
-def legend_lines(s: Scenario, lang: Lang) -> list[str]:
-    """What the marks mean: the trap always, the format-2 marks when the scenario has them."""
+def legend_lines(s: Scenario, lang: Lang, lost: list[str] | None = None) -> list[str]:
+    """What the marks mean: the trap always, the format-2 marks when the scenario has them, the
+    unreachable mark when something is (`lost`)."""
     out = [tr(lang, "graph.legend_trap", mark=TRAP_MARK)]
     nodes = list(s.nodes.values())
     if any(c.routes for n in nodes for c in n.choices):
@@ -313,4 +358,6 @@ def legend_lines(s: Scenario, lang: Lang) -> list[str]:
         out.append(tr(lang, "graph.legend_compose", mark=COMPOSE_MARK))
     if any(e.require for e in s.endings.values()):
         out.append(tr(lang, "graph.legend_require"))
+    if lost:
+        out.append(tr(lang, "graph.legend_unreachable", mark=UNREACHABLE_MARK))
     return out

@@ -8,12 +8,27 @@ from __future__ import annotations
 import gc
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cscoach.content.library import Library, display_path, library_files, load_library
+from cscoach.content.library import (
+    PACK_FOLDERS,
+    Library,
+    Pack,
+    PackSpec,
+    _resolved,
+    clash,
+    content_root,
+    declared_id,
+    display_path,
+    id_mismatch,
+    index_files,
+    library_files,
+    load_library,
+    open_packs,
+)
 from cscoach.content.loader import (
     Document,
     load_phrasebook,
@@ -83,7 +98,8 @@ class Checker:
             if doc.kind == "scenario":
                 scenario = load_scenario(path, lib.steps, shown, lib.sources, doc,
                                          self.phrase_ids)
-                return list(doc.reader.problems) + check_scenario(scenario, lib, self.matcher)
+                return list(doc.reader.problems) + check_scenario(scenario, lib, self.matcher,
+                                                                  ship=True)
             if doc.kind == "phrasebook":
                 load_phrasebook(path, shown, lib.sources, doc)
             elif doc.kind == "quiz":
@@ -101,16 +117,37 @@ class Checker:
             return list(exc.problems)  # in reading order: the header's problems come first
 
 
-def validate(paths: list[Path], *, root: Path | None = None, use_cache: bool = True,
-             jobs: int = 0) -> Report:
-    """Check the files named (or found in the folders named). `jobs` 0 means every core."""
-    from cscoach.authoring import cache
+def pack_folders(paths: Sequence[Path], root: Path | None = None) -> list[PackSpec]:
+    """The folders named that are content packs (holding scenarios/, phrasebook/ or quiz/),
+    other than the shipped library itself: validating a pack checks it as it will be used."""
+    base = (root or content_root()).resolve()
+    out = []
+    for path in paths:
+        try:
+            if (path.is_dir() and path.resolve() != base
+                    and any((path / folder).is_dir() for folder in PACK_FOLDERS)):
+                out.append(PackSpec(path, str(path)))
+        except OSError:
+            continue  # content_files says what is wrong with it
+    return out
 
+
+def validate(paths: list[Path], *, root: Path | None = None, use_cache: bool = True,
+             jobs: int = 0, packs: Sequence[PackSpec] = (), strict: bool = False) -> Report:
+    """Check the files named (or found in the folders named) against the library with the
+    content packs given and the folders named that are packs. `jobs` 0 means every core.
+    `strict` adds what makes a scenario shippable (authoring/ship.py)."""
+    from cscoach.authoring import cache
+    from cscoach.authoring.ship import SHIP
+
+    packs = [*packs, *pack_folders(paths, root)]
     files, missing = content_files(paths)
     report = Report(len(files), list(missing))
     results: list[list[Problem] | None] = [None] * len(files)
     todo: list[tuple[int, Path, str, bytes | None]] = []
-    store = cache.ResultCache(cache.cache_dir(), cache.fingerprint(library_files(root))) \
+    opened, pack_problems = open_packs(packs)
+    report.problems.extend(pack_problems)
+    store = cache.ResultCache(cache.cache_dir(), cache.fingerprint(library_files(root, opened))) \
         if use_cache else None
     keys: dict[int, str] = {}
     for i, path in enumerate(files):
@@ -129,9 +166,11 @@ def validate(paths: list[Path], *, root: Path | None = None, use_cache: bool = T
                 continue
         todo.append((i, path, shown, data))
 
-    if todo:
+    if todo or opened:  # a pack's clashes are the library's, never in a file's cached result
         try:
-            checker: Checker | None = Checker(load_library(root))
+            library = load_library(root, packs, lenient=True)
+            checker: Checker | None = Checker(library)
+            report.problems.extend(p for p in library.problems if p not in pack_problems)
         except ContentError as exc:  # the library itself is broken: say so, check what we can
             checker = None
             report.problems.extend(exc.problems)
@@ -149,7 +188,44 @@ def validate(paths: list[Path], *, root: Path | None = None, use_cache: bool = T
     seen = set(report.problems)
     for found in results:
         report.problems.extend(p for p in found or () if p not in seen)
+    seen = set(report.problems)
+    report.problems.extend(p for p in _ids(files, root or content_root(), opened)
+                           if p not in seen)
+    if not strict:  # a draft is told what is broken; what makes it shippable is --strict's
+        report.problems = [p for p in report.problems if p.code != SHIP]
     return report
+
+
+def _ids(files: list[Path], root: Path, packs: Sequence[Pack]) -> list[Problem]:
+    """What no single file can say of its id (so never cached): a scenario of the library or
+    in a `scenarios/` folder named otherwise than its id, and an id another file of the library
+    or of a pack already has."""
+    index, origin, _ = index_files(root, packs)  # the library's own clashes: load_library's
+    mine = {_resolved(p) for p in origin}
+    out: list[Problem] = []
+    for path in files:
+        found = declared_id(path)
+        if found is None or not _is_scenario(path):
+            continue
+        scenario_id, line, _col = found
+        inside = _resolved(path) in mine
+        if (inside or path.parent.name == "scenarios") and scenario_id != path.stem:
+            out.append(Problem(display_path(path), line, 1, id_mismatch(scenario_id, path.stem)))
+        owner = index.get(scenario_id)
+        if owner is not None and not inside and _resolved(owner) != _resolved(path):
+            out.append(clash(path, scenario_id, owner, origin[owner]))
+    return out
+
+
+def _is_scenario(path: Path) -> bool:
+    import re
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64 * 1024).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return re.search(r"^kind:[ \t]*['\"]?scenario\b", head, re.MULTILINE) is not None
 
 
 def _run(checker: Checker | None, todo: list[tuple[int, Path, str, bytes | None]],
@@ -198,15 +274,17 @@ def _check_chunk(chunk: list[tuple[int, Path, str, bytes | None]]
 # -- graph and content checks
 
 
-def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Problem]:
-    """Graph and content checks on a scenario that loaded."""
+def check_scenario(s: Scenario, library: Library, matcher: Matcher, *,
+                   ship: bool = False) -> list[Problem]:
+    """Graph and content checks on a scenario that loaded; with `ship`, also what makes it
+    shippable (authoring/ship.py, shown by `validate --strict`)."""
     from cscoach.drill.engine import answers_text
     from cscoach.judge.analysis import Analyser
 
     out: list[Problem] = []
 
-    def at(line: int, message: str, severity: str = "error") -> None:
-        out.append(Problem(s.path, line, 1 if line else 0, message, severity, CONTENT))
+    def at(line: int, message: str, severity: str = "error", code: str = CONTENT) -> None:
+        out.append(Problem(s.path, line, 1 if line else 0, message, severity, code))
 
     reachable = _reachable(s)
     for node in s.nodes.values():
@@ -243,6 +321,11 @@ def check_scenario(s: Scenario, library: Library, matcher: Matcher) -> list[Prob
             if found.worst >= s.pass_mark:
                 at(mark, f"the worst path (answers {worst}) scores {found.worst}, at or above the "
                    f"pass mark {s.pass_mark}: no trainee can fail", "warning")
+        if ship:  # the rules of a shippable scenario (--strict)
+            from cscoach.authoring import ship as shipping
+
+            shipping.check(s, library, matcher, (found.best, found.best_answers)
+                           if found is not None and found.exact else None, at)
 
     for node in s.nodes.values():
         if node.parts:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -11,12 +12,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 import cscoach.cli.options as options
-from cscoach.cli.options import LangArg, OutputFormat
+from cscoach.cli.options import ContentArg, LangArg, OutputFormat
 from cscoach.cli.root import app
 from cscoach.errors import ContentError, CscoachError, ExitStatus, NoTerminalError, Problem
 
 if TYPE_CHECKING:
     from cscoach.content.library import Library
+    from cscoach.i18n import Lang
 
 
 @app.command()
@@ -35,9 +37,16 @@ def validate(
     watch: Annotated[bool, typer.Option(
         "--watch", help="Check again whenever a file is saved, until Ctrl-C (with --format "
         "json: one JSON object a line).")] = False,
+    content: ContentArg = None,
 ) -> int:
-    """Check content files: YAML, schema, the scenario graph and the phrases. Exit 1 on errors."""
+    """Check content files: YAML, schema, the scenario graph and the phrases, against the
+    library with its content packs (a folder named that is a pack is checked as one). Exit 1 on
+    errors. --strict: is it shippable (warnings are errors, and every rule the shipped library
+    is held to is checked: docs/authoring.md)."""
     from cscoach.authoring.validate import validate as run_validate
+    from cscoach.history.config import content_packs
+
+    packs = content_packs(content)
 
     if watch:
         from cscoach.authoring.editor import watch as watch_files
@@ -48,9 +57,10 @@ def validate(
 
         watch_files(paths, lambda files, problems: _report(
             files, problems, strict, output, watching=True), begin=begin,
-            use_cache=not no_cache, jobs=jobs)
+            use_cache=not no_cache, jobs=jobs, packs=packs, strict=strict)
         return ExitStatus.OK  # not reached: a watch ends with Ctrl-C
-    report = run_validate(paths, use_cache=not no_cache, jobs=jobs)
+    report = run_validate(paths, use_cache=not no_cache, jobs=jobs, packs=packs,
+                          strict=strict)
     return _report(report.files, report.problems, strict, output)
 
 
@@ -91,43 +101,97 @@ class GraphFormat(StrEnum):
 
 
 RENDERED = (".svg", ".png", ".pdf")
+# what each --out suffix writes; the suffix decides, and --format, when given, must agree
+SUFFIXES = {".mmd": GraphFormat.mermaid, ".mermaid": GraphFormat.mermaid,
+            ".dot": GraphFormat.dot, ".gv": GraphFormat.dot,
+            **dict.fromkeys(RENDERED, GraphFormat.dot)}
 MAX_FILE_NAME = 255  # bytes in one file name (Linux, macOS; Windows: 255 characters)
+
+
+def graph_format(out: Path | None, asked: GraphFormat | None) -> GraphFormat:
+    """What `graph` writes: the --out suffix decides (no suffix: --format, else Mermaid); an
+    unknown suffix, or a --format the suffix contradicts, is a usage error."""
+    from cscoach.errors import UsageError
+
+    if out is None or not out.suffix:
+        return asked or GraphFormat.mermaid
+    suffix = out.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UsageError(f"{out}: unknown --out suffix '{out.suffix}'; graph writes "
+                         + ", ".join(SUFFIXES) + " (or no suffix: --format decides)")
+    if asked is not None and asked is not SUFFIXES[suffix]:
+        if suffix in RENDERED:
+            raise UsageError(f"{out}: --format {asked.value} contradicts '{out.suffix}': "
+                             "Graphviz draws it from DOT; drop --format, or write Mermaid to a "
+                             ".mmd file")
+        raise UsageError(f"{out}: --format {asked.value} contradicts '{out.suffix}', a "
+                         f"{SUFFIXES[suffix].value} file; drop --format or change the suffix")
+    return SUFFIXES[suffix]
 
 
 @app.command()
 def graph(
     scenario: Annotated[str, typer.Argument(help="Scenario id or YAML file.", show_default=False)],
-    output: Annotated[GraphFormat, typer.Option("--format", help="mermaid (GitHub, docs) or dot "
-                                                "(Graphviz).")] = GraphFormat.mermaid,
+    output: Annotated[GraphFormat | None, typer.Option(
+        "--format", help="mermaid (GitHub, docs; the default) or dot (Graphviz). With --out the "
+        "file's suffix decides, and --format must agree.", show_default=False)] = None,
     lang: LangArg = None,
+    content: ContentArg = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Write to this file instead of printing; .svg, .png or .pdf is drawn with "
-        "Graphviz 'dot'.", show_default=False)] = None,
+        "--out", help="Write to this file instead of printing: .mmd or .mermaid (Mermaid), .dot "
+        "or .gv (DOT), .svg, .png or .pdf (drawn with Graphviz 'dot').", show_default=False)
+        ] = None,
 ) -> None:
     """Draw a scenario's branching: choices coloured by step, traps dashed red, endings by
-    outcome."""
+    outcome, unreachable boxes dotted grey."""
     from cscoach.authoring.graph import to_dot, to_mermaid
-    from cscoach.content.library import load_library
     from cscoach.judge.phrases import Matcher
 
-    library = load_library()
+    chosen_format = graph_format(out, output)  # before any loading: a wrong name fails fast
+    library = options.library(content)
     story = library.scenario(scenario)
     matcher = Matcher(library.phrasebook)
     chosen = options.lang(lang)
     drawn = out is not None and out.suffix.lower() in RENDERED
-    if output is GraphFormat.dot or drawn:
+    if chosen_format is GraphFormat.dot:
         text = to_dot(story, matcher, library.steps, chosen)
     else:
         text = to_mermaid(story, matcher, chosen)
     if out is None:
         sys.stdout.write(text)
     elif drawn:
-        _render_dot(text, out)
+        _render_dot(text, out, chosen)
     else:
         options.write_file(out, text)
 
 
-def _render_dot(text: str, out: Path) -> None:
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+
+
+def korean_font_warning(text: str, out: Path, lang: Lang) -> str | None:
+    """Why the Korean in a drawing may show as empty boxes (None: it has no Korean, or a font
+    for it is installed)."""
+    import shutil
+    import subprocess
+
+    from cscoach.i18n import tr
+
+    if not HANGUL.search(text):
+        return None
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return tr(lang, "graph.no_fc_list", out=out)
+    try:
+        found = subprocess.run([fc_list, ":lang=ko", "family"], capture_output=True, text=True,
+                               check=False, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return tr(lang, "graph.no_fc_list", out=out)
+    if found.returncode != 0 or not found.stdout.strip():
+        return tr(lang, "graph.no_cjk_font", out=out)
+    return None
+
+
+def _render_dot(text: str, out: Path, lang: Lang) -> None:
     import shutil
     import subprocess
 
@@ -137,6 +201,9 @@ def _render_dot(text: str, out: Path) -> None:
     if dot is None:
         raise UsageError(f"{out}: drawing {out.suffix} needs Graphviz 'dot', which is not "
                          "installed; use --format dot and render elsewhere, or install graphviz")
+    warning = korean_font_warning(text, out, lang)
+    if warning is not None:
+        options.warn(warning)
     # dot draws to its standard output, never into --out itself: the drawing replaces the old
     # file whole, and a failing dot leaves it as it was
     done = subprocess.run([dot, f"-T{out.suffix[1:].lower()}"],
@@ -161,14 +228,14 @@ def schema(
         "--out", help="Write every format's schema (scenario, phrasebook, steps, sources, quiz) "
         "into this folder.",
         show_default=False)] = None,
+    content: ContentArg = None,
 ) -> None:
     """Print the JSON Schema (2020-12) of a content format, for editors and other tools."""
     import json
 
-    from cscoach.content.library import load_library
     from cscoach.content.schema import schema_for
 
-    library = load_library()
+    library = options.library(content)
 
     def dump(k: str) -> str:
         return json.dumps(schema_for(k, library), ensure_ascii=False, indent=2) + "\n"
@@ -188,6 +255,7 @@ def stats(
         help="Scenario ids, files or folders (default: the shipped scenarios).",
         show_default=False)] = None,
     lang: LangArg = None,
+    content: ContentArg = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     why: Annotated[bool | None, typer.Option(
         "--why/--no-why", help="Explain the best and worst path: facts set, lessons met and "
@@ -200,11 +268,10 @@ def stats(
 
     from cscoach.authoring.stats import scenario_stats
     from cscoach.authoring.validate import content_files
-    from cscoach.content.library import load_library
     from cscoach.errors import ContentError
     from cscoach.judge.phrases import Matcher
 
-    library = load_library()
+    library = options.library(content)
     matcher = Matcher(library.phrasebook)
     given = [_scenario_path(library, p) for p in paths or ()]
     files, missing = content_files(given) if paths else (library.scenario_files(), [])
@@ -261,6 +328,7 @@ def autoplay(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many paths for "
                                        "--exhaustive.")] = 20_000,
     lang: LangArg = None,
+    content: ContentArg = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Play a scenario many times without a trainee: hit counts, score spread, best and worst."""
@@ -268,10 +336,9 @@ def autoplay(
 
     from cscoach.authoring.autoplay import exhaustive as walk_all
     from cscoach.authoring.autoplay import random_runs
-    from cscoach.content.library import load_library
     from cscoach.judge.phrases import Matcher
 
-    library = load_library()
+    library = options.library(content)
     story = library.scenario(scenario)
     matcher = Matcher(library.phrasebook)
     report = (walk_all(story, library.steps, matcher, limit) if exhaustive
@@ -282,6 +349,28 @@ def autoplay(
     from cscoach.ui.authoring import autoplay_report
 
     autoplay_report(options.console(), report, options.lang(lang))
+
+
+def _taken(library: Library, scenario_id: str, out: Path | None, lang: Lang) -> str | None:
+    """Why an id cannot be a new scenario's: a scenario of the library (shipped or in a pack)
+    has it, unless that very file is the one being written again (--force, --out)."""
+    from cscoach.content.library import where_declared
+    from cscoach.i18n import tr
+
+    taken = library.scenario_file(scenario_id)
+    if taken is None:
+        return None
+    target = out or (Path("scenarios") if Path("scenarios").is_dir() else Path(".")) / \
+        f"{scenario_id}.yaml"
+    try:
+        if target.resolve() == taken.resolve():
+            return None
+    except OSError:
+        pass
+    pack = library.pack_of(taken)
+    origin = (tr(lang, "new.in_shipped") if pack is None or not pack.name
+              else tr(lang, "new.in_pack", name=pack.name))
+    return tr(lang, "new.taken", id=scenario_id, where=where_declared(taken), origin=origin)
 
 
 @app.command()
@@ -302,6 +391,7 @@ def new(
         "else ./ID.yaml).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     lang: LangArg = None,
+    content: ContentArg = None,
 ) -> None:
     """Start a new scenario: a few questions, then a commented skeleton that validates."""
     from cscoach.authoring.skeleton import Answers, render
@@ -315,12 +405,14 @@ def new(
     if channel is not None and channel not in channels:
         raise UsageError(f"--channel '{channel}' is not one of: {', '.join(channels)}")
 
+    library = options.library(content)
+
     def id_problem(value: str) -> str | None:
         if not valid_id(value):
             return tr(chosen, "new.bad_id")
         if out is None and len(f"{value}.yaml".encode()) > MAX_FILE_NAME:
             return tr(chosen, "new.long_id", most=MAX_FILE_NAME - len(".yaml"))
-        return None
+        return _taken(library, value, out, chosen)
 
     problem = None if scenario_id is None else id_problem(scenario_id)
     if scenario_id is not None and problem:
@@ -345,11 +437,10 @@ def new(
     if exists and not force:
         raise UsageError(tr(chosen, "new.exists", path=target))
     from cscoach.authoring.editor import schema_reference
-    from cscoach.content.library import load_library
 
     try:  # the folders first: nothing is written when the new file could not be
         target.parent.mkdir(parents=True, exist_ok=True)
-        reference, schemas = schema_reference(target, load_library(), options.write_file)
+        reference, schemas = schema_reference(target, library, options.write_file)
     except OSError as exc:
         reason = exc
         if isinstance(exc, FileExistsError):  # a name there that is no folder: say what it is

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 import cscoach.cli.options as options
-from cscoach.cli.options import LangOption, OutputFormat
+from cscoach.cli.options import ContentArg, LangOption, OutputFormat
 from cscoach.cli.root import app
 from cscoach.errors import ExitStatus, UsageError
 
@@ -187,22 +187,22 @@ def check(
     lines: Annotated[bool, typer.Option(
         "--each-line", help="Each line of the file (or -) is a reply of its own (a JSON "
         "object with \"text\" and \"id\" is read too): thousands in one run.")] = False,
+    content: ContentArg = None,
 ) -> int:
     """Lint a customer-service reply: every "don't say" (line:col, why, what to say instead) and
     which of the seven steps it performs. Exit 1 when a "don't say" is found."""
     import json
 
-    from cscoach.content.library import load_library
     from cscoach.judge.check import MAX_BYTES, Checker, to_dict
     from cscoach.judge.phrases import Matcher
 
     chosen = options.lang(lang)
     if lines:
-        library = load_library()
+        library = options.library(content)
         checker = Checker(Matcher(library.phrasebook, mend_slips=True), library.steps)
         return _check_each_line(reply, output, chosen, checker)
     text, where = read_input(reply, MAX_BYTES)
-    library = load_library()
+    library = options.library(content)
     result = Checker(Matcher(library.phrasebook, mend_slips=True), library.steps).check(text)
     if output is OutputFormat.json:
         sys.stdout.write(json.dumps(to_dict(result, where, chosen), ensure_ascii=False,

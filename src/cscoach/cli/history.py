@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -11,12 +12,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 import cscoach.cli.options as options
-from cscoach.cli.options import DataDirArg, DetailsArg, LangArg, LangOption, LrsArg, TraineeArg
+from cscoach.cli.options import (
+    ContentArg,
+    DataDirArg,
+    DetailsArg,
+    LangArg,
+    LangOption,
+    LrsArg,
+    TraineeArg,
+)
 from cscoach.cli.root import app
 from cscoach.errors import ExitStatus, NoTerminalError, UsageError
 
 if TYPE_CHECKING:
-    from cscoach.content.model import Lang
+    from cscoach.content.library import Library
+    from cscoach.content.model import Lang, Scenario
     from cscoach.history.config import Settings as HistorySettings
 
 JsonArg = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
@@ -39,16 +49,18 @@ def progress(
     trainee: TraineeArg = None,
     data_dir: DataDirArg = None,
     lang: LangArg = None,
+    content: ContentArg = None,
     json_out: JsonArg = False,
 ) -> None:
     """Your attempts, best and last score per scenario, skill per step, phrases to drop."""
-    from cscoach.content.library import load_library
-    from cscoach.history.progress import summary
+    from cscoach.history.progress import offers, summary
+    from cscoach.judge.phrases import Matcher
 
     chosen = options.lang(lang)
     history, records = _records(data_dir, trainee)
-    library = load_library()
-    data = summary(records, history.trainee, library.steps.ids())
+    library = options.library(content, data_dir)
+    data = summary(records, history.trainee, library.steps.ids(),
+                   offered=offers(_played(library, records), Matcher(library.phrasebook)))
     if json_out:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
@@ -58,11 +70,27 @@ def progress(
     show(options.console(), data, library.steps, library.phrasebook, chosen, first)
 
 
+def _played(library: Library, records: list[dict[str, Any]]) -> list[Scenario]:
+    """The scenarios a history has drills of, as they are now (one since removed is left out:
+    it offers nothing any more)."""
+    from cscoach.errors import NotFoundError
+    from cscoach.history.progress import attempt_key
+
+    found = []
+    for key in dict.fromkeys(attempt_key(r) for r in records if r["kind"] == "play"):
+        try:
+            found.append(library.scenario(key))
+        except NotFoundError:
+            continue
+    return found
+
+
 @app.command()
 def drill(
     trainee: TraineeArg = None,
     data_dir: DataDirArg = None,
     lang: LangArg = None,
+    content: ContentArg = None,
     lrs: LrsArg = None,
     json_out: JsonArg = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Start the drill without asking.")
@@ -70,14 +98,13 @@ def drill(
 ) -> None:
     """Pick what to practise next (spaced repetition + your weak steps and phrases), say why,
     and start it."""
-    from cscoach.content.library import load_library
     from cscoach.history.drill import plan
     from cscoach.history.record import now
     from cscoach.judge.phrases import Matcher
 
     chosen = options.lang(lang)
     history, records = _records(data_dir, trainee)
-    library = load_library()
+    library = options.library(content, data_dir)
     matcher = Matcher(library.phrasebook)
     when = now()
     chosen_plan = plan(records, library.all_scenarios(), library.steps, matcher, when)
@@ -113,10 +140,10 @@ def review(
         "the drill was played in).", show_default=False)] = None,
     details: DetailsArg = False,
     json_out: JsonArg = False,
+    content: ContentArg = None,
 ) -> None:
     """Your last finished drill again: its debrief (--details: every turn as played, every
     point, the seven steps and every better choice). Exit 1 when there is none."""
-    from cscoach.content.library import load_library
     from cscoach.errors import NothingFound
     from cscoach.history.review import last_drill, replay
     from cscoach.judge.phrases import Matcher
@@ -128,7 +155,7 @@ def review(
         raise NothingFound(f"no finished drill to review for {history.trainee} in "
                            f"{history.db_path}; play one with 'cscoach play <ID>' "
                            "(see 'cscoach list')")
-    library = load_library()
+    library = options.library(content, data_dir)
     story = library.scenario(last["scenario"])
     played: Lang = "ko" if last["lang"] == "ko" else "en"
     chosen: Lang = played if lang is None else options.lang(lang)
@@ -197,19 +224,19 @@ def report(
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many hardest choices.")] = 10,
     lang: LangArg = None,
+    content: ContentArg = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file.",
                                              show_default=False)] = None,
 ) -> None:
     """For trainers: steps per trainee, the hardest choices across the team, pass rates."""
-    from cscoach.content.library import load_library
     from cscoach.history.formats import report_csv, report_markdown, report_tables
-    from cscoach.history.report import report as build
-    from cscoach.history.service import load_records
+    from cscoach.history.tally import Tally, tally_sources
 
     chosen = options.lang(lang)
-    records = load_records(sources)
-    steps = load_library().steps
-    data = build(records, steps.ids(), top)
+    steps = options.library(content).steps
+    with Tally() as tally:
+        tally_sources(tally, sources)
+        data = tally.report(steps.ids(), top)
     if only is not None and output is ReportFormat.json:
         data = {"trainees": data["trainees"], "attempts": data["attempts"],
                 only.value: data[only.value]}
@@ -250,31 +277,46 @@ def export(
                                              show_default=False)] = None,
 ) -> None:
     """A trainee's history as JSON or CSV, or as xAPI statements."""
+    import itertools
+
     from cscoach.history.config import settings
-    from cscoach.history.formats import history_csv, statements_json
-    from cscoach.history.service import export_document
     from cscoach.history.store import open_for_reading
 
     if everyone and trainee:
         raise UsageError("give --trainee or --all, not both")
     history = settings(data_dir, trainee)
-    records = []
-    if history.db_path.exists():
-        with open_for_reading(history.db_path) as store:
-            records = store.attempts(None if everyone else history.trainee)
-    if not records:
-        options.warn(f"no attempts recorded for {'anyone' if everyone else history.trainee} in "
-              f"{history.db_path}")
-    if output is ExportFormat.json:
-        text = json.dumps(export_document(records), ensure_ascii=False, indent=2) + "\n"
-    elif output is ExportFormat.csv:
-        text = history_csv(records, options.lang(lang))
-    else:
-        from cscoach.history.xapi import statements
+    who = "anyone" if everyone else history.trainee
+    if not history.db_path.exists():
+        options.warn(f"no attempts recorded for {who} in {history.db_path}")
+        options.emit_parts(export_parts(output, history, [], options.lang(lang)), out)
+        return
+    with open_for_reading(history.db_path) as store:
+        # read an attempt at a time and written as it comes, whatever the number of attempts
+        records = store.each_attempt(None if everyone else history.trainee)
+        first = next(records, None)
+        if first is None:
+            options.warn(f"no attempts recorded for {who} in {history.db_path}")
+        stream = records if first is None else itertools.chain([first], records)
+        options.emit_parts(export_parts(output, history, stream, options.lang(lang)), out)
 
-        text = statements_json([body for r in records for _, body in
-                                statements(r, history.activity_base, history.homepage)])
-    options.emit(text, out)
+
+def export_parts(output: ExportFormat, history: HistorySettings,
+                 records: Iterable[dict[str, Any]], lang: Lang) -> Iterator[str]:
+    """The export in `output`'s format, a part at a time: each format is one writer fed the
+    same stream of attempts."""
+    from cscoach.history import formats
+
+    if output is ExportFormat.json:
+        from cscoach.history.service import export_head
+
+        return formats.export_json_parts(export_head(), records)
+    if output is ExportFormat.csv:
+        return formats.history_csv_lines(records, lang)
+    from cscoach.history.xapi import statements
+
+    return formats.statements_json_parts(
+        body for r in records for _, body in
+        statements(r, history.activity_base, history.homepage))
 
 
 @app.command()
@@ -320,6 +362,7 @@ def coverage(
         "--seeds", help="The seeds README listing the curriculum's items (default: every item "
         "in phrasebook/sources.yaml).", show_default=False)] = None,
     lang: LangArg = None,
+    content: ContentArg = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file.",
                                              show_default=False)] = None,
 ) -> None:
@@ -327,7 +370,6 @@ def coverage(
     (exit 1 when an item has none)."""
     from cscoach.authoring.coverage import coverage as build
     from cscoach.authoring.coverage import markdown, seed_ids
-    from cscoach.content.library import load_library
 
     chosen = options.lang(lang)
     ids = None
@@ -336,7 +378,7 @@ def coverage(
             ids = seed_ids(seeds)
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{seeds}: cannot read: {exc}") from None
-    library = load_library()
+    library = options.library(content)
     rows = build(library, chosen, ids)
     if output is CoverageFormat.json:
         options.emit(json.dumps([{"source": r.source, "title": r.title, "scenarios": r.scenarios,

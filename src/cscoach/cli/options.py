@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -14,6 +15,7 @@ from cscoach.errors import CscoachError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from cscoach.content.library import Library
     from cscoach.content.model import Lang
     from cscoach.history.config import Settings as HistorySettings
 
@@ -43,12 +45,24 @@ LrsArg = Annotated[str | None, typer.Option(
     "--lrs", help="Also send the attempt as xAPI to this Learning Record Store (default: "
     "CSCOACH_LRS_URL or config.toml); credentials from CSCOACH_LRS_USER/CSCOACH_LRS_PASSWORD.",
     show_default=False)]
+ContentArg = Annotated[list[Path] | None, typer.Option(
+    "--content", help="Also read this content pack: a folder of your team's scenarios/, "
+    "phrasebook/ and quiz/ (repeatable; default: CSCOACH_CONTENT_PATH or 'content' in "
+    "config.toml).", show_default=False)]
 DetailsArg = Annotated[bool, typer.Option(
     "--details", help="The whole debrief: every point, the seven steps, the phrases to drop and "
     "every better choice (default: the score, the lessons and the three changes worth the most "
     "points).")]
 NoRecordArg = Annotated[bool, typer.Option("--no-record", help="Do not keep this attempt in the "
                                            "history.")]
+
+
+def library(content: list[Path] | None = None, data_dir: Path | None = None) -> Library:
+    """The shipped library with the content packs asked for (see `content_packs`)."""
+    from cscoach.content.library import load_library
+    from cscoach.history.config import content_packs
+
+    return load_library(packs=content_packs(content, data_dir))
 
 
 def warn(message: str) -> None:
@@ -124,6 +138,18 @@ def write_file(out: Path, text: str | bytes) -> None:
     from cscoach.content.writing import write_atomic
 
     write_atomic(out, text)
+
+
+def emit_parts(parts: Iterable[str], out: Path | None) -> None:
+    """`emit` of text made a part at a time (an export): printed as it comes, or written to
+    --out whole or not at all, never held whole."""
+    if out is None:
+        for part in parts:
+            sys.stdout.write(part)
+    else:
+        from cscoach.content.writing import write_atomic_parts
+
+        write_atomic_parts(out, parts)
 
 
 def emit(text: str, out: Path | None) -> None:

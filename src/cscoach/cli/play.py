@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 import cscoach.cli.options as options
-from cscoach.cli.options import DataDirArg, DetailsArg, LangArg, LrsArg, NoRecordArg, TraineeArg
+from cscoach.cli.options import (
+    ContentArg,
+    DataDirArg,
+    DetailsArg,
+    LangArg,
+    LrsArg,
+    NoRecordArg,
+    TraineeArg,
+)
 from cscoach.cli.root import app
 from cscoach.errors import NoTerminalError
 
@@ -32,6 +40,7 @@ def play(
     scenario: Annotated[str, typer.Argument(help="Scenario id (see 'cscoach list') or a YAML file.",
                                             show_default=False)],
     lang: LangArg = None,
+    content: ContentArg = None,
     answers: Annotated[str | None, typer.Option(
         "--answers", help="Play without prompts: 1-based choices in authored order, e.g. 2,1,3, "
         "or @FILE to read them from a file (@- for standard input).",
@@ -49,7 +58,7 @@ def play(
     free: Annotated[bool, typer.Option(
         "--free", help="Type your own replies instead of picking: each is checked against the "
         "phrasebook and the seven steps, scored, and the drill goes on as after the authored "
-        "reply it is closest to (when none is close, you pick).")] = False,
+        "reply it means (when none means the same, or it negates the nearest, you pick).")] = False,
     details: DetailsArg = False,
     trainee: TraineeArg = None,
     data_dir: DataDirArg = None,
@@ -65,7 +74,6 @@ def play(
     """
     from functools import partial
 
-    from cscoach.content.library import load_library
     from cscoach.drill.runner import run
     from cscoach.judge.phrases import Matcher
     from cscoach.judge.scoring import debrief
@@ -74,7 +82,7 @@ def play(
     scripted = _scripted(answers, json_out, free, chosen_lang)
     history = options.history(no_record, data_dir, trainee, lrs)
 
-    library = load_library()
+    library = options.library(content, data_dir)
     story = library.scenario(scenario)
     matcher = Matcher(library.phrasebook, mend_slips=free)  # typed words may have slips
     if history is not None:
@@ -173,18 +181,20 @@ def _show_scripted(result: Debrief, phrasebook: Phrasebook, lang: Lang, json_out
 @app.command("list")
 def list_scenarios(
     lang: LangArg = None,
+    content: ContentArg = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
 ) -> None:
     """List the scenarios you can play."""
-    from cscoach.content.library import load_library
     from cscoach.judge.results import scenario_summary
 
     chosen_lang = options.lang(lang)
-    scenarios = load_library().all_scenarios()
+    library = options.library(content)
+    scenarios = library.all_scenarios()
     if json_out:
         import json
 
-        rows = [scenario_summary(s, chosen_lang) for s in scenarios]
+        rows = [{**scenario_summary(s, chosen_lang), "pack": s.pack or None,
+                 "from": library.origin(s) or None} for s in scenarios]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     from rich import box
@@ -200,11 +210,14 @@ def list_scenarios(
     table.add_column(tr(chosen_lang, "label.channel"), no_wrap=True)
     table.add_column(tr(chosen_lang, "label.difficulty"), no_wrap=True)
     table.add_column(tr(chosen_lang, "list.pass"), no_wrap=True, justify="right")
+    table.add_column(tr(chosen_lang, "list.from"), overflow="fold")
     for s in scenarios:
         title = RichText(s.title(chosen_lang))
         title.append("\n" + s.persona.type(chosen_lang), style="dim")
         table.add_row(s.id, title, tr(chosen_lang, f"channel.{s.channel.value}"),
-                      "★" * s.difficulty, str(s.pass_mark))
+                      "★" * s.difficulty, str(s.pass_mark),
+                      library.origin(s) or RichText(tr(chosen_lang, "list.shipped"),
+                                                    style="dim"))
     from cscoach.ui.fit import show
 
     show(options.console(), table)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from cscoach import __version__
-from cscoach.errors import ContentError, CscoachError, ExitStatus, Interrupted, clip
+from cscoach.errors import ContentError, CscoachError, ExitStatus, Interrupted, PackError, clip
 
 if TYPE_CHECKING:
     from cscoach.content.model import Lang
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(exc, Interrupted):
             _fail(*_stopped(args))
         lines = exc.lines()
-        if isinstance(exc, ContentError) and len(lines) > 1:
+        if isinstance(exc, ContentError) and not isinstance(exc, PackError) and len(lines) > 1:
             lines = [f"{lines[0]} (+{len(lines) - 1} more: 'cscoach validate "
                      f"{exc.problems[0].path}' lists them)"]
         _fail(lines, exc.exit_status)

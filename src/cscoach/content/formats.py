@@ -231,6 +231,13 @@ ENTRY = Map({
         for c in Channel}, description="Why it hurts in one channel, where the general `why` "
         "speaks of another setting; the debrief shows it for a drill in that channel."),
         required=False),
+    "quiz": Field(Map({
+        "decoys": Field(List(Bilingual(), 3, description=(
+            "Polite replies that still do the wrong thing here (the quiz's wrong options), "
+            "the most tempting first."))),
+        "tempting": Field(Bilingual("Why the first decoy, the most tempting, is still wrong.")),
+    }, description="The wrong options of the quiz question made from this entry; without it, "
+                   "other entries' replies are the wrong options."), required=False),
 }, name_by="id", label="entry")
 
 PHRASEBOOK = Map(_top("phrasebook", {
@@ -261,6 +268,15 @@ SOURCE = Map({
     "title": Field(Bilingual("What the item is called.")),
     "advice": Field(Bilingual("What it teaches a trainee to do, in a sentence."),
                     required=False),
+    "quiz": Field(Map({
+        "case": Field(Bilingual("The situation the question describes, without a word of the "
+                                "advice.")),
+        "why": Field(Bilingual("Why the advice is right in that situation.")),
+        "tempting": Field(Str("The id of the source in the same group whose advice is the most "
+                              "tempting wrong answer.")),
+        "tempting_why": Field(Bilingual("Why that advice is wrong here.")),
+    }, description="The quiz question made from this item's advice (needs `advice`)."),
+        required=False),
 }, label="source")
 
 SOURCES = Map(_top("sources", {

@@ -15,6 +15,7 @@ from cscoach.content.model import (
     Channel,
     Choice,
     Condition,
+    Decoys,
     Ending,
     Lesson,
     Node,
@@ -28,6 +29,7 @@ from cscoach.content.model import (
     Route,
     Scenario,
     Source,
+    SourceQuiz,
     Step,
     StepCatalog,
     Text,
@@ -86,8 +88,15 @@ def load_sources(path: Path, display: str | None = None,
     doc = begin(path, display, doc, "sources")
     _, top = check(doc, "sources", {})
     doc.finish()
-    return {s["id"]: Source(s["id"], s["document"], s["title"], s.get("advice"))
+    return {s["id"]: Source(s["id"], s["document"], s["title"], s.get("advice"),
+                            _source_quiz(s.get("quiz")))
             for s in top["sources"]}
+
+
+def _source_quiz(raw: dict[str, Any] | None) -> SourceQuiz | None:
+    if raw is None:
+        return None
+    return SourceQuiz(raw["case"], raw["why"], raw["tempting"], raw["tempting_why"])
 
 
 # -- phrasebook
@@ -97,12 +106,15 @@ def load_phrasebook(path: Path, display: str | None = None,
                     sources: Collection[str] | None = None,
                     doc: Document | None = None) -> Phrasebook:
     doc = begin(path, display, doc, "phrasebook")
-    _, top = check(doc, "phrasebook", _known(source=sources))
+    ctx, top = check(doc, "phrasebook", _known(source=sources))
     doc.finish()
     return Phrasebook(tuple(
         PhraseEntry(e["id"], e["source"], e["dont_say"], e["why"], e["say_instead"],
                     e["say_instead_markers"], e.get("not_when", {}),
-                    {Channel(k): v for k, v in e.get("why_by_channel", {}).items()})
+                    {Channel(k): v for k, v in e.get("why_by_channel", {}).items()},
+                    ctx.line(e), doc.shown,
+                    decoys=Decoys(tuple(e["quiz"]["decoys"]), e["quiz"]["tempting"])
+                    if "quiz" in e else None)
         for e in top["entries"]))
 
 

@@ -72,6 +72,25 @@ class Source:
     title: Text
     # What the item teaches a trainee to do, in a sentence (quiz questions are made from it).
     advice: Text | None = None
+    # The question made from `advice`: the situation, why, and the most tempting wrong advice.
+    quiz: SourceQuiz | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceQuiz:
+    case: Text
+    why: Text
+    tempting: str  # a source id of the same group
+    tempting_why: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Decoys:
+    """Polite replies that still do the wrong thing (the most tempting first), and why that one
+    is wrong: the wrong options of the quiz question made from a phrasebook entry."""
+
+    options: tuple[Text, ...]
+    tempting: Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +108,9 @@ class PhraseEntry:
     not_when: dict[Lang, tuple[str, ...]] = field(default_factory=dict)
     # Why it hurts in a channel whose setting the general `why` does not fit (PR, a review).
     why_by_channel: dict[Channel, Text] = field(default_factory=dict)
+    line: int = field(default=0, compare=False)  # where the entry starts in its file
+    path: str = field(default="", compare=False)  # the file it came from
+    decoys: Decoys | None = None
 
     def why_in(self, channel: Channel | None) -> Text:
         """Why it hurts, as said for a complaint made in `channel`."""
@@ -323,6 +345,10 @@ class Scenario:
     facts: dict[str, Text] = field(default_factory=dict)  # format 2: id -> what it means
     lessons: tuple[Lesson, ...] = ()
     act_at_once: ActAtOnce | None = None
+    # where it comes from: the content pack ("" for the shipped library, a folder's path for a
+    # file played by path) and the hash of its file, which histories key attempts by
+    pack: str = ""
+    digest: str = ""
 
     def lesson(self, lesson_id: str) -> Lesson:
         return next(x for x in self.lessons if x.id == lesson_id)
@@ -340,7 +366,7 @@ class Scenario:
 
 # Topics, in the order a quiz menu shows them.
 TOPICS = ("steps", "phrasebook", "customer-types", "channels", "pr-clients", "principles",
-          "facts")
+          "ideas", "facts")
 
 
 class QType(StrEnum):

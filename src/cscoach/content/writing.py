@@ -16,7 +16,7 @@ import io
 import os
 import secrets
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from cscoach.errors import UsageError
@@ -35,11 +35,20 @@ def neutralise(value: object) -> object:
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """CSV lines ("\\n"-terminated): the header (ours, as it is), then the rows with every cell
     neutralised. None is an empty cell."""
+    return "".join(csv_lines(header, rows))
+
+
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """`csv_text` a line at a time, for rows too many to hold."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([neutralise(v) for v in row] for row in rows)
-    return buffer.getvalue()
+    yield buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([neutralise(v) for v in row])
+        yield buffer.getvalue()
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -72,7 +81,32 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> None
     A symbolic link stays a link: the file it names is replaced. A device or a pipe (`--out
     /dev/stdout`) is written to directly: it holds no earlier file to keep, and must never be
     replaced by a regular file."""
-    payload = data.encode(encoding) if isinstance(data, str) else data
+    write_atomic_parts(path, [data], encoding)
+
+
+STREAM_BUFFER = 1 << 20  # bytes gathered before a write, when the parts come one by one
+
+
+def _gathered(parts: Iterable[str | bytes], encoding: str) -> Iterator[bytes]:
+    """The parts as bytes, gathered into writes of about STREAM_BUFFER."""
+    pending: list[bytes] = []
+    size = 0
+    for part in parts:
+        data = part.encode(encoding) if isinstance(part, str) else part
+        pending.append(data)
+        size += len(data)
+        if size >= STREAM_BUFFER:
+            yield b"".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield b"".join(pending)
+
+
+def write_atomic_parts(path: Path, parts: Iterable[str | bytes], encoding: str = "utf-8"
+                       ) -> None:
+    """`write_atomic` of the parts joined, written as they come (an export of any size in
+    the memory of one part): still whole or not at all, the temporary file taking the old
+    one's place only once the last part is on disk."""
     try:
         info: os.stat_result | None = path.stat()
     except FileNotFoundError:
@@ -84,7 +118,8 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> None
     try:
         if info is not None and not stat.S_ISREG(info.st_mode):
             with path.open("wb") as stream:
-                stream.write(payload)
+                for payload in _gathered(parts, encoding):
+                    stream.write(payload)
             return
         target = Path(os.path.realpath(path)) if path.is_symlink() else path
         fd, tmp = _temporary(target)
@@ -92,7 +127,8 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> None
         raise _cannot(path, exc) from None
     try:
         try:
-            _write_all(fd, payload)
+            for payload in _gathered(parts, encoding):
+                _write_all(fd, payload)
             os.fsync(fd)  # on disk before it takes the old file's place
         finally:
             os.close(fd)

@@ -12,9 +12,13 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cscoach.errors import UsageError, printable
 from cscoach.plain import name_problem
+
+if TYPE_CHECKING:
+    from cscoach.content.library import PackSpec
 
 DB_NAME = "history.db"
 CONFIG_NAME = "config.toml"
@@ -181,6 +185,39 @@ def settings(data_dir_option: Path | None = None, trainee: str | None = None,
         folder, check_trainee(name), lrs,
         _str(config, "xapi", "activity_base", folder) or DEFAULT_ACTIVITY_BASE,
         _str(config, "xapi", "homepage", folder) or DEFAULT_HOMEPAGE)
+
+
+CONTENT_PATH_ENV = "CSCOACH_CONTENT_PATH"
+
+
+def content_packs(option: list[Path] | None = None, data_dir_option: Path | None = None
+                  ) -> list[PackSpec]:
+    """The content packs to add to the shipped library, by precedence: every `--content`, else
+    CSCOACH_CONTENT_PATH (folders separated by os.pathsep), else `content = [...]` in
+    config.toml (relative folders from the config file's folder), else none."""
+    from cscoach.content.library import PackSpec
+
+    if option:
+        return [PackSpec(path.expanduser(), "--content") for path in option]
+    env = os.environ.get(CONTENT_PATH_ENV)
+    if env:
+        return [PackSpec(Path(part).expanduser(), CONTENT_PATH_ENV)
+                for part in env.split(os.pathsep) if part]
+    folder = data_dir(data_dir_option)
+    config = read_config(folder)
+    value = config.get("content")
+    if value is None:
+        return []
+    where = folder / CONFIG_NAME
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise UsageError(f"{where}: 'content' must be a list of folders, e.g. content = "
+                         "[\"~/team-pack\"]")
+    out = []
+    for i, text in enumerate(value, 1):
+        path = Path(text.strip()).expanduser()
+        out.append(PackSpec(path if path.is_absolute() else Path(os.path.normpath(folder / path)),
+                            f"{where}: content[{i}]"))
+    return out
 
 
 def _os_user() -> str:

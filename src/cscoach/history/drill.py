@@ -5,9 +5,14 @@ review, rated by its score: failed -> Again, passed by less than 10 -> Hard, bel
 95 or more -> Easy. The cards are rebuilt from the history each time, so the schedule is always
 the history's and nothing else is stored.
 
+A scenario whose latest drill failed is not known yet, whatever the memory model says: FSRS
+counts recall from the last review (100% just after it, as if the answer had been learnt from
+the feedback) and waits a day after Again. So until it is passed, its recall is 0 and it is due
+at once: it comes back at the next drill and ranks above every scenario last passed.
+
 The pick is the scenario with the highest priority:
-  need     1 - recall (FSRS retrievability now); a scenario not played yet counts 0.6,
-           and one that is due gets 0.3 more
+  need     1 - recall (FSRS retrievability now; 0 while the latest drill is failed); a
+           scenario not played yet counts 0.6, and one that is due gets 0.3 more
   steps    how much the scenario puts the trainee's weakest steps at stake
   phrases  how many traps it has for the don't-says the trainee still uses
   priority = need + 0.8 * steps + 0.8 * phrases
@@ -23,7 +28,12 @@ from typing import Any
 from fsrs import Card, Rating, Scheduler
 
 from cscoach.content.model import Lang, Scenario, StepCatalog, Text
-from cscoach.history.progress import dont_say_use, drills, step_levels
+from cscoach.history.progress import (
+    dont_say_use,
+    drills,
+    offers,
+    step_levels,
+)
 from cscoach.history.record import Record, iso, parse_iso
 from cscoach.judge.phrases import Matcher
 
@@ -78,12 +88,13 @@ class Candidate:
     scenario: Scenario
     attempts: int
     card: Card | None
-    recall: float | None  # FSRS retrievability now (None: never played)
+    recall: float | None  # FSRS retrievability now (None: never played; 0: latest failed)
     due: datetime | None
     need: float
     step_fit: float
     phrase_fit: float
     reasons: tuple[Text, ...] = field(default=())
+    failed: bool = False  # the latest drill of it did not pass
 
     @property
     def priority(self) -> float:
@@ -96,7 +107,7 @@ class Candidate:
                 "need": round(self.need, 4), "steps": round(self.step_fit, 4),
                 "phrases": round(self.phrase_fit, 4),
                 "recall": None if self.recall is None else round(self.recall, 4),
-                "due": None if self.due is None else iso(self.due),
+                "due": None if self.due is None else iso(self.due), "failed": self.failed,
                 "reasons": [r(lang) for r in self.reasons]}
 
 
@@ -127,12 +138,14 @@ def plan(records: Sequence[Record], scenarios: Sequence[Scenario], steps: StepCa
     levels = step_levels(records, steps.ids())
     weak = tuple(sorted(((s, lv) for s, lv in levels.items() if lv is not None and
                          lv < WEAK_LEVEL), key=lambda kv: (kv[1], steps.get(kv[0]).order)))[:2]
-    tripping = tuple((u["entry"], u["recent_uses"]) for u in dont_say_use(records) if u["still"])
+    tripping = tuple((u["entry"], u["recent_uses"])
+                     for u in dont_say_use(records, offers(scenarios, matcher)) if u["still"])
     trip_total = sum(n for _, n in tripping)
     sched = scheduler()
     ranked = []
     for scenario in scenarios:
-        mine = [r for r in done if r["scenario"] == scenario.id]
+        mine = [r for r in done if r["scenario"] == scenario.id
+                and (r.get("pack") or "") == scenario.pack]
         card: Card | None = None
         for r in mine:
             card, _ = sched.review_card(card or Card(), rating(r),
@@ -143,6 +156,15 @@ def plan(records: Sequence[Record], scenarios: Sequence[Scenario], steps: StepCa
             recall, due, need = None, None, NEW_NEED
             reasons.append(Text("아직 한 번도 해 보지 않은 시나리오입니다",
                                 "new to you: you have not played it yet"))
+        elif not mine[-1]["passed"]:
+            recall, due, need = 0.0, parse_iso(mine[-1]["finished_at"]), 1 + DUE_BONUS
+            score, mark = mine[-1]["score"], mine[-1]["pass_mark"]
+            ago = _days(now - due)
+            reasons.append(Text(
+                f"지난번({ago}일 전)에 {score}점으로 통과하지 못했습니다 (통과 {mark}점): "
+                "통과할 때까지 바로 다시 합니다",
+                f"you did not pass it last time ({ago} day(s) ago, {score} against a pass mark "
+                f"of {mark}): it comes back at once until you pass it"))
         else:
             recall = sched.get_card_retrievability(card, now)
             due = card.due
@@ -180,7 +202,8 @@ def plan(records: Sequence[Record], scenarios: Sequence[Scenario], steps: StepCa
         if caught:
             reasons.append(_trap_reason(matcher, caught))
         ranked.append(Candidate(scenario, len(mine), card, recall, due, need, step_fit,
-                                phrase_fit, tuple(reasons)))
+                                phrase_fit, tuple(reasons),
+                                failed=bool(mine) and not mine[-1]["passed"]))
     ranked.sort(key=lambda c: (-round(c.priority, 6), c.attempts, c.scenario.difficulty,
                                c.scenario.id))
     return Plan(ranked[0], tuple(ranked), weak, tripping)

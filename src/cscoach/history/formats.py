@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from cscoach.content.model import Lang
-from cscoach.content.writing import csv_text
+from cscoach.content.writing import csv_lines, csv_text
 from cscoach.history.record import Record
 
 EXPORT_COLUMNS = [
-    "attempt", "kind", "trainee", "team", "status", "scenario", "scenario_version", "lang",
+    "attempt", "kind", "trainee", "team", "status", "pack", "scenario", "scenario_version",
+    "content_hash", "lang",
     "started_at", "finished_at", "score", "passed", "pass_mark", "ending", "outcome",
     "final_mood", "turn", "node", "choice", "text", "typed", "steps", "dont_say", "say_instead",
     "mood_before", "mood_after", "weak", "better", "points", "question", "topic", "source",
@@ -29,7 +30,17 @@ def _cell(value: object) -> object:
 
 def history_csv(records: Sequence[Record], lang: Lang) -> str:
     """One row per choice (drills) or answer (quizzes), the attempt's columns repeated."""
-    rows: list[list[object]] = []
+    return "".join(history_csv_lines(records, lang))
+
+
+def history_csv_lines(records: Iterable[Record], lang: Lang) -> Iterator[str]:
+    """`history_csv` a line at a time, reading the attempts as they come."""
+    return csv_lines(EXPORT_COLUMNS, history_rows(records, lang))
+
+
+def history_rows(records: Iterable[Record], lang: Lang) -> Iterator[list[object]]:
+    """The export's rows (EXPORT_COLUMNS), one per choice or answer, attempt by attempt: what
+    every tabular writer of the history is fed."""
     for r in records:
         base = {"attempt": r["id"], **{k: r.get(k) for k in EXPORT_COLUMNS if k in r}}
         base.pop("steps", None)
@@ -38,8 +49,7 @@ def history_csv(records: Sequence[Record], lang: Lang) -> str:
             {**c, "text": c["text"][lang]} for c in r["choices"]] + list(r["answers"])
         for part in parts or [{}]:
             row = {**base, **{k: v for k, v in part.items() if k in EXPORT_COLUMNS}}
-            rows.append([_cell(row.get(k)) for k in EXPORT_COLUMNS])
-    return csv_text(EXPORT_COLUMNS, rows)
+            yield [_cell(row.get(k)) for k in EXPORT_COLUMNS]
 
 
 Table = tuple[str, list[str], list[list[object]]]  # title, header, rows
@@ -52,14 +62,15 @@ def report_tables(data: dict[str, Any], step_ids: Sequence[str], lang: Lang,
         header = ["trainee", "drills", "mean_score", "pass_rate", *step_ids]
         tables.append(("steps", header, [[row[h] for h in header] for row in data["steps"]]))
     if only in (None, "hardest"):
-        header = ["scenario", "node", "visits", "traps", "trap_rate", "trainees_trapped",
-                  "trainees", "top_trap", "top_trap_picks", "top_trap_text", "dont_say"]
+        header = ["scenario", "pack", "version", "node", "visits", "traps", "trap_rate",
+                  "trainees_trapped", "trainees", "top_trap", "top_trap_picks", "top_trap_text",
+                  "dont_say"]
         tables.append(("hardest", header, [
             [row[h]["ko" if lang == "ko" else "en"] if h == "top_trap_text" else row[h]
              for h in header] for row in data["hardest"]]))
     if only in (None, "scenarios"):
-        header = ["scenario", "attempts", "abandoned", "trainees", "passed", "pass_rate",
-                  "mean_score", "best_score"]
+        header = ["scenario", "pack", "version", "since", "attempts", "abandoned", "trainees",
+                  "passed", "pass_rate", "mean_score", "best_score"]
         tables.append(("scenarios", header, [[row[h] for h in header]
                                              for row in data["scenarios"]]))
     return tables
@@ -103,3 +114,34 @@ def _numeric(rows: list[list[object]], i: int) -> bool:
 
 def statements_json(statements: Sequence[dict[str, Any]]) -> str:
     return json.dumps(list(statements), ensure_ascii=False, indent=2) + "\n"
+
+
+def _indented(value: object, by: str) -> str:
+    """`value` as `json.dumps(..., indent=2)` writes it nested under `by` (a JSON string holds
+    no line break, so every line is indented alike)."""
+    return by + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + by)
+
+
+def json_list_parts(items: Iterable[object], outer: str = "") -> Iterator[str]:
+    """A JSON list nested at `outer` (its closing bracket's indent), an item at a time: byte
+    for byte what `json.dumps(list, indent=2)` writes there, the list never held."""
+    first = True
+    for item in items:
+        yield ("[\n" if first else ",\n") + _indented(item, outer + "  ")
+        first = False
+    yield "[]" if first else "\n" + outer + "]"
+
+
+def statements_json_parts(statements: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """`statements_json` written statement by statement."""
+    yield from json_list_parts(statements, "")
+    yield "\n"
+
+
+def export_json_parts(head: dict[str, object], records: Iterable[Record]) -> Iterator[str]:
+    """`json.dumps({**head, "attempts": records}, indent=2)` and a line break, attempt by
+    attempt (`head` is the export document without its attempts)."""
+    text = json.dumps({**head, "attempts": []}, ensure_ascii=False, indent=2)
+    yield text[:text.rindex("[]")]
+    yield from json_list_parts(records, "  ")
+    yield "\n}\n"

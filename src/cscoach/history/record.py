@@ -69,7 +69,7 @@ def _base(tracker_id: str, kind: str, trainee: str, status: str, scenario: str,
         "started_at": iso(started), "finished_at": iso(finished),
         "score": None, "passed": None, "pass_mark": None, "ending": None, "outcome": None,
         "final_mood": None, "steps": [], "points": [], "cscoach_version": __version__,
-        "choices": [], "answers": [],
+        "choices": [], "answers": [], "pack": "", "content_hash": None,
     }
 
 
@@ -79,6 +79,7 @@ def play_record(tracker: DrillTracker, result: Debrief | None, finished: datetim
     record = _base(tracker.id, "play", tracker.trainee,
                    "completed" if result is not None else "abandoned", s.id, s.version,
                    s.title.both(), tracker.lang, tracker.started, finished)
+    record.update(pack=s.pack, content_hash=s.digest or None)
     weak: dict[int, int] = {}
     turn_points: dict[int, int] = {}
     if result is not None:

@@ -41,50 +41,64 @@ def step_table(records: Sequence[Record], step_ids: Sequence[str]) -> list[dict[
 
 
 def hardest(records: Sequence[Record], top: int = 10) -> list[dict[str, Any]]:
-    visits: Counter[tuple[str, str]] = Counter()
-    traps: Counter[tuple[str, str]] = Counter()
-    trainees: dict[tuple[str, str], set[str]] = defaultdict(set)
-    trapped: dict[tuple[str, str], set[str]] = defaultdict(set)
-    picks: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
-    texts: dict[tuple[str, str, int], dict[str, Any]] = {}
+    Place = tuple[str, str, str, int]  # scenario, node, pack, version
+    visits: Counter[Place] = Counter()
+    traps: Counter[Place] = Counter()
+    trainees: dict[Place, set[str]] = defaultdict(set)
+    trapped: dict[Place, set[str]] = defaultdict(set)
+    picks: dict[Place, Counter[int]] = defaultdict(Counter)
+    texts: dict[tuple[Place, int], dict[str, Any]] = {}
+    from cscoach.history.versions import versions
+
+    version = versions(records)
     for r in records:
         if r["kind"] != "play":
             continue
-        for c in r["choices"]:
-            key = (r["scenario"], c["node"])
+        for c in r["choices"]:  # a node of another version or pack is another place
+            key = (r["scenario"], c["node"], r.get("pack") or "", version[r["id"]].number)
             visits[key] += 1
             trainees[key].add(r["trainee"])
             if c["dont_say"] or c["weak"]:
                 traps[key] += 1
                 trapped[key].add(r["trainee"])
                 picks[key][c["choice"]] += 1
-                texts[(*key, c["choice"])] = {"text": c["text"], "dont_say": c["dont_say"]}
+                texts[(key, c["choice"])] = {"text": c["text"], "dont_say": c["dont_say"]}
     rows = []
     for key, n in traps.items():
         choice, times = sorted(picks[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
         rows.append({
-            "scenario": key[0], "node": key[1], "visits": visits[key], "traps": n,
+            "scenario": key[0], "node": key[1], "pack": key[2] or None, "version": key[3],
+            "visits": visits[key], "traps": n,
             "trap_rate": _pct(n, visits[key]), "trainees": len(trainees[key]),
             "trainees_trapped": len(trapped[key]), "top_trap": choice, "top_trap_picks": times,
-            "top_trap_text": texts[(*key, choice)]["text"],
-            "dont_say": texts[(*key, choice)]["dont_say"],
+            "top_trap_text": texts[(key, choice)]["text"],
+            "dont_say": texts[(key, choice)]["dont_say"],
         })
-    rows.sort(key=lambda r: (-r["trap_rate"], -r["traps"], r["scenario"], r["node"]))
+    rows.sort(key=lambda r: (-r["trap_rate"], -r["traps"], r["scenario"], r["node"],
+                             r["pack"] or "", r["version"]))
     return rows[:top]
 
 
 def scenario_table(records: Sequence[Record]) -> list[dict[str, Any]]:
-    groups: dict[str, list[Record]] = defaultdict(list)
+    """One row per scenario and version (a changed scenario is never merged with its old
+    attempts; see history/versions.py)."""
+    from cscoach.history.versions import scenario_key, versions
+
+    version = versions(records)
+    groups: dict[tuple[str, str, int], list[Record]] = defaultdict(list)
     for r in records:
         if r["kind"] == "play":
-            groups[r["scenario"]].append(r)
+            groups[(*scenario_key(r), version[r["id"]].number)].append(r)
     rows = []
-    for sid in sorted(groups):
-        mine = groups[sid]
+    for key in sorted(groups, key=lambda k: (k[1], k[0], k[2])):
+        mine = groups[key]
         done = [r for r in mine if r["status"] == "completed"]
         scores = [r["score"] for r in done]
+        v = version[mine[0]["id"]]
         rows.append({
-            "scenario": sid, "title": mine[-1]["title"], "attempts": len(done),
+            "scenario": key[1], "pack": key[0] or None, "version": v.number,
+            "versions": v.of, "since": v.since, "title": mine[-1]["title"],
+            "attempts": len(done),
             "abandoned": len(mine) - len(done),
             "trainees": len({r["trainee"] for r in done}),
             "passed": sum(1 for r in done if r["passed"]),

@@ -60,43 +60,49 @@ def send_waiting(settings: Settings, warn: Warn) -> SyncResult | None:
     return result
 
 
+PAGE = 500  # statements read from the outbox, sent and marked at a time
+
+
 def deliver(store: Store, settings: Settings, queued: int = 0) -> SyncResult:
     """Send what waits for the LRS and no other sender has claimed. The claim is taken in one
     write transaction and renewed before each request, for the timeout and a margin: a request
     ends within its timeout (a deadline), so a live sender's claim never runs out under it, and
-    a crashed sender's runs out within seconds."""
+    a crashed sender's runs out within seconds. What was claimed is read, sent and marked a page
+    at a time, so memory stays that of a page however long the backlog."""
     assert settings.lrs is not None
     lrs = settings.lrs
     claimer, lease = uuid.uuid4().hex, lrs.timeout + CLAIM_MARGIN
-    mine = store.claim(lrs.url, claimer, lease)
+    store.take(lrs.url, claimer, lease)
+    sent, error, after = 0, None, 0
     try:
-        delivery = lrs_client.send(lrs, mine,
-                                   hold=lambda ids: store.hold(lrs.url, claimer, ids, lease))
-        if delivery.sent:
-            store.mark_sent(lrs.url, delivery.sent, iso(now()))
-        unsent = [sid for sid, _ in mine if sid not in set(delivery.sent)]
-        if unsent and delivery.error:
-            store.mark_failed(lrs.url, unsent[:1], delivery.error)
+        while page := store.claimed_page(lrs.url, claimer, after, PAGE):
+            after = page[-1][0]
+            mine = [(sid, body) for _, sid, body in page]
+            delivery = lrs_client.send(lrs, mine,
+                                       hold=lambda ids: store.hold(lrs.url, claimer, ids, lease))
+            if delivery.sent:
+                store.mark_sent(lrs.url, delivery.sent, iso(now()))
+                sent += len(delivery.sent)
+            if delivery.error:
+                done = set(delivery.sent)
+                unsent = [sid for sid, _ in mine if sid not in done]
+                if unsent:
+                    store.mark_failed(lrs.url, unsent[:1], delivery.error)
+                error = delivery.error
+                break
     finally:
         store.release(lrs.url, claimer)
     _, pending = store.outbox_counts(lrs.url)
-    return SyncResult(queued, len(delivery.sent), pending, delivery.error, store.claimed(lrs.url))
+    return SyncResult(queued, sent, pending, error, store.claimed(lrs.url))
 
 
 def sync(settings: Settings) -> SyncResult:
     """Queue every attempt the LRS has not been given yet, then send all that waits."""
     assert settings.lrs is not None
-    url = settings.lrs.url
+    base, home = settings.activity_base, settings.homepage
     with open_store(settings.db_path) as store:
-        backlog = store.attempts_not_queued(url)
-        queued = 0
-        if backlog:
-            rows: list[tuple[str, str, Record]] = []
-            for r in store.attempts(ids=backlog):
-                rows.extend((r["id"], sid, body) for sid, body in
-                            xapi.statements(r, settings.activity_base, settings.homepage))
-            store.queue(url, rows)
-            queued = len(backlog)
+        queued = store.queue_backlog(settings.lrs.url,
+                                     lambda r: xapi.statements(r, base, home))
         return deliver(store, settings, queued)
 
 
@@ -112,7 +118,7 @@ def load_records(paths: Sequence[Path]) -> list[Record]:
             with open_store(path, readonly=True) as store:
                 found = store.attempts()
         else:
-            found = _read_export(path)
+            found = read_export(path)
         for r in found:  # someone else's file: no string in it may reach a screen as escapes
             r = visible_all(r)  # type: ignore[assignment]
             records.setdefault(r["id"], r)  # the same attempt in two exports counts once
@@ -128,7 +134,7 @@ MAX_EXPORT_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 100  # an export nests 5 levels deep; JSON far deeper is no export
 
 
-def _read_export(path: Path) -> list[Record]:
+def read_export(path: Path) -> list[Record]:
     """The attempts of a `cscoach export --format json` file, read bounded and checked whole:
     whatever the file holds, the report meets only attempts of the shape it reads."""
     data = read_limited(path, MAX_EXPORT_BYTES, "an export file", HistoryError)
@@ -258,7 +264,12 @@ def _shape(r: dict[str, object]) -> tuple[str, str, str] | None:
 
 
 def export_document(records: Sequence[Record]) -> dict[str, object]:
+    return {**export_head(), "attempts": list(records)}
+
+
+def export_head() -> dict[str, object]:
+    """The export document but its attempts (`formats.export_json_parts` streams them)."""
     from cscoach import __version__
 
     return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "cscoach_version": __version__,
-            "exported_at": iso(now()), "attempts": list(records)}
+            "exported_at": iso(now())}

@@ -16,7 +16,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -117,6 +117,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
     ALTER TABLE outbox ADD COLUMN claimed_until REAL;
     """,
+    # 5: which content an attempt was played on: the content pack ('' for the shipped library)
+    # and the hash of the scenario file, so a changed scenario is a new version of it
+    """
+    ALTER TABLE attempts ADD COLUMN pack TEXT NOT NULL DEFAULT '';
+    ALTER TABLE attempts ADD COLUMN content_hash TEXT;
+    """,
 )
 LATEST = len(MIGRATIONS)
 
@@ -125,9 +131,48 @@ class HistoryError(CscoachError):
     """The history database cannot be used (exit 2); the file is left as it was."""
 
 
-def _damaged(path: Path, exc: sqlite3.Error) -> HistoryError:
-    return HistoryError(f"{path}: cannot use the history database ({exc}); the file was left "
-                        "untouched - move it aside or point --data-dir elsewhere")
+# SQLite's primary result codes (the low byte of an extended one) that name what went wrong
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_NOMEM, SQLITE_READONLY = 5, 6, 7, 8
+SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN = 10, 11, 13, 14
+SQLITE_TOOBIG, SQLITE_RANGE, SQLITE_NOTADB = 18, 25, 26
+
+
+def _failure(path: Path, exc: sqlite3.Error) -> HistoryError:
+    """SQLite's own error, classified, as one line that blames the file only when the file is
+    at fault (a damaged one); a busy lock, a full disk or read-only media is said to be that."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    kind = code & 0xFF if isinstance(code, int) else None
+    what = str(exc)
+    if kind in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return HistoryError(f"{path}: cannot use the history database: it is damaged ({what}); "
+                            "the file was left untouched - move it aside or point --data-dir "
+                            "elsewhere")
+    if kind == SQLITE_BUSY:
+        return HistoryError(f"{path}: the history database is busy ({what}): another program "
+                            f"held its lock for more than {BUSY_TIMEOUT_MS // 1000} s; nothing "
+                            "was changed - try again when it has finished")
+    if kind == SQLITE_LOCKED:
+        return HistoryError(f"{path}: a table of the history database is locked ({what}); "
+                            "nothing was changed - try again")
+    if kind == SQLITE_FULL:
+        return HistoryError(f"{path}: the disk is full ({what}); nothing was changed - free "
+                            "some space and try again")
+    if kind == SQLITE_READONLY:
+        return HistoryError(f"{path}: the history database cannot be written ({what}): the "
+                            "file, its folder or the disk is read-only; nothing was changed")
+    if kind in (SQLITE_TOOBIG, SQLITE_RANGE) or "too many SQL variables" in what:
+        return HistoryError(f"{path}: a request went past a limit of SQLite ({what}); the file "
+                            "is fine - this is a cscoach bug, please report it")
+    if kind == SQLITE_IOERR:
+        return HistoryError(f"{path}: the disk failed to read or write the history database "
+                            f"({what}); check the disk, then try again")
+    if kind == SQLITE_CANTOPEN:
+        return HistoryError(f"{path}: cannot open the history database ({what}); check that "
+                            "you may read and write it and its folder")
+    if kind == SQLITE_NOMEM:
+        return HistoryError(f"{path}: out of memory reading the history database ({what})")
+    return HistoryError(f"{path}: SQLite failed on the history database ({what}); the file was "
+                        "left as it was")
 
 
 def read_header(path: Path) -> bytes:
@@ -182,17 +227,18 @@ class Store:
         # On read-only media SQLite cannot make the WAL's shared-memory file: read the file as
         # it is (immutable), which is what it is there.
         immutable = "&immutable=1" if readonly and not writable else ""
+        self.uri = f"{path.resolve().as_uri()}?mode={mode}{immutable}"
         try:
-            self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}{immutable}",
+            self.db = sqlite3.connect(self.uri,
                                       uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
                                       isolation_level=None)
         except sqlite3.Error as exc:
-            raise _damaged(path, exc) from None
+            raise _failure(path, exc) from None
         try:
             self._set_up(exists)
         except sqlite3.Error as exc:
             self.db.close()
-            raise _damaged(path, exc) from None
+            raise _failure(path, exc) from None
         except HistoryError:
             self.db.close()
             raise
@@ -283,7 +329,8 @@ class Store:
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:  # SQLite rolls back by itself on a full disk, say
+                self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
 
@@ -305,7 +352,18 @@ class Store:
             raise HistoryError(f"{self.path}: attempt {record['id']} not recorded: {exc}"
                                ) from None
         except sqlite3.Error as exc:
-            raise _damaged(self.path, exc) from None
+            raise _failure(self.path, exc) from None
+
+    def add_all(self, records: Sequence[Record]) -> None:
+        """Many attempts in one transaction (an import, a generated history): all or none."""
+        try:
+            with self.transaction() as db:
+                for record in records:
+                    _insert(db, record)
+        except sqlite3.IntegrityError as exc:
+            raise HistoryError(f"{self.path}: attempts not recorded: {exc}") from None
+        except sqlite3.Error as exc:
+            raise _failure(self.path, exc) from None
 
     def queue(self, lrs: str, statements: Sequence[tuple[str, str, Record]]) -> int:
         """Queue statements (attempt id, statement id, body) for an LRS; returns how many new."""
@@ -319,7 +377,25 @@ class Store:
                         (sid, lrs, attempt_id, seq, json.dumps(body, ensure_ascii=False)))
                 return db.total_changes - before
         except sqlite3.Error as exc:
-            raise _damaged(self.path, exc) from None
+            raise _failure(self.path, exc) from None
+
+    def queue_backlog(self, lrs: str,
+                      statements_of: Callable[[Record], Sequence[tuple[str, Record]]]) -> int:
+        """Queue the statements of every attempt that has none queued for `lrs` yet, reading
+        the attempts one at a time, in one write transaction; returns how many attempts."""
+        try:
+            with self.transaction() as db:
+                count = 0
+                for r in self.each_attempt(not_queued=lrs):
+                    db.executemany(
+                        "INSERT OR IGNORE INTO outbox (statement_id, lrs, attempt_id, seq, body, "
+                        "queued_at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ'))",
+                        [(sid, lrs, r["id"], seq, json.dumps(body, ensure_ascii=False))
+                         for seq, (sid, body) in enumerate(statements_of(r))])
+                    count += 1
+                return count
+        except sqlite3.Error as exc:
+            raise _failure(self.path, exc) from None
 
     def pending(self, lrs: str) -> list[tuple[str, Record]]:
         rows = self._query("SELECT statement_id, body FROM outbox WHERE lrs = ? AND sent_at IS "
@@ -330,34 +406,60 @@ class Store:
         """Take, for `lease` seconds, every statement waiting for `lrs` that no live claim holds,
         in one write transaction (so no two senders take the same one); returns them in order.
         """
+        self.take(lrs, claimer, lease)
+        taken: list[tuple[str, Record]] = []
+        after = 0
+        while page := self.claimed_page(lrs, claimer, after, 1000):
+            after = page[-1][0]
+            taken.extend((sid, body) for _, sid, body in page)
+        return taken
+
+    def take(self, lrs: str, claimer: str, lease: float) -> None:
+        """The claim of `claim`, without reading what it took (read it with `claimed_page`)."""
         try:
             with self.transaction() as db:
                 moment = time.time()  # taken under the write lock: a wait for it costs nothing
                 db.execute("UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE lrs = ? "
                            "AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)",
                            (claimer, moment + lease, lrs, moment))
-                rows = db.execute("SELECT statement_id, body FROM outbox WHERE lrs = ? AND "
-                                  "sent_at IS NULL AND claimed_by = ? ORDER BY queued_at, "
-                                  "attempt_id, seq", (lrs, claimer)).fetchall()
         except sqlite3.Error as exc:
-            raise _damaged(self.path, exc) from None
-        return [(sid, json.loads(body)) for sid, body in rows]
+            raise _failure(self.path, exc) from None
+
+    def claimed_page(self, lrs: str, claimer: str, after: int, limit: int
+                     ) -> list[tuple[int, str, Record]]:
+        """Up to `limit` unsent statements `claimer` holds, in the order they were queued, from
+        the one after row `after`: (row, statement id, body). Read a page at a time, so a big
+        backlog is never all in memory."""
+        rows = self._query("SELECT rowid, statement_id, body FROM outbox WHERE rowid > ? AND "
+                           "lrs = ? AND sent_at IS NULL AND claimed_by = ? ORDER BY rowid "
+                           "LIMIT ?", (after, lrs, claimer, limit))
+        return [(row, sid, json.loads(body)) for row, sid, body in rows]
 
     def hold(self, lrs: str, claimer: str, ids: Sequence[str], lease: float) -> set[str]:
         """Renew `claimer`'s claim on `ids` for `lease` seconds from now; returns those still
         its own (one that ran out may have been taken by another sender, who sends it)."""
-        marks = ",".join("?" * len(ids))
+        kept: set[str] = set()
         try:
             with self.transaction() as db:
-                db.execute(f"UPDATE outbox SET claimed_until = ? WHERE lrs = ? AND claimed_by = ? "
-                           f"AND sent_at IS NULL AND statement_id IN ({marks})",
-                           (time.time() + lease, lrs, claimer, *ids))
-                rows = db.execute(f"SELECT statement_id FROM outbox WHERE lrs = ? AND claimed_by "
-                                  f"= ? AND sent_at IS NULL AND statement_id IN ({marks})",
-                                  (lrs, claimer, *ids)).fetchall()
+                until = time.time() + lease
+                for part in self._chunks(ids, 3):
+                    marks = ",".join("?" * len(part))
+                    db.execute(f"UPDATE outbox SET claimed_until = ? WHERE lrs = ? AND claimed_by "
+                               f"= ? AND sent_at IS NULL AND statement_id IN ({marks})",
+                               (until, lrs, claimer, *part))
+                    kept.update(r[0] for r in db.execute(
+                        f"SELECT statement_id FROM outbox WHERE lrs = ? AND claimed_by = ? AND "
+                        f"sent_at IS NULL AND statement_id IN ({marks})", (lrs, claimer, *part)))
         except sqlite3.Error as exc:
-            raise _damaged(self.path, exc) from None
-        return {r[0] for r in rows}
+            raise _failure(self.path, exc) from None
+        return kept
+
+    def _chunks(self, items: Sequence[str], fixed: int) -> Iterator[Sequence[str]]:
+        """`items` in parts that fit one statement beside `fixed` other parameters, whatever
+        SQLite's variable limit (32,766 by default since 3.32, 999 before, lower if set)."""
+        size = max(1, min(500, self.db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - fixed))
+        for start in range(0, len(items), size):
+            yield items[start:start + size]
 
     def release(self, lrs: str, claimer: str) -> None:
         """Give up `claimer`'s claims (what it did not send waits for the next sender)."""
@@ -395,7 +497,7 @@ class Store:
             with self.transaction() as db:
                 db.executemany(sql, rows)
         except sqlite3.Error as exc:
-            raise _damaged(self.path, exc) from None
+            raise _failure(self.path, exc) from None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -403,40 +505,66 @@ class Store:
         try:
             return self.db.execute(sql, args).fetchall()
         except sqlite3.Error as exc:
-            raise _damaged(self.path, exc) from None
+            raise _failure(self.path, exc) from None
 
     def trainees(self) -> list[str]:
         return [r[0] for r in self._query("SELECT DISTINCT trainee FROM attempts ORDER BY 1")]
 
-    def attempts(self, trainee: str | None = None, ids: Sequence[str] | None = None
-                 ) -> list[Record]:
+    def attempts(self, trainee: str | None = None) -> list[Record]:
         """Attempts (oldest first) as plain records, the shape `cscoach export` writes."""
+        return list(self.each_attempt(trainee))
+
+    def each_attempt(self, trainee: str | None = None, *, not_queued: str | None = None
+                     ) -> Iterator[Record]:
+        """The attempts (oldest first), one record at a time: the attempts, their choices and
+        their answers are three cursors walked side by side in the same order, so memory stays
+        that of one attempt and no statement binds a parameter per attempt. `not_queued`: only
+        those with no statement queued for that LRS."""
         where, args = [], []
         if trainee is not None:
-            where.append("trainee = ?")
+            where.append("a.trainee = ?")
             args.append(trainee)
-        if ids is not None:
-            where.append(f"id IN ({','.join('?' * len(ids))})")
-            args.extend(ids)
-        sql = "SELECT * FROM attempts" + (f" WHERE {' AND '.join(where)}" if where else "")
+        if not_queued is not None:  # a snapshot, so queueing them meanwhile changes no cursor
+            where.append("a.id IN (SELECT id FROM temp.backlog)")
+        cond = f" WHERE {' AND '.join(where)}" if where else ""
+        order = "ORDER BY a.finished_at, a.started_at, a.id"
+
+        def cursor(sql: str) -> Iterator[sqlite3.Row]:
+            cur = self.db.cursor()
+            cur.row_factory = sqlite3.Row
+            return iter(cur.execute(sql, args))
+
+        # one read transaction, so the three cursors see one snapshot (a drill finishing in
+        # another terminal meanwhile is in all three or in none)
+        own = not self.db.in_transaction
         try:
-            self.db.row_factory = sqlite3.Row
-            rows = self.db.execute(sql + " ORDER BY finished_at, started_at, id", args).fetchall()
-            records = [_record(row) for row in rows]
-            by_id = {r["id"]: r for r in records}
-            if by_id:
-                marks = ",".join("?" * len(by_id))
-                for row in self.db.execute(f"SELECT * FROM choices WHERE attempt_id IN ({marks}) "
-                                           "ORDER BY attempt_id, turn", list(by_id)):
-                    by_id[row["attempt_id"]]["choices"].append(_choice(row))
-                for row in self.db.execute(f"SELECT * FROM quiz_answers WHERE attempt_id IN "
-                                           f"({marks}) ORDER BY attempt_id, number", list(by_id)):
-                    by_id[row["attempt_id"]]["answers"].append(_answer(row))
-            return records
+            if own:
+                self.db.execute("BEGIN")
+            if not_queued is not None:
+                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS backlog (id TEXT PRIMARY KEY)")
+                self.db.execute("DELETE FROM temp.backlog")
+                self.db.execute("INSERT INTO temp.backlog SELECT id FROM attempts WHERE id NOT IN "
+                                "(SELECT attempt_id FROM outbox WHERE lrs = ?)", (not_queued,))
+            attempts = cursor(f"SELECT a.* FROM attempts a{cond} {order}")
+            choices = cursor(f"SELECT c.* FROM attempts a JOIN choices c ON c.attempt_id = a.id"
+                             f"{cond} {order}, c.turn")
+            answers = cursor(f"SELECT q.* FROM attempts a JOIN quiz_answers q ON q.attempt_id = "
+                             f"a.id{cond} {order}, q.number")
+            choice, answer = next(choices, None), next(answers, None)
+            for row in attempts:
+                record = _record(row)
+                while choice is not None and choice["attempt_id"] == record["id"]:
+                    record["choices"].append(_choice(choice))
+                    choice = next(choices, None)
+                while answer is not None and answer["attempt_id"] == record["id"]:
+                    record["answers"].append(_answer(answer))
+                    answer = next(answers, None)
+                yield record
         except sqlite3.Error as exc:
-            raise _damaged(self.path, exc) from None
+            raise _failure(self.path, exc) from None
         finally:
-            self.db.row_factory = None
+            if own and self.db.in_transaction:
+                self.db.execute("COMMIT")
 
 
 def _statements(script: str) -> list[str]:
@@ -451,13 +579,14 @@ def _insert(db: sqlite3.Connection, r: Record) -> None:
     db.execute(
         "INSERT INTO attempts (id, kind, trainee, status, scenario, scenario_version, title_ko, "
         "title_en, lang, team, started_at, finished_at, score, passed, pass_mark, ending, "
-        "outcome, final_mood, steps, points, cscoach_version) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "outcome, final_mood, steps, points, cscoach_version, pack, content_hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (r["id"], r["kind"], r["trainee"], r["status"], r["scenario"], r.get("scenario_version"),
          r["title"]["ko"], r["title"]["en"], r["lang"], r.get("team"), r["started_at"],
          r["finished_at"], r.get("score"), r.get("passed"), r.get("pass_mark"), r.get("ending"),
          r.get("outcome"), r.get("final_mood"), json.dumps(r.get("steps", [])),
-         json.dumps(r.get("points", []), ensure_ascii=False), r["cscoach_version"]))
+         json.dumps(r.get("points", []), ensure_ascii=False), r["cscoach_version"],
+         r.get("pack") or "", r.get("content_hash")))
     db.executemany(
         "INSERT INTO choices (attempt_id, turn, node, choice, options, text_ko, text_en, steps, "
         "dont_say, say_instead, mood_before, mood_after, weak, better, points, at, typed) "
@@ -484,6 +613,9 @@ def _record(row: sqlite3.Row) -> Record:
         "ending": row["ending"], "outcome": row["outcome"], "final_mood": row["final_mood"],
         "steps": json.loads(row["steps"]), "points": json.loads(row["points"]),
         "cscoach_version": row["cscoach_version"], "choices": [], "answers": [],
+        # a history read-only before its upgrade has no such columns
+        "pack": row["pack"] if "pack" in row.keys() else "",
+        "content_hash": row["content_hash"] if "content_hash" in row.keys() else None,
     }
 
 

@@ -58,16 +58,20 @@ def _q(text: str) -> str:
     return quote(text, safe="")
 
 
-def scenario_iri(base: str, scenario: str) -> str:
+def scenario_iri(base: str, scenario: str, pack: str = "") -> str:
+    """The shipped library's scenarios under `scenarios/`; a content pack's under its name, so
+    that two teams' scenarios of one id are two activities."""
+    if pack:
+        return f"{base}/packs/{_q(pack)}/scenarios/{_q(scenario)}"
     return f"{base}/scenarios/{_q(scenario)}"
 
 
-def node_iri(base: str, scenario: str, node: str) -> str:
-    return f"{scenario_iri(base, scenario)}/nodes/{_q(node)}"
+def node_iri(base: str, scenario: str, node: str, pack: str = "") -> str:
+    return f"{scenario_iri(base, scenario, pack)}/nodes/{_q(node)}"
 
 
-def choice_iri(base: str, scenario: str, node: str, choice: int) -> str:
-    return f"{node_iri(base, scenario, node)}/choices/{choice}"
+def choice_iri(base: str, scenario: str, node: str, choice: int, pack: str = "") -> str:
+    return f"{node_iri(base, scenario, node, pack)}/choices/{choice}"
 
 
 def _duration(start: str, end: str) -> str:
@@ -80,7 +84,8 @@ def _attempt_activity(record: Record, base: str) -> dict[str, Any]:
     if record["kind"] == "quiz":
         return {"objectType": "Activity", "id": f"{base}/quiz",
                 "definition": {"type": ASSESSMENT, "name": _map(title["ko"], title["en"])}}
-    return {"objectType": "Activity", "id": scenario_iri(base, record["scenario"]),
+    return {"objectType": "Activity",
+            "id": scenario_iri(base, record["scenario"], record.get("pack") or ""),
             "definition": {"type": SIMULATION, "name": _map(title["ko"], title["en"])}}
 
 
@@ -103,12 +108,13 @@ def statements(record: Record, base: str, homepage: str) -> list[tuple[str, Stat
     title = record["title"]
     out: list[tuple[str, Statement]] = []
     ext = f"{base}/extensions"
+    pack = record.get("pack") or ""
     for c in record["choices"]:
         sid = statement_id(record["id"], f"turn/{c['turn']}")
         out.append((sid, {
             "id": sid, "actor": who, "verb": _verb("responded"),
             "object": {"objectType": "Activity",
-                       "id": node_iri(base, record["scenario"], c["node"]),
+                       "id": node_iri(base, record["scenario"], c["node"], pack),
                        "definition": {
                            "type": INTERACTION, "interactionType": "choice",
                            "name": _map(f"{title['ko']} - 선택 지점 {c['node']}",
@@ -118,7 +124,8 @@ def statements(record: Record, base: str, homepage: str) -> list[tuple[str, Stat
                 "success": not c["dont_say"] and not c["weak"],
                 "score": {"raw": c["points"]},
                 "extensions": {
-                    f"{ext}/choice": choice_iri(base, record["scenario"], c["node"], c["choice"]),
+                    f"{ext}/choice": choice_iri(base, record["scenario"], c["node"], c["choice"],
+                                                pack),
                     f"{ext}/turn": c["turn"],
                     f"{ext}/steps": c["steps"],
                     f"{ext}/dont-say": c["dont_say"],
@@ -169,7 +176,8 @@ def _closing(record: Record, attempt: dict[str, Any], who: dict[str, Any],
         result["success"] = bool(record["passed"])
     ext = f"{base}/extensions"
     extensions: dict[str, Any] = {}
-    for key in ("pass_mark", "ending", "outcome", "final_mood", "scenario_version", "team"):
+    for key in ("pass_mark", "ending", "outcome", "final_mood", "scenario_version", "team",
+                "content_hash"):
         if record.get(key) is not None:
             extensions[f"{ext}/{key.replace('_', '-')}"] = record[key]
     if record["steps"]:

@@ -129,7 +129,11 @@ class Checker:
         def best(label: str, with_phrase: list[int], high: float, low: float
                  ) -> tuple[float, int] | None:
             """The highest margin of a label over the passages, and where, if it is taken."""
-            k = model.index[label]
+            k = model.index.get(label)
+            if k is None:  # a content pack's own entry, which the shipped model never learnt:
+                found = sorted(i for i in with_phrase if i >= 0)  # its phrasings alone judge
+                return (float(max(t.fault, t.fault_with_phrase)) + 1.0, found[0]) if found \
+                    else None
             taken: tuple[float, int] | None = None
             phrased = set(with_phrase)
             for i, m in enumerate(margins):

@@ -84,6 +84,8 @@ class Routing:
     refused: int = 0  # meant a reply but was sent to the options
     declined: int = 0  # meant none and was sent to the options (right)
     forced: int = 0  # meant none but was placed anyway
+    on_negated: int = 0  # a negated reply placed on one it does not mean (wrong or forced)
+    kinds: dict[str, list[int]] = field(default_factory=dict)  # kind: [right, all]
     misses: list[str] = field(default_factory=list)
 
     @property
@@ -98,11 +100,29 @@ class Routing:
         n = self.declined + self.forced
         return self.declined / n if n else 1.0
 
+    @property
+    def replies(self) -> int:
+        return self.right + self.wrong + self.refused + self.declined + self.forced
+
+    def kind_rate(self, kind: str) -> float:
+        """Replies of a kind decided right (placed where they mean, or sent to the options
+        when they mean none)."""
+        right, n = self.kinds.get(kind, (0, 0))
+        return right / n if n else 1.0
+
+
+def _expected(value: object) -> set[int | None]:
+    """A reply's label: the 1-based authored reply it means, null for none, or a list of the
+    decisions that are all right ([1, null]: reply 1, or the options)."""
+    values = value if isinstance(value, list) else [value]
+    return {None if v is None else int(str(v)) for v in values}
+
 
 def evaluate_routing(judge: Judge, library: Library,
                      groups: list[dict[str, Any]]) -> Routing:
-    """Groups as in tests/data/free_replies.yaml: a scenario, the answers that lead to a node,
-    and replies typed there, each with the authored reply it means (or null)."""
+    """Groups as in tests/data/free_placement.yaml: a scenario, the answers that lead to a node,
+    and replies typed there, each with the authored reply it means (or null, or a list of the
+    decisions that are right) and optionally its kind (para, neg, offtopic, curt)."""
     from cscoach.drill.engine import Session
 
     out = Routing()
@@ -112,26 +132,33 @@ def evaluate_routing(judge: Judge, library: Library,
         assert node is not None
         for r in group["replies"]:
             reply = judge.judge(node, str(r["text"]))
-            expect = r["expect"]
+            expect = _expected(r["expect"])
+            kind = str(r.get("kind", "para"))
             got = reply.closest.index + 1 if reply.close_enough else None
-            label = f"{scenario.id}/{node.id}: {r['text']}"
-            if expect is None:
+            label = f"{scenario.id}/{node.id} [{kind}]: {r['text']}"
+            tally = out.kinds.setdefault(kind, [0, 0])
+            tally[1] += 1
+            tally[0] += got in expect
+            if got in expect:
                 if got is None:
                     out.declined += 1
                 else:
-                    out.forced += 1
-                    out.misses.append(f"placed on {got} ({reply.closest.percent}%), "
-                                      f"meant none: {label}")
-            elif got == expect:
-                out.right += 1
+                    out.right += 1
+                continue
+            if kind == "neg" and got is not None:
+                out.on_negated += 1
+            if expect == {None}:
+                out.forced += 1
+                out.misses.append(f"placed on {got} ({reply.closest.percent}%), "
+                                  f"meant none: {label}")
             elif got is None:
                 out.refused += 1
                 out.misses.append(f"sent to options ({reply.closest.percent}%), "
-                                  f"meant {expect}: {label}")
+                                  f"meant {sorted(expect, key=str)}: {label}")
             else:
                 out.wrong += 1
                 out.misses.append(f"placed on {got} ({reply.closest.percent}%), "
-                                  f"meant {expect}: {label}")
+                                  f"meant {sorted(expect, key=str)}: {label}")
     return out
 
 

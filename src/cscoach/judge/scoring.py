@@ -293,18 +293,32 @@ def _lesson_items(transcript: Transcript) -> list[ScoreItem]:
     below the pass mark (an item takes away what is above it); a met one is a line at 0."""
     items: list[ScoreItem] = []
     critical: list[LessonResult] = []
+
+    def typed(turn: int) -> bool:
+        """Whether the turn was typed (play --free): its lessons are the authored reply's it was
+        taken as, and are said to be, not the trainee's own (they may not have typed it)."""
+        return 0 < turn <= len(transcript.turns) and transcript.turns[turn - 1].typed
+
     for r in lesson_results(transcript):
         x = r.lesson
         if r.broken is not None:
-            items.append(ScoreItem("lessons", -x.weight, _t(
-                f"교훈을 어겼습니다: {x.text.ko} ({x.source})",
-                f"lesson broken: {x.text.en} ({x.source})"), r.broken))
+            reason = _t(f"교훈을 어겼습니다: {x.text.ko} ({x.source})",
+                        f"lesson broken: {x.text.en} ({x.source})")
+            if typed(r.broken):
+                reason = _t(f"받아들여진 답이 교훈을 어겼습니다: {x.text.ko} ({x.source})",
+                            f"lesson broken by the reply your words were taken as: {x.text.en} "
+                            f"({x.source})")
+            items.append(ScoreItem("lessons", -x.weight, reason, r.broken))
             if x.critical:
                 critical.append(r)
         elif r.met is not None:
-            items.append(ScoreItem("lessons", 0, _t(f"교훈을 지켰습니다: {x.text.ko} ({x.source})",
-                                                    f"lesson met: {x.text.en} ({x.source})"),
-                                   r.met))
+            reason = _t(f"교훈을 지켰습니다: {x.text.ko} ({x.source})",
+                        f"lesson met: {x.text.en} ({x.source})")
+            if typed(r.met):
+                reason = _t(f"받아들여진 답이 교훈을 지켰습니다: {x.text.ko} ({x.source})",
+                            f"lesson met by the reply your words were taken as: {x.text.en} "
+                            f"({x.source})")
+            items.append(ScoreItem("lessons", 0, reason, r.met))
     return items + ([_CAP] if critical else [])
 
 

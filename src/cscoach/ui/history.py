@@ -14,6 +14,7 @@ from rich.text import Text as RichText
 from cscoach.content.model import Lang, Phrasebook, StepCatalog
 from cscoach.history.drill import Plan
 from cscoach.history.formats import TITLES
+from cscoach.history.progress import FIXED_AFTER
 from cscoach.i18n import tr
 from cscoach.ui.fit import show
 
@@ -46,7 +47,7 @@ def progress(console: Console, data: dict[str, Any], steps: StepCatalog,
         line = RichText(f"{tr(lang, 'hist.trend')}: ")
         line.append(data["trend"], style="cyan")
         first, latest = data["first"], data["latest"]
-        line.append("   " + tr(lang, "hist.first_latest", first=first["score"],
+        line.append("   " + tr(lang, "hist.first_latest", first=first["score"], best=data["best"],
                                 latest=latest["score"], change=data["change"]))
         console.print(line)
 
@@ -56,13 +57,13 @@ def progress(console: Console, data: dict[str, Any], steps: StepCatalog,
         table.add_column(tr(lang, "label.title"), ratio=1, overflow="fold")
         for key in ("hist.attempts", "hist.first", "hist.best", "hist.last"):
             table.add_column(tr(lang, key), justify="right", no_wrap=True)
-        table.add_column(tr(lang, "hist.trend_col"), no_wrap=True, style="cyan")
+        table.add_column(tr(lang, "hist.trend_col"), overflow="fold", style="cyan")
         for s in data["scenarios"]:
             tries = str(s["attempts"]) + (f" (+{s['abandoned']})" if s["abandoned"] else "")
             best = RichText(_score(s["best"]),
                             style="green" if s["passed"] else "")
-            table.add_row(s["title"][lang], tries, _score(s["first"]), best, _score(s["last"]),
-                          s["trend"][-12:])
+            table.add_row(_titled(s, lang), tries, _score(s["first"]), best, _score(s["last"]),
+                          s["trend"])
         show(console, table)
 
     if any(s["level"] is not None for s in data["steps"]):
@@ -88,19 +89,24 @@ def _dont_say(console: Console, data: dict[str, Any], phrasebook: Phrasebook,
     console.print(RichText(tr(lang, "hist.dont_say"), style="bold"))
     if not data["dont_say"]:
         console.print("  " + tr(lang, "hist.no_dont_say"), style="green")
+    marks = {"still": ("✗ ", "red"), "unsure": ("? ", "yellow"), "fixed": ("✓ ", "green")}
     for use in data["dont_say"]:
         try:
-            entry = phrasebook.get(use["entry"])
-            said, instead = entry.dont_say[lang][0], entry.say_instead(lang)
+            instead = phrasebook.get(use["entry"]).say_instead(lang)
         except KeyError:
-            said, instead = use["entry"], ""
-        line = RichText("✗ " if use["still"] else "✓ ", style="red" if use["still"] else "green")
-        line.append(f"\"{said}\" ", style="bold" if use["still"] else "dim")
+            instead = ""
+        mark, colour = marks[use["status"]]
+        fixed = use["status"] == "fixed"
+        line = RichText(mark, style=colour)
+        line.append(f"\"{use['said'][lang]}\" ", style="dim" if fixed else "bold")
         line.append(f"({use['entry']}) ", style="dim")
-        line.append(tr(lang, "hist.still", uses=use["recent_uses"]) if use["still"] else
-                    tr(lang, "hist.dropped", when=use["last_used"][:10]))
+        when = use["last_used"][:10]
+        line.append(tr(lang, "hist.still", uses=use["recent_uses"]) if use["status"] == "still"
+                    else tr(lang, "hist.fixed", chances=use["chances"], when=when) if fixed
+                    else tr(lang, "hist.unsure", chances=use["chances"], need=FIXED_AFTER,
+                            when=when))
         console.print(Padding(line, (0, 0, 0, 2)))
-        if use["still"] and instead:
+        if not fixed and instead:
             console.print(Padding(RichText(f"→ {instead}", style="green"), (0, 0, 0, 6)))
 
 
@@ -132,8 +138,11 @@ def drill_plan(console: Console, plan: Plan, trainee: str, lang: Lang, now: date
     table.add_column(tr(lang, "drill.priority"), justify="right", no_wrap=True)
     for c in plan.ranked:
         style = "bold cyan" if c is pick else ""
-        table.add_row(c.scenario.title(lang), str(c.attempts),
-                      "-" if c.recall is None else f"{round(100 * c.recall)}%",
+        recall = (RichText("-") if c.recall is None else
+                  RichText(f"{round(100 * c.recall)}% ") + RichText(tr(lang, "drill.failed"),
+                                                                   style="red")
+                  if c.failed else RichText(f"{round(100 * c.recall)}%"))
+        table.add_row(c.scenario.title(lang), str(c.attempts), recall,
                       _due(c.due, now, lang), f"{c.priority:.2f}", style=style)
     show(console, table)
 
@@ -171,6 +180,10 @@ def report(console: Console, data: dict[str, Any], steps: StepCatalog, lang: Lan
         table.add_column(tr(lang, "report.top_trap"), ratio=1, overflow="fold")
         for row in data["hardest"]:
             where = RichText(row["scenario"])
+            if row.get("pack"):
+                where.append(f" ({tr(lang, 'hist.pack', name=row['pack'])})", style="dim")
+            if row.get("version", 1) > 1:
+                where.append(f" v{row['version']}", style="dim")
             where.append(f"\n{row['node']}", style="dim")
             rate = RichText(f"{row['trap_rate']}%", style="red" if row["trap_rate"] >= 50
                             else "yellow")
@@ -192,7 +205,21 @@ def report(console: Console, data: dict[str, Any], steps: StepCatalog, lang: Lan
             table.add_column(tr(lang, key), justify="right", no_wrap=True)
         for row in data["scenarios"]:
             abandoned = f" (+{row['abandoned']})" if row["abandoned"] else ""
-            table.add_row(row["title"][lang], f"{row['attempts']}{abandoned}",
+            table.add_row(_titled(row, lang), f"{row['attempts']}{abandoned}",
                           str(row["trainees"]), _pct(row["pass_rate"]),
                           _score(row["mean_score"]), _score(row["best_score"]))
         show(console, table)
+
+
+def _titled(row: dict[str, Any], lang: Lang) -> RichText:
+    """A scenario's title, with its pack and, once it has changed, which version the row is
+    (a changed scenario's attempts are a row of their own: history/versions.py)."""
+    title = RichText(row["title"][lang])
+    notes = []
+    if row.get("pack"):
+        notes.append(tr(lang, "hist.pack", name=row["pack"]))
+    if row.get("versions", 1) > 1:
+        notes.append(tr(lang, "hist.version", n=row["version"], date=row["since"][:10]))
+    if notes:
+        title.append("\n" + " · ".join(notes), style="dim")
+    return title

@@ -111,15 +111,26 @@ def _hit_lines(hits: tuple[Hit, ...], phrasebook: Phrasebook, lang: Lang,
 def turn_feedback(console: Console, report: TurnReport, phrasebook: Phrasebook,
                   lang: Lang, recap: bool = False, channel: Channel | None = None) -> None:
     """What happened after one choice: feedback, mood change, phrase hits. Right after a typed
-    reply its hits were just shown (`free_reply`), so only the customer's reaction is."""
+    reply its hits were just shown (`free_reply`), so only the customer's reaction is, and the
+    authored feedback only under the reply it was taken as: it is about that reply's words and
+    actions ("moved her to the quiet desk"), which the trainee may not have typed."""
     turn = report.turn
-    lines: list[RichText] = [RichText(turn.choice.feedback(lang))]
     delta = turn.mood_after - turn.mood_before
     arrow = "▲" if delta > 0 else "▼" if delta < 0 else "="
     style = "green" if delta > 0 else "red" if delta < 0 else "dim"
-    lines.append(RichText(f"{arrow} " + tr(lang, "mood.changed", before=turn.mood_before,
-                                          after=turn.mood_after), style=style))
-    if recap or not turn.typed:
+    mood = RichText(f"{arrow} " + tr(lang, "mood.changed", before=turn.mood_before,
+                                     after=turn.mood_after), style=style)
+    if turn.typed:
+        lines: list[RichText] = [mood]
+        if recap:
+            lines.insert(0, RichText.assemble((f"{tr(lang, 'debrief.wrote')}: ", "bold"),
+                                              turn.choice.says(lang)))
+            lines += _hit_lines(report.hits, phrasebook, lang, channel)
+        lines.append(RichText(tr(lang, "free.about_taken"), style="bold"))
+        lines.append(RichText(f"“{turn.authored.says(lang)}”", style="cyan"))
+        lines.append(RichText(turn.authored.feedback(lang), style="dim"))
+    else:
+        lines = [RichText(turn.choice.feedback(lang)), mood]
         lines += _hit_lines(report.hits, phrasebook, lang, channel)
     title = tr(lang, "free.feedback_as" if turn.typed else "label.feedback")
     console.print(Panel(Group(*lines), title=title, title_align="left",
@@ -138,6 +149,10 @@ def free_reply(console: Console, reply: FreeReply, node: Node, phrasebook: Phras
     if reply.close_enough:
         lines.append(RichText(tr(lang, "free.taken_as", percent=closest.percent), style="bold"))
         lines.append(RichText(f"“{node.choices[closest.index].says(lang)}”", style="cyan"))
+    elif reply.negated is not None and reply.negated.index == closest.index:
+        lines.append(RichText(tr(lang, "free.negates"), style="yellow"))
+        lines.append(RichText(f"“{node.choices[closest.index].says(lang)}”", style="dim"))
+        lines.append(RichText(tr(lang, "free.pick_nearest"), style="yellow"))
     else:
         lines.append(RichText(tr(lang, "free.not_close", percent=closest.percent),
                               style="yellow"))
@@ -339,13 +354,20 @@ def _lesson_lines(d: Debrief, lang: Lang) -> list[Table]:
             return (0 if r.lesson.critical else 1, r.broken)
         return (2, r.met) if r.met is not None else (3, 0)
 
+    turns = d.transcript.turns
+
+    def said(key: str, turn: int) -> str:
+        """At a typed turn the lesson is the authored reply's the words were taken as."""
+        typed = 0 < turn <= len(turns) and turns[turn - 1].typed
+        return tr(lang, key + ("_taken" if typed else ""), turn=turn)
+
     lines = []
     for r in sorted(results, key=rank):
         lesson = r.lesson
         if r.broken is not None:
-            mark, style, state = "✗", "red", tr(lang, "debrief.lesson_broken", turn=r.broken)
+            mark, style, state = "✗", "red", said("debrief.lesson_broken", r.broken)
         elif r.met is not None:
-            mark, style, state = "✓", "green", tr(lang, "debrief.lesson_met", turn=r.met)
+            mark, style, state = "✓", "green", said("debrief.lesson_met", r.met)
         else:
             mark, style, state = "○", "yellow", tr(lang, "debrief.lesson_open")
         line = RichText()

@@ -1,0 +1,308 @@
+"""A trainer's report computed where the data is: the same numbers as `report.report`, but the
+attempts are never all in memory and their JSON is never decoded in Python.
+
+What the report reads of each attempt (a few columns of it, its steps' levels, its choices'
+nodes and traps) goes into a scratch SQLite database in a temporary folder, whatever the source:
+a history database is attached and copied by SQLite itself (`INSERT ... SELECT`, the steps read
+with `json_each`), an export's attempts or an LRS's statements are added as they are read. An
+attempt is counted once however many sources hold it (the first source's copy is the one kept,
+as `load_records` keeps it). The three tables are then aggregations in SQL; Python sees only
+the grouped rows (and, for the recency-weighted step levels, one row per drill and step).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from cscoach.history.progress import DECAY
+from cscoach.history.record import Record
+from cscoach.history.store import SQLITE_FULL, SQLITE_IOERR, HistoryError, Store, _failure
+from cscoach.plain import visible_all
+
+SCHEMA = """
+CREATE TABLE attempts (
+    id TEXT PRIMARY KEY, src INTEGER NOT NULL, kind TEXT NOT NULL, trainee TEXT NOT NULL,
+    status TEXT NOT NULL, scenario TEXT NOT NULL, title_ko TEXT NOT NULL, title_en TEXT NOT NULL,
+    finished_at TEXT NOT NULL, score INTEGER, passed INTEGER
+);
+CREATE TABLE steps (attempt INTEGER NOT NULL, step TEXT NOT NULL, value REAL NOT NULL);
+CREATE TABLE choices (
+    attempt INTEGER NOT NULL, seq INTEGER NOT NULL, scenario TEXT NOT NULL,
+    trainee TEXT NOT NULL, node TEXT NOT NULL, choice INTEGER NOT NULL, trap INTEGER NOT NULL,
+    text_ko TEXT, text_en TEXT, dont_say TEXT
+);
+"""
+CACHE_KIB = 32 * 1024  # the scratch database's page cache
+
+
+def _scratch(exc: sqlite3.Error) -> HistoryError:
+    return HistoryError(f"cannot build the report: its scratch database in the temporary folder "
+                        f"failed ({exc}); free some space there or set TMPDIR to a folder "
+                        "with room")
+
+
+def _blame(path: Path, exc: sqlite3.Error) -> HistoryError:
+    """A source is only read: a full disk or a failed write is the scratch database's."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    return _scratch(exc) if code in (SQLITE_FULL, SQLITE_IOERR) else _failure(path, exc)
+
+
+def _pct(part: float, whole: float) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+class Tally:
+    """The report's scratch database; add sources, then `report`. Use it as a context."""
+
+    def __init__(self) -> None:
+        # SQLite's private temporary database: in its page cache while it is small, spilled to
+        # a file in the temporary folder (deleted on close) when it grows, so memory stays
+        # at the cache's size whatever the number of attempts
+        try:
+            self.db = sqlite3.connect("", isolation_level=None, uri=True)
+            self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            self.db.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise _scratch(exc) from None
+        self._sources = 0
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Tally:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _next_source(self) -> int:
+        self._sources += 1
+        return self._sources
+
+    # -- sources -------------------------------------------------------------------------
+
+    def add_database(self, path: Path) -> None:
+        """A history database: checked as `open_store(readonly=True)` checks it, then copied
+        by SQLite from the file into the tally (nothing of it passes through Python)."""
+        with Store(path, readonly=True) as store:
+            uri = store.uri
+        src = self._next_source()
+        args = {"src": src}
+        try:
+            self.db.execute("ATTACH DATABASE ? AS source", (uri,))
+        except sqlite3.Error as exc:
+            raise _failure(path, exc) from None
+        try:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "INSERT OR IGNORE INTO attempts (id, src, kind, trainee, status, scenario, "
+                "title_ko, title_en, finished_at, score, passed) SELECT id, :src, kind, trainee, "
+                "status, scenario, title_ko, title_en, finished_at, score, passed FROM "
+                "source.attempts", args)
+            self.db.execute(
+                "INSERT INTO steps (attempt, step, value) SELECT w.rowid, "
+                "json_extract(j.value, '$.step'), CASE WHEN json_extract(j.value, '$.done') "
+                "THEN CASE WHEN json_extract(j.value, '$.in_order') THEN 1.0 ELSE 0.5 END "
+                "ELSE 0.0 END FROM source.attempts a JOIN attempts w ON w.id = a.id AND "
+                "w.src = :src, json_each(a.steps) j WHERE a.kind = 'play' AND "
+                "a.status = 'completed'", args)
+            trap = "(c.dont_say != '[]' OR c.weak)"  # a reply with a don't-say, or a weak one
+            self.db.execute(
+                f"INSERT INTO choices (attempt, seq, scenario, trainee, node, choice, trap, "
+                f"text_ko, text_en, dont_say) SELECT w.rowid, c.turn, w.scenario, w.trainee, "
+                f"c.node, c.choice, {trap}, CASE WHEN {trap} "
+                f"THEN c.text_ko END, CASE WHEN {trap} THEN c.text_en END, CASE WHEN {trap} "
+                "THEN c.dont_say END FROM source.choices c JOIN attempts w ON w.id = "
+                "c.attempt_id AND w.src = :src AND w.kind = 'play'", args)
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise _blame(path, exc) from None
+        finally:
+            self.db.execute("DETACH DATABASE source")
+
+    def add_records(self, records: Iterable[Record]) -> None:
+        """Attempts as records (an export's, checked already), each added once."""
+        src = self._next_source()
+        try:
+            self.db.execute("BEGIN")
+            for r in records:
+                self.add_record(r, src)
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise _scratch(exc) from None
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+
+    def add_record(self, r: Record, src: int | None = None) -> bool:
+        """One attempt; False if one with its id is in already."""
+        src = self._next_source() if src is None else src
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO attempts (id, src, kind, trainee, status, scenario, title_ko, "
+            "title_en, finished_at, score, passed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (r["id"], src, r["kind"], r["trainee"], r["status"], r["scenario"],
+             r["title"]["ko"], r["title"]["en"], r["finished_at"], r.get("score"),
+             None if r.get("passed") is None else int(bool(r["passed"]))))
+        if not cur.rowcount:
+            return False
+        row = cur.lastrowid
+        if r["kind"] == "play" and r["status"] == "completed":
+            seen: set[str] = set()
+            steps = []
+            for s in r["steps"]:
+                if s["step"] not in seen:  # the first of a step counts, as in step_levels
+                    seen.add(s["step"])
+                    steps.append((row, s["step"], _value(s)))
+            self.db.executemany("INSERT INTO steps VALUES (?, ?, ?)", steps)
+        if r["kind"] == "play":
+            rows = []
+            for seq, c in enumerate(r["choices"]):
+                trap = bool(c["dont_say"] or c["weak"])
+                rows.append((row, seq, r["scenario"], r["trainee"], c["node"], c["choice"],
+                             int(trap),
+                             c["text"]["ko"] if trap else None, c["text"]["en"] if trap else None,
+                             json.dumps(c["dont_say"], ensure_ascii=False) if trap else None))
+            self.db.executemany("INSERT INTO choices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        return True
+
+    # -- the report ----------------------------------------------------------------------
+
+    def report(self, step_ids: Sequence[str], top: int = 10) -> dict[str, Any]:
+        """What `report.report` gives for the same attempts."""
+        try:
+            return visible_all({  # type: ignore[return-value]
+                "trainees": sorted(r[0] for r in self.db.execute(
+                    "SELECT DISTINCT trainee FROM attempts")),
+                "attempts": self.db.execute("SELECT count(*) FROM attempts").fetchone()[0],
+                "steps": self._steps(step_ids),
+                "hardest": self._hardest(top),
+                "scenarios": self._scenarios(),
+            })
+        except sqlite3.Error as exc:  # the scratch database, on a full disk say
+            raise _scratch(exc) from None
+
+    def _steps(self, step_ids: Sequence[str]) -> list[dict[str, Any]]:
+        levels: dict[tuple[str, str], list[float]] = {}
+        wanted = set(step_ids)
+        for trainee, step, age, value in self.db.execute(
+                "WITH d AS (SELECT rowid AS attempt, trainee, row_number() OVER (PARTITION BY "
+                "trainee ORDER BY finished_at DESC, id DESC) - 1 AS age FROM attempts WHERE "
+                "kind = 'play' AND status = 'completed') SELECT d.trainee, s.step, d.age, "
+                "s.value FROM d JOIN steps s ON s.attempt = d.attempt ORDER BY d.trainee, "
+                "s.step, d.age"):
+            if step not in wanted:
+                continue
+            acc = levels.setdefault((trainee, step), [0.0, 0.0])
+            weight = DECAY ** age  # newest first, as step_levels adds them
+            acc[0] += weight * value
+            acc[1] += weight
+        rows = []
+        for trainee, drills, scores, passed in sorted(self.db.execute(
+                "SELECT trainee, count(*) FILTER (WHERE kind = 'play' AND status = 'completed'), "
+                "sum(score) FILTER (WHERE kind = 'play' AND status = 'completed'), "
+                "count(*) FILTER (WHERE kind = 'play' AND status = 'completed' AND passed) "
+                "FROM attempts GROUP BY trainee")):
+            row: dict[str, Any] = {
+                "trainee": trainee, "drills": drills,
+                "mean_score": round(scores / drills) if drills else None,
+                "pass_rate": _pct(passed, drills)}
+            for sid in step_ids:
+                level = levels.get((trainee, sid))
+                row[sid] = round(100 * (level[0] / level[1])) if level and level[1] else None
+            rows.append(row)
+        return rows
+
+    def _hardest(self, top: int) -> list[dict[str, Any]]:
+        picks: dict[tuple[str, str], Counter[int]] = {}
+        for scenario, node, choice, n in self.db.execute(
+                "SELECT scenario, node, choice, count(*) FROM choices WHERE trap "
+                "GROUP BY 1, 2, 3"):
+            picks.setdefault((scenario, node), Counter())[choice] = n
+        rows = []
+        for scenario, node, visits, traps, trainees, trapped in self.db.execute(
+                "SELECT scenario, node, count(*), sum(trap), count(DISTINCT trainee), "
+                "count(DISTINCT CASE WHEN trap THEN trainee END) FROM choices "
+                "GROUP BY 1, 2 HAVING sum(trap) > 0"):
+            choice, times = sorted(picks[(scenario, node)].items(),
+                                   key=lambda kv: (-kv[1], kv[0]))[0]
+            rows.append({
+                "scenario": scenario, "node": node, "visits": visits, "traps": traps,
+                "trap_rate": _pct(traps, visits), "trainees": trainees,
+                "trainees_trapped": trapped, "top_trap": choice, "top_trap_picks": times,
+            })
+        rows.sort(key=lambda r: (-r["trap_rate"], -r["traps"], r["scenario"], r["node"]))
+        rows = rows[:top]
+        # the text of each top trap as last picked (the latest attempt's, its last turn)
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS top (scenario, node, choice)")
+        self.db.execute("DELETE FROM top")
+        self.db.executemany("INSERT INTO top VALUES (?, ?, ?)",
+                            [(r["scenario"], r["node"], r["top_trap"]) for r in rows])
+        texts = {(scenario, node, choice): (ko, en, dont_say) for scenario, node, choice, ko, en,
+                 dont_say in self.db.execute(
+                     "SELECT scenario, node, choice, text_ko, text_en, dont_say FROM (SELECT "
+                     "c.scenario, c.node, c.choice, c.text_ko, c.text_en, c.dont_say, "
+                     "row_number() OVER (PARTITION BY c.scenario, c.node, c.choice ORDER BY "
+                     "a.finished_at DESC, a.id DESC, c.seq DESC) AS n FROM top t JOIN choices c "
+                     "ON c.scenario = t.scenario AND c.node = t.node AND c.choice = t.choice "
+                     "AND c.trap JOIN attempts a ON a.rowid = c.attempt) WHERE n = 1")}
+        for r in rows:
+            ko, en, dont_say = texts[(r["scenario"], r["node"], r["top_trap"])]
+            r["top_trap_text"] = {"ko": ko, "en": en}
+            r["dont_say"] = json.loads(dont_say)
+        return rows
+
+    def _scenarios(self) -> list[dict[str, Any]]:
+        titles = {scenario: {"ko": ko, "en": en} for scenario, ko, en in self.db.execute(
+            "SELECT scenario, title_ko, title_en FROM (SELECT scenario, title_ko, title_en, "
+            "row_number() OVER (PARTITION BY scenario ORDER BY finished_at DESC, id DESC) AS n "
+            "FROM attempts WHERE kind = 'play') WHERE n = 1")}
+        rows = []
+        for scenario, done, abandoned, trainees, passed, scores, best in sorted(self.db.execute(
+                "SELECT scenario, count(*) FILTER (WHERE status = 'completed'), "
+                "count(*) FILTER (WHERE status != 'completed'), "
+                "count(DISTINCT CASE WHEN status = 'completed' THEN trainee END), "
+                "count(*) FILTER (WHERE status = 'completed' AND passed), "
+                "sum(score) FILTER (WHERE status = 'completed'), "
+                "max(score) FILTER (WHERE status = 'completed') "
+                "FROM attempts WHERE kind = 'play' GROUP BY scenario")):
+            rows.append({
+                "scenario": scenario, "title": titles[scenario], "attempts": done,
+                "abandoned": abandoned, "trainees": trainees, "passed": passed,
+                "pass_rate": _pct(passed, done),
+                "mean_score": round(scores / done) if done else None,
+                "best_score": best,
+            })
+        return rows
+
+
+def _value(step: dict[str, Any]) -> float:
+    if not step["done"]:
+        return 0.0
+    return 1.0 if step["in_order"] else 0.5
+
+
+def tally_sources(tally: Tally, paths: Sequence[Path]) -> None:
+    """History databases and `cscoach export` files, in the order given (the first copy of an
+    attempt is the one counted), with the checks and messages of `load_records`."""
+    from cscoach.history.service import read_export
+    from cscoach.history.store import SQLITE_MAGIC, read_header
+
+    for path in paths:
+        if path.is_dir():
+            raise HistoryError(f"{path}: is a folder; give a history database or an export file")
+        if not path.exists():
+            raise HistoryError(f"{path}: no such file")
+        if read_header(path) == SQLITE_MAGIC:
+            tally.add_database(path)
+        else:
+            tally.add_records(read_export(path))

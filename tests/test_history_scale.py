@@ -1,0 +1,299 @@
+"""An organisation's history at scale (issue 22): no statement binds a parameter per attempt,
+SQLite's errors are told as they are, and report, export and sync read in constant memory."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cscoach.drill.answers import Scripted
+from cscoach.drill.engine import parse_answers
+from cscoach.drill.runner import run
+from cscoach.history import store as store_mod
+from cscoach.history.record import DrillTracker, iso
+from cscoach.history.service import load_records
+from cscoach.history.store import HistoryError, Store
+from cscoach.judge.scoring import debrief
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+LIMIT = 25  # SQLite's variable limit in these tests (32,766 by default; an insert binds 21)
+
+
+def played(library, matcher, scenario: str = "angry-shopper", answers: str = "2,3,1,1,2,3"
+           ) -> dict[str, Any]:
+    story = library.scenario(scenario)
+    kept: list[dict[str, Any]] = []
+    tracker = DrillTracker(story, "mina", "en", matcher, kept.append, lambda: T0)
+    run(story, Scripted(parse_answers(answers)), lambda t: debrief(t, library.steps, matcher),
+        [tracker])
+    return kept[0]
+
+
+def copies(record: dict[str, Any], n: int, trainees: int = 3) -> list[dict[str, Any]]:
+    out = []
+    for i in range(n):
+        r = copy.deepcopy(record)
+        r["id"] = str(uuid.UUID(int=i + 1))
+        r["trainee"] = f"trainee-{i % trainees}"
+        r["started_at"] = iso(T0 + timedelta(minutes=i))
+        r["finished_at"] = iso(T0 + timedelta(minutes=i, seconds=30))
+        out.append(r)
+    return out
+
+
+@pytest.fixture
+def low_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every history connection opened with SQLite's variable limit set to LIMIT."""
+    connect = sqlite3.connect
+
+    def limited(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        db = connect(*args, **kwargs)
+        db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, LIMIT)
+        return db
+
+    monkeypatch.setattr(store_mod.sqlite3, "connect", limited)
+
+
+# -- no parameter per attempt ---------------------------------------------------------------
+
+def test_reading_more_attempts_than_the_variable_limit(tmp_path: Path, library, matcher,
+                                                      low_limit: None) -> None:
+    records = copies(played(library, matcher), 3 * LIMIT)
+    path = tmp_path / "history.db"
+    with Store(path) as store:
+        for r in records:
+            store.add(r)
+        assert store.db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) == LIMIT
+        assert store.attempts() == records
+        assert store.attempts("trainee-1") == records[1::3]
+    assert load_records([path]) == records
+
+
+def test_queueing_and_holding_more_than_the_variable_limit(tmp_path: Path, library, matcher,
+                                                          low_limit: None) -> None:
+    from cscoach.history import xapi
+
+    records = copies(played(library, matcher), 2 * LIMIT)
+    with Store(tmp_path / "history.db") as store:
+        for r in records:
+            store.add(r)
+        queued = store.queue_backlog("http://lrs", lambda r: xapi.statements(r, "b", "h"))
+        assert queued == len(records)
+        assert store.queue_backlog("http://lrs", lambda r: xapi.statements(r, "b", "h")) == 0
+        taken = store.claim("http://lrs", "me", 30)
+        per_attempt = len(xapi.statements(records[0], "b", "h"))
+        assert len(taken) == per_attempt * len(records)
+        ids = [sid for sid, _ in taken]
+        assert store.hold("http://lrs", "me", ids, 30) == set(ids)
+        assert store.hold("http://lrs", "someone-else", ids, 30) == set()
+
+
+# -- SQLite's errors, told as they are ------------------------------------------------------
+
+def _add_fails(store: Store, record: dict[str, Any]) -> str:
+    with pytest.raises(HistoryError) as caught:
+        store.add(record)
+    return caught.value.message
+
+
+def _not_blamed(message: str) -> None:
+    assert "damaged" not in message and "move it aside" not in message, message
+
+
+def test_a_busy_database_is_said_to_be_busy(tmp_path: Path, library, matcher,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_mod, "BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "history.db"
+    Store(path).close()
+    other = sqlite3.connect(path, isolation_level=None)
+    with Store(path) as store:
+        other.execute("BEGIN EXCLUSIVE")
+        message = _add_fails(store, played(library, matcher))
+        other.execute("ROLLBACK")
+    assert "is busy" in message and "another program held its lock" in message, message
+    _not_blamed(message)
+    assert Store(path).attempts() == []
+
+
+def test_a_full_disk_is_said_to_be_full(tmp_path: Path, library, matcher) -> None:
+    path = tmp_path / "history.db"
+    with Store(path) as store:
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(f"PRAGMA max_page_count = {pages}")
+        message = _add_fails(store, played(library, matcher))
+    assert "the disk is full" in message and "free some space" in message, message
+    _not_blamed(message)
+    assert Store(path).attempts() == []
+
+
+def test_a_read_only_database_is_said_to_be_read_only(tmp_path: Path, library, matcher) -> None:
+    with Store(tmp_path / "history.db") as store:
+        store.db.execute("PRAGMA query_only = 1")
+        message = _add_fails(store, played(library, matcher))
+    assert "cannot be written" in message and "read-only" in message, message
+    _not_blamed(message)
+
+
+def test_a_limit_of_sqlite_is_no_fault_of_the_file(tmp_path: Path, library, matcher) -> None:
+    with Store(tmp_path / "history.db") as store:
+        store.db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 100)
+        message = _add_fails(store, played(library, matcher))
+    assert "past a limit of SQLite" in message and "the file is fine" in message, message
+    _not_blamed(message)
+
+
+@pytest.mark.parametrize("code, name, words", [
+    (6, "SQLITE_LOCKED", "is locked"),
+    (10 | (3 << 8), "SQLITE_IOERR_WRITE", "the disk failed to read or write"),
+    (14, "SQLITE_CANTOPEN", "cannot open the history database"),
+    (7, "SQLITE_NOMEM", "out of memory"),
+    (11, "SQLITE_CORRUPT", "it is damaged"),
+    (26, "SQLITE_NOTADB", "it is damaged"),
+    (1, "SQLITE_ERROR", "SQLite failed on the history database"),
+])
+def test_each_kind_of_sqlite_error_has_its_own_line(code: int, name: str, words: str) -> None:
+    exc = sqlite3.OperationalError("what SQLite said")
+    exc.sqlite_errorcode = code  # type: ignore[attr-defined]
+    exc.sqlite_errorname = name  # type: ignore[attr-defined]
+    message = store_mod._failure(Path("h.db"), exc).message
+    assert message.startswith("h.db: ") and words in message and "what SQLite said" in message
+    assert "\n" not in message
+    if code not in (11, 26):
+        _not_blamed(message)
+
+
+def test_a_corrupt_page_is_blamed_on_the_file(tmp_path: Path, library, matcher) -> None:
+    path = tmp_path / "history.db"
+    with Store(path) as store:
+        for r in copies(played(library, matcher), 40):
+            store.add(r)
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    data[4096 * 3: 4096 * 3 + 64] = b"\xee" * 64
+    path.write_bytes(bytes(data))
+    with pytest.raises(HistoryError, match="damaged"):
+        Store(path)
+
+
+# -- report computed where the data is ------------------------------------------------------
+
+def gen_history() -> Any:
+    """benchmarks/gen_history.py, which writes a history through cscoach's recording code."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "gen_history.py"
+    spec = importlib.util.spec_from_file_location("gen_history", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return gen_history().write(400, 15, tmp_path_factory.mktemp("generated"))
+
+
+def _both(paths: list[Path], library, top: int = 10) -> tuple[dict[str, Any], dict[str, Any]]:
+    from cscoach.history.report import report
+    from cscoach.history.tally import Tally, tally_sources
+
+    ids = library.steps.ids()
+    with Tally() as tally:
+        tally_sources(tally, paths)
+        new = tally.report(ids, top)
+    return report(load_records(paths), ids, top), new
+
+
+def test_the_generated_history_is_what_recording_makes(generated: Path) -> None:
+    records = Store(generated, readonly=True).attempts()
+    assert len(records) == 400 and len({r["trainee"] for r in records}) == 15
+    kinds = {(r["kind"], r["status"]) for r in records}
+    assert kinds == {("play", "completed"), ("play", "abandoned"), ("quiz", "completed")}
+    assert len({r["scenario"] for r in records if r["kind"] == "play"}) >= 10
+    steps = [s for r in records for s in r["steps"]]
+    assert any(s["done"] and not s["in_order"] for s in steps)  # the 0.5 of a step level
+
+
+def test_the_report_from_sql_equals_todays(generated: Path, library) -> None:
+    old, new = _both([generated], library, top=1000)
+    assert new == old
+    assert new["attempts"] == 400 and len(new["hardest"]) > 10
+
+
+def test_the_report_counts_an_attempt_once_across_sources(tmp_path: Path, generated: Path,
+                                                         library) -> None:
+    from cscoach.history.service import export_document
+
+    records = Store(generated, readonly=True).attempts()
+    export = tmp_path / "part.json"  # half the attempts again, and one of another team's
+    other = copy.deepcopy(records[0])
+    other["id"], other["trainee"] = str(uuid.uuid4()), "\x1b[31mred\x1b[0m"
+    export.write_text(json.dumps(export_document(records[::2] + [other])), encoding="utf-8")
+    old, new = _both([generated, export], library)
+    assert new == old and new["attempts"] == 401
+    assert "\\x1b[31mred\\x1b[0m" in new["trainees"]  # shown, never obeyed
+    old, new = _both([export, generated], library)
+    assert new == old and new["attempts"] == 401
+
+
+# -- export and sync, streamed ----------------------------------------------------------------
+
+def test_streamed_exports_are_byte_for_byte_todays(generated: Path) -> None:
+    from cscoach.history import formats
+    from cscoach.history.service import export_head
+    from cscoach.history.xapi import statements
+
+    with Store(generated, readonly=True) as store:
+        records = store.attempts()
+        head = export_head()
+        assert "".join(formats.export_json_parts(head, store.each_attempt())) == \
+            json.dumps({**head, "attempts": records}, ensure_ascii=False, indent=2) + "\n"
+        assert "".join(formats.history_csv_lines(store.each_attempt(), "ko")) == \
+            formats.history_csv(records, "ko")
+        everything = [b for r in records for _, b in statements(r, "https://b", "https://h")]
+        assert "".join(formats.statements_json_parts(
+            b for r in store.each_attempt() for _, b in statements(r, "https://b", "https://h"))
+        ) == formats.statements_json(everything)
+    for empty in (formats.export_json_parts(head, []), formats.statements_json_parts([])):
+        json.loads("".join(empty))
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xapi"])
+def test_export_all_reads_back(cli, tmp_path: Path, generated: Path, fmt: str) -> None:
+    import csv
+
+    out = tmp_path / f"all.{fmt}"
+    done = cli("export", "--all", "--format", fmt, "--data-dir", str(generated.parent),
+               "--out", str(out))
+    assert done.code == 0, done.err
+    records = Store(generated, readonly=True).attempts()
+    if fmt == "json":
+        assert load_records([out]) == sorted(records, key=lambda r: (r["finished_at"], r["id"]))
+    elif fmt == "csv":
+        with out.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert len(rows) == sum(max(1, len(r["choices"]) + len(r["answers"])) for r in records)
+        assert {row["attempt"] for row in rows} == {r["id"] for r in records}
+    else:
+        statements = json.loads(out.read_text(encoding="utf-8"))
+        assert len(statements) == sum(len(r["choices"]) + len(r["answers"]) + 1
+                                      for r in records)
+        assert len({s["id"] for s in statements}) == len(statements)
+    printed = cli("export", "--all", "--format", fmt, "--data-dir", str(generated.parent))
+    if fmt != "json":  # the same bytes on standard output (a JSON export is stamped in time)
+        assert printed.out == out.read_text(encoding="utf-8")
+
+
+def test_export_of_nothing_warns_and_is_valid(cli, tmp_path: Path) -> None:
+    for fmt in ("json", "xapi"):
+        done = cli("export", "--all", "--format", fmt, "--data-dir", str(tmp_path / "none"))
+        assert done.code == 0 and "no attempts recorded for anyone" in done.err
+        json.loads(done.out)
