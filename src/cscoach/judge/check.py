@@ -149,13 +149,42 @@ class Checker:
             i = bisect.bisect_right(starts, start) - 1
             return i if i >= 0 and start < spans[i][1] else -1
 
+        reranker = model.reranker
+        text_scores: dict[int, float] = {}
+
+        def second_look(label: str, with_phrase: list[int]) -> tuple[float, int] | None:
+            """The passage where the second look is surest of a candidate, if it is taken: its
+            probability above `accept` (`accept_with_phrase` where a phrasing is listed)."""
+            assert reranker is not None
+            k = model.index[label]
+            taken: tuple[float, int] | None = None
+            phrased = set(with_phrase)
+            for i, m in enumerate(margins):
+                if float(m[k]) <= t.candidate:
+                    continue
+                if i not in text_scores:
+                    a, b = spans[i]
+                    text_scores[i] = reranker.text_score(self._mended(text[a:b]))
+                p = reranker.probability(text_scores[i], m, k, model.faults, model.steps)
+                bar = t.accept_with_phrase if i in phrased else t.accept
+                if p > bar and (taken is None or p > taken[0]):
+                    taken = (p, i)
+            return taken
+
         findings = []
         for entry in self.matcher.phrasebook.entries:
             own = [h for h in hits if h.entry_id == entry.id]
-            taken = best(entry.id, [within(h.start) for h in own], t.fault, t.fault_with_phrase)
-            if taken is None:
-                continue
-            confidence = round(model.confidence(taken[0]), 3)
+            where = [within(h.start) for h in own]
+            if reranker is not None:
+                taken = second_look(entry.id, where)
+                if taken is None:
+                    continue
+                confidence = round(taken[0], 3)
+            else:
+                taken = best(entry.id, where, t.fault, t.fault_with_phrase)
+                if taken is None:
+                    continue
+                confidence = round(model.confidence(taken[0]), 3)
             if own:
                 for h in own:
                     line, col = _place(text, h.start)

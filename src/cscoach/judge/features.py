@@ -60,3 +60,52 @@ def sentences(text: str) -> list[tuple[int, int]]:
             start = m.start() + chunk.index(stripped[0])
             spans.append((start, start + len(stripped)))
     return spans
+
+
+# What a reply negates or sets aside, for the second look (`cscoach.judge.meaning.Reranker`):
+# "It's not a small thing", "I won't tell you to shop elsewhere", "별거 아니라고 생각 안 해요",
+# "It's not my department, but I'll take it": the words are those of a fault, what is said is not.
+_NEGATORS = frozenset({"not", "never", "no", "nobody", "nothing", "none", "neither", "nor",
+                       "cannot", "without", "hardly", "far", "rather", "instead"})
+_SCOPE_ENDS = frozenset({"but", "however", "though", "although", "and", "so", "because", "just"})
+_KO_NEGATOR = re.compile(r"(?:아니|않|안|없|못|절대|전혀)")
+_CONTRAST = re.compile(r"\b(?:but|however|though|although|instead)\b|하지만|그렇지만|그래도|대신|"
+                       r"그런데|근데|지만|는데")
+NEGATION_SCOPE = 4  # English words a negator reaches, up to a clause break
+
+
+def _stem(word: str) -> str:
+    """A Korean word's first two syllables without their final consonants: 장담해요, 장담합니다
+    and 장담할게요 share 자다; 아니라고 and 아니에요 share 아니."""
+    return "".join(chr(ord(c) - (ord(c) - 0xAC00) % 28) if "\uac00" <= c <= "\ud7a3" else c
+                   for c in word[:2])
+
+
+def scope_features(text: str) -> list[str]:
+    """Negation and contrast: English words within reach of a negator (`n` + word), the Korean
+    words just before a negating word (`N` + stem, Korean negates after), and the words before
+    the last contrast marker (`p` + word: "X, but Y" says Y)."""
+    out: list[str] = []
+    for a, b in sentences(text):
+        words = _fast_spaced(text[a:b]).split()
+        reach = 0
+        for i, w in enumerate(words):
+            if _HANGUL_RUN.fullmatch(w):
+                if i and _KO_NEGATOR.match(w):
+                    out.extend("N" + _stem(v) for v in words[max(0, i - 2):i]
+                               if _HANGUL_RUN.fullmatch(v))
+                continue
+            if w in _SCOPE_ENDS:
+                reach = 0
+            elif reach:
+                out.append("n" + w)
+                reach -= 1
+            if w in _NEGATORS or w.endswith("nt"):
+                reach = NEGATION_SCOPE
+    marks = list(_CONTRAST.finditer(text))
+    if marks:
+        last = marks[-1]
+        head = _fast_spaced(text[:last.start()]).split()
+        out.extend("p" + (_stem(w) if _HANGUL_RUN.fullmatch(w) else w) for w in head)
+        out.append("contrast")
+    return out

@@ -1,6 +1,7 @@
 """The meaning judge: which "don't say" entries and which of the seven steps a text performs, by a
-linear model over words and letter n-grams (trained by `python -m cscoach.judge.train` on
-corpus/, shipped as judge/model.npz). Inference is numpy only: no scikit-learn at run time."""
+linear model over words and letter n-grams, and for each "don't say" it proposes a second look
+that knows negation and contrast (trained by `python -m cscoach.judge.train` on corpus/, shipped
+as judge/model.npz). Inference is numpy only: no scikit-learn at run time."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cscoach.judge.features import features
+from cscoach.judge.features import features, scope_features
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 MODEL_FILE = "model.npz"
+STEP_IDS = ("greet", "listen", "ask", "empathize", "resolve", "check", "follow_up")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,79 @@ class Thresholds:
     fault_with_phrase: float
     step: float
     step_with_phrase: float
+    # With a second look (`Reranker`): an entry is a candidate above `candidate`, and is taken
+    # when the second look's probability is above `accept` (`accept_with_phrase` where a listed
+    # phrasing of it is found).
+    candidate: float = -0.3
+    accept: float = 0.6
+    accept_with_phrase: float = 0.5
+
+    def as_array(self) -> list[float]:
+        return [self.fault, self.fault_with_phrase, self.step, self.step_with_phrase,
+                self.candidate, self.accept, self.accept_with_phrase]
+
+
+def tf_vector(names: list[str], vocabulary: dict[str, int]
+              ) -> tuple[list[int], list[float]]:
+    """The known features of a text and their weights 1 + log(count)."""
+    rows: list[int] = []
+    tf: list[float] = []
+    for name, n in Counter(names).items():
+        j = vocabulary.get(name)
+        if j is not None:
+            rows.append(j)
+            tf.append(1.0 + math.log(n))
+    return rows, tf
+
+
+class Reranker:
+    """The second look at a candidate "don't say": is this text doing the harm, or does it only
+    share its words (a negation, a contrast, a look-alike)? One logistic model shared by all
+    entries, over the text's words and n-grams, what it negates or sets aside
+    (`scope_features`), and the first model's margins: the candidate's, the best other entry's,
+    the seven steps' and which entry it is. Trained on the first model's margins on texts it
+    did not train on (cross-validation folds), so it learns where the first model errs."""
+
+    def __init__(self, vocabulary: dict[str, int], weights: NDArray[Any], dense: NDArray[Any],
+                 bias: float) -> None:
+        self.vocabulary = vocabulary
+        self.weights = weights
+        self.dense = dense  # see `dense_features`
+        self.bias = bias
+
+    def names(self, text: str) -> list[str]:
+        return features(text) + scope_features(text)
+
+    def text_score(self, text: str) -> float:
+        """The sparse part of the score (the same for every entry of one text)."""
+        import numpy as np
+
+        rows, tf = tf_vector(self.names(text), self.vocabulary)
+        if not rows:
+            return 0.0
+        x = np.array(tf, dtype=np.float32)
+        x /= float(np.sqrt(x @ x))
+        return float(x @ self.weights[np.array(rows, dtype=np.intp)])
+
+    def probability(self, text_score: float, margins: NDArray[Any], k: int,
+                    faults: NDArray[Any], steps: NDArray[Any]) -> float:
+        z = text_score + float(dense_features(margins, k, faults, steps) @ self.dense) + self.bias
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def dense_features(margins: NDArray[Any], k: int, faults: NDArray[Any], steps: NDArray[Any]
+                   ) -> NDArray[Any]:
+    """The candidate's margin, the best other entry's, the steps' margins, then which label it
+    is (one column per label)."""
+    import numpy as np
+
+    others = margins[faults[faults != k]]
+    out = np.zeros(2 + len(steps) + len(margins), dtype=np.float32)
+    out[0] = margins[k]
+    out[1] = float(others.max()) if len(others) else 0.0
+    out[2:2 + len(steps)] = margins[steps]
+    out[2 + len(steps) + k] = 1.0
+    return out
 
 
 class MeaningModel:
@@ -37,7 +112,10 @@ class MeaningModel:
 
     def __init__(self, labels: tuple[str, ...], vocabulary: dict[str, int],
                  idf: NDArray[Any], weights: NDArray[Any], bias: NDArray[Any],
-                 thresholds: Thresholds, platt: tuple[float, float]) -> None:
+                 thresholds: Thresholds, platt: tuple[float, float],
+                 reranker: Reranker | None = None) -> None:
+        import numpy as np
+
         self.labels = labels
         self.index = {label: i for i, label in enumerate(labels)}
         self.vocabulary = vocabulary
@@ -46,6 +124,11 @@ class MeaningModel:
         self.bias = bias
         self.thresholds = thresholds
         self.platt = platt
+        self.reranker = reranker
+        self.faults = np.array([i for i, label in enumerate(labels) if label not in STEP_IDS],
+                               dtype=np.intp)
+        self.steps = np.array([i for i, label in enumerate(labels) if label in STEP_IDS],
+                              dtype=np.intp)
 
     @classmethod
     def load(cls, path: Path | None = None) -> MeaningModel:
@@ -57,23 +140,21 @@ class MeaningModel:
             labels = tuple(bytes(data["labels"]).decode("utf-8").split("\n"))
             t = [float(x) for x in data["thresholds"]]
             a, b = (float(x) for x in data["platt"])
+            reranker = None
+            if "r_features" in data:
+                r_names = bytes(data["r_features"]).decode("utf-8").split("\n")
+                reranker = Reranker({name: i for i, name in enumerate(r_names)},
+                                    data["r_weights"].astype(np.float32),
+                                    data["r_dense"].astype(np.float32), float(data["r_bias"]))
             return cls(labels, {name: i for i, name in enumerate(names)},
                        data["idf"].astype(np.float32), data["weights"].astype(np.float32),
-                       data["bias"].astype(np.float32), Thresholds(*t), (a, b))
+                       data["bias"].astype(np.float32), Thresholds(*t), (a, b), reranker)
 
     def margins(self, text: str) -> NDArray[Any]:
         """The score of every label for `text` (0 where the text has no known feature)."""
         import numpy as np
 
-        counts = Counter(features(text))
-        rows: list[int] = []
-        tf: list[float] = []
-        vocabulary = self.vocabulary
-        for name, n in counts.items():
-            j = vocabulary.get(name)
-            if j is not None:
-                rows.append(j)
-                tf.append(1.0 + math.log(n))
+        rows, tf = tf_vector(features(text), self.vocabulary)
         if not rows:
             return self.bias.copy()
         idx = np.array(rows, dtype=np.intp)

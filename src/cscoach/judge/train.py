@@ -4,8 +4,11 @@
     python -m cscoach.judge.train [--out src/cscoach/judge/model.npz]
 
 One linear SVM per label (18 "don't say" entries, seven steps), one-vs-rest, on TF-IDF weighted
-words, word pairs and letter n-grams (`cscoach.judge.features`); the dev split (CRC-32 of the
-text mod 5 == 0) is never trained on. scikit-learn is needed here only, never at run time."""
+words, word pairs and letter n-grams (`cscoach.judge.features`); then the second look at each
+candidate "don't say" (`cscoach.judge.meaning.Reranker`), a logistic model trained on the SVMs'
+margins on texts they did not train on (3 folds, the same folds as the confidence's sigmoid).
+The dev split (CRC-32 of the text mod 5 == 0) is never trained on. scikit-learn is needed here
+only, never at run time."""
 
 from __future__ import annotations
 
@@ -20,15 +23,27 @@ from typing import Any
 
 from cscoach.content.model import Phrasebook, StepCatalog
 from cscoach.judge.features import features
-from cscoach.judge.meaning import MODEL_FILE, MeaningModel, Thresholds
+from cscoach.judge.meaning import (
+    MODEL_FILE,
+    STEP_IDS,
+    MeaningModel,
+    Reranker,
+    Thresholds,
+    dense_features,
+    tf_vector,
+)
 
-STEP_IDS = ("greet", "listen", "ask", "empathize", "resolve", "check", "follow_up")
 ROOT = Path(__file__).resolve().parents[3]
 SEED = 20240611
 C = 0.3  # chosen on the dev split (docs/free-text.md)
 MIN_DF = 2  # a feature seen in one training text only is left out (half the file, same marks)
-# Margins chosen on the dev split by benchmarks/judge_technique.py (docs/free-text.md).
-THRESHOLDS = Thresholds(fault=0.5, fault_with_phrase=0.0, step=0.25, step_with_phrase=0.0)
+FOLDS = 3
+RERANK_C = 1.0
+# Margins and probabilities chosen on the dev split by benchmarks/judge_technique.py
+# (docs/free-text.md); `fault` and `fault_with_phrase` are used only by a model without the
+# second look.
+THRESHOLDS = Thresholds(fault=0.5, fault_with_phrase=0.0, step=0.25, step_with_phrase=0.0,
+                        candidate=-0.3, accept=0.7, accept_with_phrase=0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +134,10 @@ def _fit_svms(x: Any, y: Any, c: float) -> tuple[Any, Any]:
 
 def fit(examples: Iterable[Example], labels: Sequence[str], c: float = C,
         min_df: int = MIN_DF, thresholds: Thresholds = THRESHOLDS,
-        platt: tuple[float, float] | None = None) -> MeaningModel:
-    """A model trained on `examples` (Platt scaling by 3-fold cross-validation unless given)."""
+        platt: tuple[float, float] | None = None, rerank: bool = True) -> MeaningModel:
+    """A model trained on `examples`. The SVMs' margins on held-out folds give the confidence's
+    sigmoid (unless `platt` is given) and train the second look (unless `rerank` is False);
+    with `platt` given and `rerank` False no folds are trained (fast, for tests)."""
     import numpy as np
 
     data = list(examples)
@@ -134,35 +151,104 @@ def fit(examples: Iterable[Example], labels: Sequence[str], c: float = C,
     x = _matrix(texts, vocabulary, idf)
     y = np.array([[label in e.labels for label in labels] for e in data], dtype=np.int8)
     weights, bias = _fit_svms(x, y, c)
+    model = MeaningModel(tuple(labels), vocabulary, idf.astype(np.float16).astype(np.float32),
+                         weights.astype(np.float16).astype(np.float32),
+                         bias.astype(np.float32), thresholds, platt or (1.0, 0.0))
+    if platt is not None and not rerank:
+        return model
+    oof = _held_out_margins(x, y, c)
     if platt is None:
-        platt = _platt(x, y, c)
-    return MeaningModel(tuple(labels), vocabulary, idf.astype(np.float16).astype(np.float32),
-                        weights.astype(np.float16).astype(np.float32),
-                        bias.astype(np.float32), thresholds, platt)
+        model.platt = _platt(oof, y)
+    if rerank:
+        # Replies only: the phrasebook's bare phrasings are all positives and would teach it
+        # that any short text with a candidate is a fault ("Thanks for waiting.").
+        replies = [i for i, e in enumerate(data) if e.voice]
+        model.reranker = _fit_reranker([texts[i] for i in replies], oof[replies], y[replies],
+                                       model, min_df)
+    return model
 
 
-def _platt(x: Any, y: Any, c: float) -> tuple[float, float]:
-    """One sigmoid for all labels, fitted on margins of texts each fold did not train on."""
+def _held_out_margins(x: Any, y: Any, c: float) -> Any:
+    """Every training text's margins from SVMs trained on the other folds."""
     import numpy as np
+
+    fold = np.arange(x.shape[0]) % FOLDS
+    out = np.zeros(y.shape, dtype=np.float64)
+    for f in range(FOLDS):
+        w, b = _fit_svms(x[fold != f], y[fold != f], c)
+        out[fold == f] = x[fold == f] @ w + b
+    return out
+
+
+def _platt(oof: Any, y: Any) -> tuple[float, float]:
+    """One sigmoid for all labels, fitted on margins of texts each fold did not train on."""
     from sklearn.linear_model import LogisticRegression
 
-    fold = np.arange(x.shape[0]) % 3
-    margins = []
-    truth = []
-    for f in range(3):
-        w, b = _fit_svms(x[fold != f], y[fold != f], c)
-        margins.append((x[fold == f] @ w + b).ravel())
-        truth.append(y[fold == f].ravel())
     lr = LogisticRegression(C=1.0, random_state=SEED)
-    lr.fit(np.concatenate(margins).reshape(-1, 1), np.concatenate(truth))
+    lr.fit(oof.reshape(-1, 1), y.ravel())
     return float(lr.coef_[0][0]), float(lr.intercept_[0])
+
+
+def _fit_reranker(texts: Sequence[str], oof: Any, y: Any, model: MeaningModel,
+                  min_df: int) -> Reranker:
+    """The second look, on every (text, entry) whose held-out margin makes it a candidate:
+    right when the text is labelled with the entry."""
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+
+    probe = Reranker({}, np.zeros(0), np.zeros(0), 0.0)
+    names = [probe.names(t) for t in texts]
+    df: Counter[str] = Counter()
+    for n in names:
+        df.update(set(n))
+    vocabulary = {name: i for i, name in
+                  enumerate(sorted(name for name, k in df.items() if k >= min_df))}
+    bar = model.thresholds.candidate
+    rows: list[tuple[int, int]] = [(i, int(k)) for i in range(len(texts)) for k in model.faults
+                                   if oof[i, k] > bar]
+    sparse = []
+    for i in range(len(texts)):
+        idx, tf = tf_vector(names[i], vocabulary)
+        v = np.array(tf, dtype=np.float64)
+        v /= float(np.sqrt(v @ v)) or 1.0
+        sparse.append((idx, v))
+    indices: list[int] = []
+    values: list[float] = []
+    indptr = [0]
+    n_dense = 2 + len(model.steps) + len(model.labels)
+    for i, k in rows:
+        idx, v = sparse[i]
+        order = np.argsort(idx)
+        indices.extend(int(idx[j]) for j in order)
+        values.extend(float(v[j]) for j in order)
+        dense = dense_features(oof[i].astype(np.float32), k, model.faults, model.steps)
+        indices.extend(range(len(vocabulary), len(vocabulary) + n_dense))
+        values.extend(float(d) for d in dense)
+        indptr.append(len(indices))
+    x = sp.csr_matrix((np.array(values), indices, indptr),
+                      shape=(len(rows), len(vocabulary) + n_dense))
+    truth = np.array([y[i, k] for i, k in rows], dtype=np.int8)
+    lr = LogisticRegression(C=RERANK_C, class_weight="balanced", max_iter=5000,
+                            random_state=SEED)
+    lr.fit(x, truth)
+    coef = lr.coef_[0]
+    return Reranker(vocabulary, coef[:len(vocabulary)].astype(np.float16).astype(np.float32),
+                    coef[len(vocabulary):].astype(np.float32), float(lr.intercept_[0]))
 
 
 def save(model: MeaningModel, path: Path) -> None:
     import numpy as np
 
     names = sorted(model.vocabulary, key=model.vocabulary.__getitem__)
-    t = model.thresholds
+    extra: dict[str, Any] = {}
+    r = model.reranker
+    if r is not None:
+        r_names = sorted(r.vocabulary, key=r.vocabulary.__getitem__)
+        extra = {"r_features": np.frombuffer("\n".join(r_names).encode("utf-8"), dtype=np.uint8),
+                 "r_weights": r.weights.astype(np.float16),
+                 "r_dense": r.dense.astype(np.float32),
+                 "r_bias": np.array(r.bias, dtype=np.float32)}
     with path.open("wb") as handle:
         np.savez_compressed(
             handle,
@@ -171,9 +257,8 @@ def save(model: MeaningModel, path: Path) -> None:
             idf=model.idf.astype(np.float16),
             weights=model.weights.astype(np.float16),
             bias=model.bias.astype(np.float32),
-            thresholds=np.array([t.fault, t.fault_with_phrase, t.step, t.step_with_phrase],
-                                dtype=np.float32),
-            platt=np.array(model.platt, dtype=np.float32))
+            thresholds=np.array(model.thresholds.as_array(), dtype=np.float32),
+            platt=np.array(model.platt, dtype=np.float32), **extra)
 
 
 def training_set(phrasebook: Phrasebook, steps: StepCatalog,
