@@ -150,25 +150,36 @@ class Checker:
             return i if i >= 0 and start < spans[i][1] else -1
 
         reranker = model.reranker
+        listed: list[set[str]] = [set() for _ in spans]  # the entries listed in each passage
+        for h in hits:
+            i = within(h.start)
+            if i >= 0:
+                listed[i].add(h.entry_id)
         text_scores: dict[int, float] = {}
+        bases: dict[int, list[str]] = {}
 
-        def second_look(label: str, with_phrase: list[int]) -> tuple[float, int] | None:
-            """The passage where the second look is surest of a candidate, if it is taken: its
-            probability above `accept` (`accept_with_phrase` where a phrasing is listed)."""
+        def second_look(label: str) -> tuple[float, tuple[int, int]] | None:
+            """Where the second look is surest of a candidate (a margin above `candidate`, or
+            a listed phrasing), if it is taken: its probability above `accept`
+            (`accept_with_phrase` where a phrasing is listed)."""
             assert reranker is not None
             k = model.index[label]
-            taken: tuple[float, int] | None = None
-            phrased = set(with_phrase)
+            taken: tuple[float, tuple[int, int]] | None = None
             for i, m in enumerate(margins):
-                if float(m[k]) <= t.candidate:
+                phrased = label in listed[i]
+                if float(m[k]) <= t.candidate and not phrased:
                     continue
                 if i not in text_scores:
                     a, b = spans[i]
-                    text_scores[i] = reranker.text_score(self._mended(text[a:b]))
-                p = reranker.probability(text_scores[i], m, k, model.faults, model.steps)
-                bar = t.accept_with_phrase if i in phrased else t.accept
+                    mended = self._mended(text[a:b])
+                    text_scores[i] = reranker.text_score(mended)
+                    bases[i] = reranker.entry_base(mended)
+                score = text_scores[i] + reranker.entry_score(bases[i], label)
+                p = reranker.probability(score, m, k, model.faults, model.steps,
+                                         phrased, bool(listed[i] - {label}))
+                bar = t.accept_with_phrase if phrased else t.accept
                 if p > bar and (taken is None or p > taken[0]):
-                    taken = (p, i)
+                    taken = (p, spans[i])
             return taken
 
         findings = []
@@ -176,21 +187,21 @@ class Checker:
             own = [h for h in hits if h.entry_id == entry.id]
             where = [within(h.start) for h in own]
             if reranker is not None:
-                taken = second_look(entry.id, where)
-                if taken is None:
+                looked = second_look(entry.id)
+                if looked is None:
                     continue
-                confidence = round(taken[0], 3)
+                confidence, span = round(looked[0], 3), looked[1]
             else:
                 taken = best(entry.id, where, t.fault, t.fault_with_phrase)
                 if taken is None:
                     continue
-                confidence = round(model.confidence(taken[0]), 3)
+                confidence, span = round(model.confidence(taken[0]), 3), spans[taken[1]]
             if own:
                 for h in own:
                     line, col = _place(text, h.start)
                     findings.append(Finding(h, entry, line, col, confidence))
             else:
-                a, b = self._sentence(text, spans[taken[1]], model.index[entry.id])
+                a, b = self._sentence(text, span, model.index[entry.id])
                 hit = Hit(entry.id, "dont_say", text[a:b], a, b)
                 findings.append(Finding(hit, entry, *_place(text, a), confidence, False))
         findings.sort(key=lambda f: (f.hit.start, f.entry.id))

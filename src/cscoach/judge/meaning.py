@@ -75,6 +75,26 @@ class Reranker:
     def names(self, text: str) -> list[str]:
         return features(text) + scope_features(text)
 
+    @staticmethod
+    def entry_base(text: str) -> list[str]:
+        """What the second look weighs per entry: the words, word pairs and what is negated or
+        set aside ("본사" can send a customer away or only name who made the mistake; which,
+        depends on the entry asked about), without the letter n-grams."""
+        return [f for f in features(text) if f[0] in "wbK"] + scope_features(text)
+
+    def entry_score(self, base: list[str], label: str) -> float:
+        """The part of the score that belongs to one entry (`label|feature`)."""
+        import numpy as np
+
+        if not base:
+            return 0.0
+        rows, tf = tf_vector([label + "|" + f for f in base], self.vocabulary)
+        if not rows:
+            return 0.0
+        x = np.array(tf, dtype=np.float32)
+        x /= float(np.sqrt(len(base)))
+        return float(x @ self.weights[np.array(rows, dtype=np.intp)])
+
     def text_score(self, text: str) -> float:
         """The sparse part of the score (the same for every entry of one text)."""
         import numpy as np
@@ -87,23 +107,32 @@ class Reranker:
         return float(x @ self.weights[np.array(rows, dtype=np.intp)])
 
     def probability(self, text_score: float, margins: NDArray[Any], k: int,
-                    faults: NDArray[Any], steps: NDArray[Any]) -> float:
-        z = text_score + float(dense_features(margins, k, faults, steps) @ self.dense) + self.bias
+                    faults: NDArray[Any], steps: NDArray[Any], phrased: bool = False,
+                    other_phrased: bool = False) -> float:
+        dense = dense_features(margins, k, faults, steps, phrased, other_phrased)
+        z = text_score + float(dense @ self.dense) + self.bias
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def dense_features(margins: NDArray[Any], k: int, faults: NDArray[Any], steps: NDArray[Any]
-                   ) -> NDArray[Any]:
-    """The candidate's margin, the best other entry's, the steps' margins, then which label it
-    is (one column per label)."""
+DENSE_HEAD = 4  # columns before the steps' margins in `dense_features`
+
+
+def dense_features(margins: NDArray[Any], k: int, faults: NDArray[Any], steps: NDArray[Any],
+                   phrased: bool = False, other_phrased: bool = False) -> NDArray[Any]:
+    """The candidate's margin, the best other entry's, whether a listed phrasing of this entry
+    is in the text and whether one of another entry is (the list is precise: "택배사 문제라 저희
+    잘못이 아닙니다" lists *excuses*, so the shared words are less likely also *not-my-job*),
+    the steps' margins, then which label it is (one column per label)."""
     import numpy as np
 
     others = margins[faults[faults != k]]
-    out = np.zeros(2 + len(steps) + len(margins), dtype=np.float32)
+    out = np.zeros(DENSE_HEAD + len(steps) + len(margins), dtype=np.float32)
     out[0] = margins[k]
     out[1] = float(others.max()) if len(others) else 0.0
-    out[2:2 + len(steps)] = margins[steps]
-    out[2 + len(steps) + k] = 1.0
+    out[2] = float(phrased)
+    out[3] = float(other_phrased)
+    out[DENSE_HEAD:DENSE_HEAD + len(steps)] = margins[steps]
+    out[DENSE_HEAD + len(steps) + k] = 1.0
     return out
 
 

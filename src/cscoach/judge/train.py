@@ -24,6 +24,7 @@ from typing import Any
 from cscoach.content.model import Phrasebook, StepCatalog
 from cscoach.judge.features import features
 from cscoach.judge.meaning import (
+    DENSE_HEAD,
     MODEL_FILE,
     STEP_IDS,
     MeaningModel,
@@ -38,12 +39,12 @@ SEED = 20240611
 C = 0.3  # chosen on the dev split (docs/free-text.md)
 MIN_DF = 2  # a feature seen in one training text only is left out (half the file, same marks)
 FOLDS = 3
-RERANK_C = 1.0
+RERANK_C = 3.0  # chosen on the dev split: 0.3, 1, 3, 10 and 30 measured (docs/free-text.md)
 # Margins and probabilities chosen on the dev split by benchmarks/judge_technique.py
 # (docs/free-text.md); `fault` and `fault_with_phrase` are used only by a model without the
 # second look.
 THRESHOLDS = Thresholds(fault=0.5, fault_with_phrase=0.0, step=0.25, step_with_phrase=0.0,
-                        candidate=-0.3, accept=0.7, accept_with_phrase=0.5)
+                        candidate=-0.3, accept=0.76, accept_with_phrase=0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +135,13 @@ def _fit_svms(x: Any, y: Any, c: float) -> tuple[Any, Any]:
 
 def fit(examples: Iterable[Example], labels: Sequence[str], c: float = C,
         min_df: int = MIN_DF, thresholds: Thresholds = THRESHOLDS,
-        platt: tuple[float, float] | None = None, rerank: bool = True) -> MeaningModel:
+        platt: tuple[float, float] | None = None, rerank: bool = True,
+        phrasebook: Phrasebook | None = None) -> MeaningModel:
     """A model trained on `examples`. The SVMs' margins on held-out folds give the confidence's
     sigmoid (unless `platt` is given) and train the second look (unless `rerank` is False);
-    with `platt` given and `rerank` False no folds are trained (fast, for tests)."""
+    with `platt` given and `rerank` False no folds are trained (fast, for tests). The second
+    look also reads which listed phrasings `phrasebook` (the project's, unless given) finds in
+    each text, as `cscoach check` does."""
     import numpy as np
 
     data = list(examples)
@@ -160,11 +164,14 @@ def fit(examples: Iterable[Example], labels: Sequence[str], c: float = C,
     if platt is None:
         model.platt = _platt(oof, y)
     if rerank:
-        # Replies only: the phrasebook's bare phrasings are all positives and would teach it
-        # that any short text with a candidate is a fault ("Thanks for waiting.").
-        replies = [i for i, e in enumerate(data) if e.voice]
-        model.reranker = _fit_reranker([texts[i] for i in replies], oof[replies], y[replies],
-                                       model, min_df)
+        # The phrasebook's bare phrasings and step cues are there as negatives only: "not my
+        # fault" is *excuses*, and so no other entry (the corpus' writers mostly avoided the
+        # listed words, so without them the second look never learns where two entries' words
+        # meet); as positives they would teach it that any short text with a candidate is a
+        # fault ("Thanks for waiting.").
+        found = listed_phrasings(texts, phrasebook)
+        model.reranker = _fit_reranker(texts, oof, y, model, min_df, found,
+                                       [not e.voice for e in data])
     return model
 
 
@@ -189,10 +196,26 @@ def _platt(oof: Any, y: Any) -> tuple[float, float]:
     return float(lr.coef_[0][0]), float(lr.intercept_[0])
 
 
+def listed_phrasings(texts: Sequence[str], phrasebook: Phrasebook | None = None
+                     ) -> list[set[str]]:
+    """The entries whose listed phrasings the matcher of typed text (slips mended, as
+    `cscoach check` reads) finds in each text."""
+    from cscoach.judge.phrases import Matcher
+
+    if phrasebook is None:
+        from cscoach.content.library import load_library
+
+        phrasebook = load_library(ROOT).phrasebook
+    matcher = Matcher(phrasebook, mend_slips=True)
+    return [{h.entry_id for h in matcher.find_all(t) if h.kind == "dont_say"} for t in texts]
+
+
 def _fit_reranker(texts: Sequence[str], oof: Any, y: Any, model: MeaningModel,
-                  min_df: int) -> Reranker:
-    """The second look, on every (text, entry) whose held-out margin makes it a candidate:
-    right when the text is labelled with the entry."""
+                  min_df: int, found: Sequence[set[str]], negatives_only: Sequence[bool]
+                  ) -> Reranker:
+    """The second look, on every (text, entry) whose held-out margin makes it a candidate or
+    whose listed phrasing is in the text: right when the text is labelled with the entry. A
+    text marked `negatives_only` gives only the entries it is not labelled with."""
     import numpy as np
     import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression
@@ -202,27 +225,39 @@ def _fit_reranker(texts: Sequence[str], oof: Any, y: Any, model: MeaningModel,
     df: Counter[str] = Counter()
     for n in names:
         df.update(set(n))
-    vocabulary = {name: i for i, name in
-                  enumerate(sorted(name for name, k in df.items() if k >= min_df))}
+    shared = sorted(name for name, k in df.items() if k >= min_df)
     bar = model.thresholds.candidate
+    labels = model.labels
     rows: list[tuple[int, int]] = [(i, int(k)) for i in range(len(texts)) for k in model.faults
-                                   if oof[i, k] > bar]
-    sparse = []
-    for i in range(len(texts)):
+                                   if (oof[i, k] > bar or labels[k] in found[i])
+                                   and not (negatives_only[i] and y[i, k])]
+    bases = {i: Reranker.entry_base(texts[i]) for i in {i for i, _ in rows}}
+    conj_df: Counter[str] = Counter()
+    for i, k in rows:
+        conj_df.update({labels[k] + "|" + f for f in bases[i]})
+    conj = sorted(name for name, n in conj_df.items() if n >= min_df)
+    vocabulary = {name: i for i, name in enumerate(shared + conj)}
+    sparse = {}
+    for i in bases:
         idx, tf = tf_vector(names[i], vocabulary)
         v = np.array(tf, dtype=np.float64)
         v /= float(np.sqrt(v @ v)) or 1.0
-        sparse.append((idx, v))
+        sparse[i] = (idx, v)
     indices: list[int] = []
     values: list[float] = []
     indptr = [0]
-    n_dense = 2 + len(model.steps) + len(model.labels)
+    n_dense = DENSE_HEAD + len(model.steps) + len(model.labels)
     for i, k in rows:
         idx, v = sparse[i]
-        order = np.argsort(idx)
-        indices.extend(int(idx[j]) for j in order)
-        values.extend(float(v[j]) for j in order)
-        dense = dense_features(oof[i].astype(np.float32), k, model.faults, model.steps)
+        c_idx, c_tf = tf_vector([labels[k] + "|" + f for f in bases[i]], vocabulary)
+        scale = float(np.sqrt(len(bases[i]))) or 1.0
+        cells = dict(zip(idx, v.tolist(), strict=True))
+        cells.update((j, t / scale) for j, t in zip(c_idx, c_tf, strict=True))
+        for j in sorted(cells):
+            indices.append(j)
+            values.append(cells[j])
+        dense = dense_features(oof[i].astype(np.float32), k, model.faults, model.steps,
+                               labels[k] in found[i], bool(found[i] - {labels[k]}))
         indices.extend(range(len(vocabulary), len(vocabulary) + n_dense))
         values.extend(float(d) for d in dense)
         indptr.append(len(indices))
@@ -277,7 +312,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     library = load_library(ROOT)
     data = training_set(library.phrasebook, library.steps)
-    model = fit(data, labels_of(library.phrasebook))
+    model = fit(data, labels_of(library.phrasebook), phrasebook=library.phrasebook)
     save(model, args.out)
     print(f"{args.out}: {len(model.vocabulary):,} features x {len(model.labels)} labels, "
           f"trained on {len(data):,} texts, {args.out.stat().st_size:,} bytes")
