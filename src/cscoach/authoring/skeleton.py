@@ -222,10 +222,10 @@ nodes:
         feedback:
           ko: "반갑게 맞이하고 말할 기회를 드렸습니다(1·2단계, S003-1, S003-2)."
           en: "A warm welcome and room to talk (steps 1 and 2, S003-1, S003-2)."
-      - says: {_t("지금 바빠요, 보시다시피 줄이 길잖아요. "
-                  "나중에 다시 오시면 누가 처리해 드릴 거예요.",
-                  "I'm busy right now, as you can see from the queue. Come back later and "
-                  "someone will sort it out.")}
+      - says: {_t("지금 바빠요. 오늘은 처리할 일이 너무 많아서, "
+                  "나중에 다시 연락 주시면 그때 봐 드릴게요.",
+                  "I'm busy right now, with far too much on today. Get in touch again later "
+                  "and we'll look at it then.")}
         steps: []
         mood: -3
         next: walked-out
