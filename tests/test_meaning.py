@@ -81,7 +81,7 @@ def test_a_hostile_question_is_not_ask(checker: Checker) -> None:
 
 @pytest.mark.parametrize("text", [
     pytest.param("고객님 잘못이 전혀 아니에요. 저희 쪽 실수입니다.", marks=pytest.mark.xfail(
-        reason="still found as im-right (0.62): the n-grams of 잘못 outweigh 전혀 아니에요; "
+        reason="still found as im-right (0.65): the n-grams of 잘못 outweigh 전혀 아니에요; "
                "docs/free-text.md, what is left")),
     "I can't guarantee the date, but I'll call the depot and tell you by 3.",
 ])
@@ -105,6 +105,6 @@ def test_a_long_text_is_judged_a_passage_at_a_time() -> None:
 
 
 @pytest.mark.xfail(strict=True, reason="known false alarm: a bare 'Thanks for waiting.' is read "
-                   "as hurry-wait (0.93); docs/free-text.md, what is left")
+                   "as hurry-wait (0.95); docs/free-text.md, what is left")
 def test_thanks_for_waiting_is_clean(checker: Checker) -> None:
     assert checker.check("Thanks for waiting.").clean

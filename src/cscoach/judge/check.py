@@ -186,7 +186,7 @@ class Checker:
         for entry in self.matcher.phrasebook.entries:
             own = [h for h in hits if h.entry_id == entry.id]
             where = [within(h.start) for h in own]
-            if reranker is not None:
+            if reranker is not None and entry.id in model.index:
                 looked = second_look(entry.id)
                 if looked is None:
                     continue
