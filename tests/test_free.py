@@ -48,7 +48,7 @@ def test_placement_meets_its_targets_at_every_decision_point(judge, library, hel
     groups = [g for g in _groups() if bool(g.get("held_out")) == held_out]
     assert sum(len(g["replies"]) for g in groups) >= (150 if held_out else 500)
     routing = evaluate_routing(judge, library, groups)
-    # measured: tuning 0.927 placed right, held-out 0.877; nothing placed wrong, no reply that
+    # measured: tuning 0.927 placed right, held-out 0.901; nothing placed wrong, no reply that
     # means none placed, no negated reply placed on what it negates
     assert routing.accuracy >= (0.86 if held_out else 0.9), routing.misses
     assert routing.on_negated == 0, routing.misses
