@@ -80,9 +80,7 @@ def test_a_hostile_question_is_not_ask(checker: Checker) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    pytest.param("고객님 잘못이 전혀 아니에요. 저희 쪽 실수입니다.", marks=pytest.mark.xfail(
-        reason="still found as im-right (0.65): the n-grams of 잘못 outweigh 전혀 아니에요; "
-               "docs/free-text.md, what is left")),
+    "고객님 잘못이 전혀 아니에요. 저희 쪽 실수입니다.",  # im-right 0.65, under the listed bar 0.7
     "I can't guarantee the date, but I'll call the depot and tell you by 3.",
 ])
 def test_negation_and_contrast_are_not_the_fault(checker: Checker, text: str) -> None:

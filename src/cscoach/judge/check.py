@@ -180,6 +180,34 @@ class Checker:
                 bar = t.accept_with_phrase if phrased else t.accept
                 if p > bar and (taken is None or p > taken[0]):
                     taken = (p, spans[i])
+                if phrased and p <= bar:
+                    taken = phrased_sentence(label, k, i, taken)
+            return taken
+
+        def phrased_sentence(label: str, k: int, i: int,
+                             taken: tuple[float, tuple[int, int]] | None
+                             ) -> tuple[float, tuple[int, int]] | None:
+            """A listed phrasing in a passage of several sentences is also judged on its own
+            sentence: "모르겠어요. 그건 제 잘못이 아니에요." is *dont-know* and *excuses*, and the
+            first fault's words must not talk the second look out of the second."""
+            assert reranker is not None
+            a0, b0 = spans[i]
+            inner = [(a0 + x, a0 + y) for x, y in sentences(text[a0:b0])]
+            if len(inner) < 2:
+                return taken
+            starts = [h.start for h in hits if h.entry_id == label and a0 <= h.start < b0]
+            for a, b in inner:
+                if not any(a <= h < b for h in starts):
+                    continue
+                mended = self._mended(text[a:b])
+                m = model.margins(mended)
+                others = {h.entry_id for h in hits if a <= h.start < b} - {label}
+                p = reranker.probability(
+                    reranker.text_score(mended) + reranker.entry_score(
+                        reranker.entry_base(mended), label),
+                    m, k, model.faults, model.steps, True, bool(others))
+                if p > t.accept_with_phrase and (taken is None or p > taken[0]):
+                    taken = (p, (a, b))
             return taken
 
         findings = []

@@ -44,7 +44,7 @@ RERANK_C = 3.0  # chosen on the dev split: 0.3, 1, 3, 10 and 30 measured (docs/f
 # (docs/free-text.md); `fault` and `fault_with_phrase` are used only by a model without the
 # second look.
 THRESHOLDS = Thresholds(fault=0.5, fault_with_phrase=0.0, step=0.25, step_with_phrase=0.0,
-                        candidate=-0.3, accept=0.76, accept_with_phrase=0.5)
+                        candidate=-0.3, accept=0.76, accept_with_phrase=0.7)
 
 
 @dataclass(frozen=True, slots=True)
