@@ -490,6 +490,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.trainees_trapped": ("{n} of {of} trainees", "{of}명 중 {n}명"),
     "report.top_trap": ("Trap picked most", "가장 많이 고른 함정"),
     "report.no_traps": ("Nobody fell into a trap.", "함정에 빠진 사람이 없습니다."),
+    "report.partial": ("PARTIAL REPORT: only what the LRS gave before this: {reason}",
+                       "부분 보고서: LRS가 다음 문제 전에 보낸 기록만 집계했습니다: {reason}"),
     "quiz.saved": ("Results written to {path}", "결과를 {path}에 저장했습니다"),
     "quiz.no_questions": ("no questions for topic(s) {topics}",
                           "주제 {topics}에 해당하는 문제가 없습니다"),
