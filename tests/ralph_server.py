@@ -48,9 +48,10 @@ def ralph(home: Path, settings: dict[str, str] | None = None) -> Iterator[str]:
     home.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "RALPH_APP_DIR": str(home), "RALPH_AUTH_FILE": str(home / "auth.json"),
            "RALPH_RUNSERVER_BACKEND": "fs", "RALPH_SENTRY_DSN": "", **(settings or {})}
-    subprocess.run([str(RALPH), "auth", "-u", USER, "-p", PASSWORD, "-s", "all",
-                    "-M", "mailto:coach@example.org", "-w"], env=env, check=True,
-                   capture_output=True, timeout=120)
+    if not (home / "auth.json").exists():  # a home served before keeps its user
+        subprocess.run([str(RALPH), "auth", "-u", USER, "-p", PASSWORD, "-s", "all",
+                        "-M", "mailto:coach@example.org", "-w"], env=env, check=True,
+                       capture_output=True, timeout=120)
     port = _free_port()
     log = (home / "server.log").open("w")
     server = subprocess.Popen(

@@ -268,7 +268,12 @@ def report(
 
             where = settings(None, None, lrs).lrs
             assert where is not None
-            partial = read(where, query, tally.add_records, allow_partial).partial
+            reading = read(where, query, tally.add_records, allow_partial)
+            partial = reading.partial
+            if reading.unreadable:
+                options.warn(f"{reading.unreadable} statement(s) from cscoach in the LRS lack "
+                             "what a report needs (an id, a registration, an actor, a "
+                             "timestamp ...) and were left out")
         data = tally.report(steps.ids(), top)
     if only is not None and output is ReportFormat.json:
         data = {"trainees": data["trainees"], "attempts": data["attempts"],
