@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from cscoach.cli.history import ReportFormat
+from cscoach.history.store import Store
 from lrs_install import Unreachable
 from ralph_server import PASSWORD, USER, NotStarted, install
 from ralph_server import ralph as serve
-
-from cscoach.cli.history import ReportFormat
-from cscoach.history.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUPS = 3  # trainees' machines, each with its own history and its own sync

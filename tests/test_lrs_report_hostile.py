@@ -17,10 +17,9 @@ from typing import Any
 
 import pytest
 
-from test_lrs_report import make_history
-
 from cscoach.history.store import Store
 from cscoach.history.xapi import statements
+from test_lrs_report import make_history
 
 USER, PASSWORD = "coach", "pw-SECRET-4711"
 TOKEN = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
