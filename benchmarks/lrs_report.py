@@ -10,12 +10,12 @@ runs in a fresh process started by a small Python parent that prints the child's
 memory (RUSAGE_CHILDREN); db and lrs runs alternate (A B A B ...), REPEAT of each, medians shown.
 
 Ralph answers at most RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT statements a page (100 by default;
-cscoach asks for 500). Its filesystem backend reads its whole file again for every page, so the
+cscoach asks for 1,000). Its filesystem backend reads its whole file again for every page, so the
 server's time grows with the square of the statements at small pages; --hits sets the page size
-Ralph allows (default 500, what cscoach asks; try --hits 100 for Ralph's default).
+Ralph allows (default 1,000, what cscoach asks; try --hits 100 for Ralph's default).
 
 Run: .venv/bin/python benchmarks/lrs_report.py [--sizes 2500,5000,10000,20000] [--repeat 3]
-     [--hits 500] [--folder /tmp/cscoach-lrs-report]
+     [--hits 1000] [--folder /tmp/cscoach-lrs-report]
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="2500,5000,10000,20000")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--hits", type=int, default=500)
+    parser.add_argument("--hits", type=int, default=1000)
     parser.add_argument("--folder", type=Path, default=Path("/tmp/cscoach-lrs-report"))
     args = parser.parse_args()
     missing = install()

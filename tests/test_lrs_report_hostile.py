@@ -107,7 +107,7 @@ def lrs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Lrs]:
 
 def _pages(lrs: Lrs, records: list[dict], second: Any) -> None:
     lrs.behave[1] = (200, {"statements": _statements(records[:12]),
-                           "more": "/xAPI/statements?limit=500&page=2"})
+                           "more": "/xAPI/statements?limit=1000&page=2"})
     lrs.behave[2] = second
 
 
@@ -124,7 +124,7 @@ def test_a_good_lrs_read_to_the_end(cli, lrs: Lrs, histories) -> None:
     assert run.code == 0 and run.err == "", run.err
     assert run.out == cli("report", str(every), "--format", "json").out
     assert [auth for _, auth in lrs.requests] == [f"Basic {TOKEN}"] * 2
-    assert lrs.requests[0][0].startswith("/xAPI/statements?limit=500")
+    assert lrs.requests[0][0].startswith("/xAPI/statements?limit=1000")
 
 
 @pytest.mark.parametrize(("second", "says"), [
@@ -140,7 +140,7 @@ def test_a_good_lrs_read_to_the_end(cli, lrs: Lrs, histories) -> None:
      "sent a 'more' link whose page brought no statement not read already (page 2)"),
     ((200, {"statements": [], "more": "/xAPI/statements?page=3"}),
      "sent a 'more' link whose page brought no statement not read already (page 2)"),
-    ((200, {"statements": [{"id": "x"}], "more": "/xAPI/statements?limit=500&page=2"}),
+    ((200, {"statements": [{"id": "x"}], "more": "/xAPI/statements?limit=1000&page=2"}),
      "sent a 'more' link back to a page already read (after 2 page(s)); stopped, as it would "
      "never end"),
     ((200, {"statements": [{"id": "y"}], "more": "http://127.0.0.2:9/xAPI/statements?page=3"}),

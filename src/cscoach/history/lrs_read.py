@@ -37,7 +37,7 @@ from cscoach.history.config import Lrs
 from cscoach.history.record import Record, iso, parse_iso
 from cscoach.history.xapi import ASSESSMENT, COURSE, SIMULATION, VERBS
 
-PAGE = 500  # statements asked for a page (an LRS may give fewer: Ralph's default is 100)
+PAGE = 1000  # statements asked for a page (an LRS may give fewer: Ralph's default is 100)
 MAX_PAGE = 64 * 1024 * 1024  # bytes of one page read at most
 MAX_PAGES = 1_000_000  # pages one query may take (about 100 million statements)
 CLOSING = {VERBS[v][0]: v for v in ("passed", "failed", "completed", "abandoned")}
