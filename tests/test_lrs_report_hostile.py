@@ -235,3 +235,34 @@ def test_lrs_options_need_lrs_and_report_needs_a_source(cli, histories) -> None:
                                          "--lrs URL to report on\n")
     run = cli("report", "--lrs", f"https://{USER}:{PASSWORD}@lrs.example/xAPI")
     assert run.code == 2 and PASSWORD not in run.err and "holds a user name or password" in run.err
+
+
+def test_packs_versions_and_step_order_come_back(cli, lrs: Lrs, histories, tmp_path) -> None:
+    """A content pack's scenario (its own activity IRI, quoted), a scenario changed half-way (two
+    versions), a step done out of order: the LRS's report keeps them as the database's does."""
+    records, _, _ = histories
+    changed = json.loads(json.dumps(records))
+    drills = [r for r in changed if r["kind"] == "play"]
+    from collections import Counter
+
+    (most, _), (other, _) = Counter(r["scenario"] for r in drills).most_common(2)
+    mine = [r for r in drills if r["scenario"] == most]
+    for n, r in enumerate(mine):  # the scenario's file changed half-way
+        r["content_hash"] = ("a" if n < len(mine) // 2 else "b") * 64
+    for r in drills:
+        if r["scenario"] == other:
+            r["pack"] = "team pack/é"
+    done = next(r for r in drills if r["steps"])
+    done["steps"][0].update(done=True, in_order=False)
+    (tmp_path / "db").mkdir()
+    with Store(tmp_path / "db" / "history.db") as store:
+        store.add_all(changed)
+    lrs.behave[1] = (200, {"statements": _statements(changed)})
+    run = cli("report", "--lrs", lrs.url, "--format", "json", "--top", "100")
+    assert run.code == 0, run.err
+    expected = cli("report", str(tmp_path / "db" / "history.db"), "--format", "json", "--top",
+                   "100").out
+    assert run.out == expected
+    data = json.loads(run.out)
+    assert any(r["pack"] == "team pack/é" for r in data["scenarios"])
+    assert any(r["versions"] == 2 for r in data["scenarios"])
