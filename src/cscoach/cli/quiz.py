@@ -137,8 +137,10 @@ def quiz(
         raise
     keep(True)
     if history is not None:
-        sys.stdout.write(tr(chosen, "history.saved", trainee=history.trainee if not teams
-                            else ", ".join(teams)) + "\n")
+        # a team name takes no honorific: 빨강, 파랑님의 기록 reads as one person's
+        saved = tr(chosen, "history.saved", trainee=history.trainee) if not teams else tr(
+            chosen, "history.saved_teams", teams=", ".join(teams))
+        sys.stdout.write(saved + "\n")
     if out is not None:
         results.write(out, game, asked, chosen, True)
         sys.stdout.write(tr(chosen, "quiz.saved", path=out) + "\n")
