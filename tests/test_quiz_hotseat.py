@@ -312,3 +312,19 @@ def test_a_stop_in_the_middle_keeps_the_answers_given() -> None:
     with pytest.raises(Interrupted):
         run_live(console, game, asked, "en", pick, lambda m: None)
     assert [(r.team, r.asked.number) for r in game.responses] == [("Red", 1), ("Blue", 1)]
+
+
+def test_every_hot_seat_message_is_in_the_troubleshooting_page_in_both_languages() -> None:
+    from pathlib import Path
+
+    from cscoach.i18n import tr
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "troubleshooting.md").read_text(
+        encoding="utf-8")
+    for key in ("quiz.keys_wrong", "quiz.paused", "quiz.reveal_key", "quiz.leaderboard_key",
+                "quiz.final_key", "quiz.next_key", "quiz.locked", "quiz.timeout_team"):
+        for lang in ("en", "ko"):
+            assert tr(lang, key) in doc, (key, lang)
+    for lang in ("en", "ko"):
+        assert tr(lang, "quiz.turn", number="N", count="M", team="X") in doc
+        assert tr(lang, "history.saved_teams", teams="A, B") in doc
