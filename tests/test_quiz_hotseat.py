@@ -328,3 +328,11 @@ def test_every_hot_seat_message_is_in_the_troubleshooting_page_in_both_languages
     for lang in ("en", "ko"):
         assert tr(lang, "quiz.turn", number="N", count="M", team="X") in doc
         assert tr(lang, "history.saved_teams", teams="A, B") in doc
+
+
+def test_the_keys_line_offers_the_pause_only_when_a_clock_runs() -> None:
+    for timer, pause in ((20, True), (None, False)):
+        asked, game, console, screen = _game(["Red", "Blue"], 1, timer)
+        run_live(console, game, asked, "en", lambda m, o, s: (0, 1.0), lambda m: None)
+        head = screen.getvalue().split(CLEAR, 1)[0]  # under the title, before the first turn
+        assert "Keys: Enter goes on" in head and ("p pauses the clock" in head) is pause

@@ -429,6 +429,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "answers so far",
                   "키: Enter 다음으로(다음 팀의 문제, 정답, 순위표) · p 시계 멈춤/다시 시작 · "
                   "Ctrl-C 퀴즈 끝내기(지금까지의 답은 남습니다)"),
+    "quiz.keys_untimed": ("Keys: Enter goes on (the next team's question, the answer, the "
+                          "leaderboard) · Ctrl-C ends the quiz, keeping the answers so far",
+                          "키: Enter 다음으로(다음 팀의 문제, 정답, 순위표) · Ctrl-C 퀴즈 "
+                          "끝내기(지금까지의 답은 남습니다)"),
     "quiz.turn": ("Question {number}/{count}, team {team}'s turn: press Enter to show the "
                   "question (its clock starts then)",
                   "문제 {number}/{count}, {team} 팀 차례: Enter를 누르면 문제가 나오고 그때부터 "

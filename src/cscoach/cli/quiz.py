@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 quiz_app = typer.Typer(
     help="Quiz for onboarding sessions: solo or 2-8 teams on one screen, with a timer and a "
-    "leaderboard. 'cscoach quiz export' writes the question bank for Moodle.",
+    "leaderboard. Keys: Enter goes on (a team's question, the answer, the leaderboard), p "
+    "pauses the clock, Ctrl-C ends the quiz and keeps the answers so far. 'cscoach quiz "
+    "export' writes the question bank for Moodle.",
     invoke_without_command=True, no_args_is_help=False, rich_markup_mode=None)
 app.add_typer(quiz_app, name="quiz")
 

@@ -183,8 +183,9 @@ def timed_select(message: str, options: Sequence[str], instruction: str = "",
         # rows below the cursor, and the countdown sat on the last row, far from the options
         if type(window.content).__name__ == "InquirerControl":
             window.dont_extend_height = to_filter(True)
-    countdown = ConditionalContainer(Window(FormattedTextControl(left), height=1),
-                                     filter=~is_done)  # gone with the prompt, once answered
+    # gone with the prompt once answered; the pause line wraps on a narrow terminal
+    countdown = ConditionalContainer(Window(FormattedTextControl(left), wrap_lines=True,
+                                            dont_extend_height=True), filter=~is_done)
     app.layout = Layout(HSplit([old.container, countdown]), focused_element=old.current_window)
     app.refresh_interval = 0.25
     if pause_key:

@@ -206,7 +206,8 @@ def run_live(console: Console, game: Game, asked: list[Asked], lang: Lang,
 
     header(console, asked, game, lang)
     if not solo:
-        console.print(RichText(tr(lang, "quiz.keys"), style="dim"))
+        console.print(RichText(tr(lang, "quiz.keys" if game.timer else "quiz.keys_untimed"),
+                               style="dim"))
     for a in asked:
         if solo:
             question_panel(console, a, len(asked), lang)
