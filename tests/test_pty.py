@@ -190,13 +190,13 @@ def test_quiz_timer_runs_out_and_ctrl_c_keeps_the_results(tmp_path) -> None:
 
 
 def _pause_and_answer(child, paused: str, answer: str) -> None:  # type: ignore[no-untyped-def]
-    """p stops the 2 s clock; a wait longer than the whole time and keys typed meanwhile
+    """p stops the 3 s clock; a wait longer than the whole time and keys typed meanwhile
     (3, Enter) change nothing; p again, then `answer` and Enter."""
     import time
 
     child.send("p")
     child.expect(paused)
-    time.sleep(2.5)  # longer than the time to answer: the clock must not be running
+    time.sleep(3.5)  # longer than the time to answer: the clock must not be running
     child.send("3")
     child.send("\r")
     child.send("p")  # keys are taken in the order typed: the clock runs again, then
@@ -207,7 +207,7 @@ def _pause_and_answer(child, paused: str, answer: str) -> None:  # type: ignore[
 def test_quiz_two_teams_in_english_with_a_wrong_key_a_pause_and_a_timeout(tmp_path) -> None:
     out = tmp_path / "results.json"
     child = spawn("quiz", "--count", "1", "--seed", "3", "--team", "Red", "--team", "Blue",
-                  "--timer", "2", "--out", str(out))
+                  "--timer", "3", "--out", str(out))
     child.expect("p pauses the clock")  # the keys are listed under the title
     child.expect("Question 1/1, team Red's turn: press Enter to show the question")
     child.send("x")
@@ -237,8 +237,8 @@ def test_quiz_two_teams_in_english_with_a_wrong_key_a_pause_and_a_timeout(tmp_pa
     red, blue = data["responses"]
     assert data["finished"] is True
     assert (red["team"], red["answer"], red["timed_out"]) == ("Red", "2", False)
-    assert red["seconds"] < 2  # the 2.5 s paused were not counted
-    assert (blue["team"], blue["timed_out"], blue["seconds"]) == ("Blue", True, 2)
+    assert red["seconds"] < 3  # the 3.5 s paused were not counted
+    assert (blue["team"], blue["timed_out"], blue["seconds"]) == ("Blue", True, 3)
     kept = {r["trainee"]: r["status"] for r in _history()}
     assert kept == {"Red": "completed", "Blue": "completed"}
 
@@ -247,7 +247,7 @@ def test_quiz_two_teams_in_korean_with_a_pause_a_timeout_a_wrong_key_and_ctrl_c(
                                                                                 ) -> None:
     out = tmp_path / "results.json"
     child = spawn("quiz", "--lang", "ko", "--count", "2", "--seed", "3", "--team", "빨강",
-                  "--team", "파랑", "--timer", "2", "--out", str(out))
+                  "--team", "파랑", "--timer", "3", "--out", str(out))
     child.logfile_read = screen = io.StringIO()
     child.expect("p 시계 멈춤/다시 시작")
     child.expect("문제 1/2, 빨강 팀 차례: Enter를 누르면 문제가 나오고")
@@ -281,7 +281,7 @@ def test_quiz_two_teams_in_korean_with_a_pause_a_timeout_a_wrong_key_and_ctrl_c(
     assert data["finished"] is False
     assert [(r["team"], r["number"], r["answer"], r["timed_out"]) for r in data["responses"]] == [
         ("빨강", 1, "1", False), ("파랑", 1, "", True)]
-    assert data["responses"][0]["seconds"] < 2
+    assert data["responses"][0]["seconds"] < 3
     kept = {r["trainee"]: r["status"] for r in _history()}
     assert kept == {"빨강": "abandoned", "파랑": "abandoned"}
 
