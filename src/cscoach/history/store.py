@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from cscoach.errors import CscoachError
 
 APPLICATION_ID = 0x43534348  # "CSCH" in the database header marks the file as ours
@@ -603,6 +605,12 @@ def _insert(db: sqlite3.Connection, r: Record) -> None:
          for a in r.get("answers", [])])
 
 
+def _loads(text: str) -> Any:
+    """A JSON column (a short list) as Python: what `json.loads` gives, some times faster, and
+    the columns of every attempt are read on every export and sync."""
+    return orjson.loads(text)
+
+
 def _record(row: sqlite3.Row) -> Record:
     return {
         "id": row["id"], "kind": row["kind"], "trainee": row["trainee"], "status": row["status"],
@@ -611,7 +619,7 @@ def _record(row: sqlite3.Row) -> Record:
         "team": row["team"], "started_at": row["started_at"], "finished_at": row["finished_at"],
         "score": row["score"], "passed": _bool(row["passed"]), "pass_mark": row["pass_mark"],
         "ending": row["ending"], "outcome": row["outcome"], "final_mood": row["final_mood"],
-        "steps": json.loads(row["steps"]), "points": json.loads(row["points"]),
+        "steps": _loads(row["steps"]), "points": _loads(row["points"]),
         "cscoach_version": row["cscoach_version"], "choices": [], "answers": [],
         # a history read-only before its upgrade has no such columns
         "pack": row["pack"] if "pack" in row.keys() else "",
@@ -623,8 +631,8 @@ def _choice(row: sqlite3.Row) -> Record:
     return {
         "turn": row["turn"], "node": row["node"], "choice": row["choice"],
         "options": row["options"], "text": {"ko": row["text_ko"], "en": row["text_en"]},
-        "steps": json.loads(row["steps"]), "dont_say": json.loads(row["dont_say"]),
-        "say_instead": json.loads(row["say_instead"]), "mood_before": row["mood_before"],
+        "steps": _loads(row["steps"]), "dont_say": _loads(row["dont_say"]),
+        "say_instead": _loads(row["say_instead"]), "mood_before": row["mood_before"],
         "mood_after": row["mood_after"], "weak": bool(row["weak"]), "better": row["better"],
         "points": row["points"], "at": row["at"],
         # a history read-only before its upgrade has no such column

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 from urllib.parse import quote
@@ -54,6 +55,7 @@ def actor(trainee: str, homepage: str) -> dict[str, Any]:
             "account": {"homePage": homepage, "name": trainee}}
 
 
+@functools.lru_cache(maxsize=4096)  # scenario and node ids repeat in every attempt
 def _q(text: str) -> str:
     return quote(text, safe="")
 
@@ -109,6 +111,7 @@ def statements(record: Record, base: str, homepage: str) -> list[tuple[str, Stat
     out: list[tuple[str, Statement]] = []
     ext = f"{base}/extensions"
     pack = record.get("pack") or ""
+    context = _context(record, base, attempt)  # the same for every part of the attempt
     for c in record["choices"]:
         sid = statement_id(record["id"], f"turn/{c['turn']}")
         out.append((sid, {
@@ -134,7 +137,7 @@ def statements(record: Record, base: str, homepage: str) -> list[tuple[str, Stat
                     f"{ext}/text": _map(c["text"]["ko"], c["text"]["en"]),
                     **({f"{ext}/typed": c["typed"]} if c.get("typed") else {}),
                 }},
-            "context": _context(record, base, attempt),
+            "context": context,
             "timestamp": c["at"],
         }))
     for a in record["answers"]:
@@ -151,7 +154,7 @@ def statements(record: Record, base: str, homepage: str) -> list[tuple[str, Stat
                        "definition": {"type": INTERACTION, "interactionType": "other",
                                       "name": _map(a["question"], a["question"])}},
             "result": result,
-            "context": _context(record, base, attempt),
+            "context": context,
             "timestamp": a["at"],
         }))
     out.append(_closing(record, attempt, who, base))
