@@ -11,6 +11,7 @@ authentication, validation, the duplicate check and storage stay Ralph's own cod
 Usage: python ralph_indexed.py HOST PORT DATA_DIR   (credentials: RALPH_AUTH_FILE)
 """
 
+import json
 import os
 import sys
 
@@ -23,19 +24,23 @@ from ralph.backends.data.base import BaseOperationType  # noqa: E402
 from ralph.backends.lrs.fs import FSLRSBackend  # noqa: E402
 
 FSLRSBackend.default_operation_type = BaseOperationType.APPEND
-STORED: dict[str, dict] = {}  # this server's statements by id (its data folder starts empty)
+# this server's statements by id (its data folder starts empty), as JSON text: 100,000s of
+# statements as dicts would be millions of objects for Python's collector to walk, pausing the
+# server for seconds
+STORED: dict[str, str] = {}
 _write_dicts = FSLRSBackend._write_dicts
 
 
 def _write_indexed(self, data, target, chunk_size, ignore_errors, operation_type):  # type: ignore[no-untyped-def]
     data = list(data)
     written = _write_dicts(self, iter(data), target, chunk_size, ignore_errors, operation_type)
-    STORED.update((d["id"], d) for d in data if isinstance(d, dict) and "id" in d)
+    STORED.update((d["id"], json.dumps(d, default=str)) for d in data
+                  if isinstance(d, dict) and "id" in d)
     return written
 
 
 def _by_ids(self, ids, target=None):  # type: ignore[no-untyped-def]
-    return [STORED[i] for i in ids if i in STORED]
+    return [json.loads(STORED[i]) for i in ids if i in STORED]
 
 
 FSLRSBackend._write_dicts = _write_indexed
