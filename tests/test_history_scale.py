@@ -327,3 +327,13 @@ def test_export_of_nothing_warns_and_is_valid(cli, tmp_path: Path) -> None:
         done = cli("export", "--all", "--format", fmt, "--data-dir", str(tmp_path / "none"))
         assert done.code == 0 and "no attempts recorded for anyone" in done.err
         json.loads(done.out)
+
+
+def test_statement_ids_are_the_uuid5_they_always_were() -> None:
+    """statement_id builds the UUID by hand (for speed): the ids an LRS already holds must not
+    change, or a statement sent again would be stored twice."""
+    from cscoach.history.xapi import NAMESPACE, statement_id
+
+    for attempt in (str(uuid.UUID(int=n * 7919)) for n in range(300)):
+        for part in ("attempt", "turn/1", "turn/12", "answer/3", "한/é"):
+            assert statement_id(attempt, part) == str(uuid.uuid5(NAMESPACE, f"{attempt}/{part}"))

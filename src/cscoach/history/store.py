@@ -556,10 +556,11 @@ class Store:
             answers = cursor(f"SELECT q.* FROM attempts a JOIN quiz_answers q ON q.attempt_id = "
                              f"a.id{cond} {order}, q.number")
             choice, answer = next(choices, None), next(answers, None)
+            typed = choice is not None and "typed" in choice.keys()  # asked once, not per row
             for row in attempts:
                 record = _record(row)
                 while choice is not None and choice["attempt_id"] == record["id"]:
-                    record["choices"].append(_choice(choice))
+                    record["choices"].append(_choice(choice, typed))
                     choice = next(choices, None)
                 while answer is not None and answer["attempt_id"] == record["id"]:
                     record["answers"].append(_answer(answer))
@@ -635,7 +636,7 @@ def _record(row: sqlite3.Row) -> Record:
     }
 
 
-def _choice(row: sqlite3.Row) -> Record:
+def _choice(row: sqlite3.Row, typed: bool = True) -> Record:
     return {
         "turn": row["turn"], "node": row["node"], "choice": row["choice"],
         "options": row["options"], "text": {"ko": row["text_ko"], "en": row["text_en"]},
@@ -643,8 +644,8 @@ def _choice(row: sqlite3.Row) -> Record:
         "say_instead": _loads(row["say_instead"]), "mood_before": row["mood_before"],
         "mood_after": row["mood_after"], "weak": bool(row["weak"]), "better": row["better"],
         "points": row["points"], "at": row["at"],
-        # a history read-only before its upgrade has no such column
-        "typed": row["typed"] if "typed" in row.keys() else None,
+        # a history read-only before its upgrade has no such column (`typed`: it has)
+        "typed": row["typed"] if typed else None,
     }
 
 
