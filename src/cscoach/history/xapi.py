@@ -39,8 +39,8 @@ LANG_TAGS = {"ko": "ko-KR", "en": "en-US"}
 
 
 def statement_id(attempt_id: str, part: str) -> str:
-    """`str(uuid.uuid5(NAMESPACE, f"{attempt_id}/{part}"))`, made without the UUID object (an
-    export makes one an answer: this is a third of the time)."""
+    """`str(uuid.uuid5(NAMESPACE, f"{attempt_id}/{part}"))`, made without the UUID object in
+    half its time (an export makes one for every choice and answer)."""
     digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + f"{attempt_id}/{part}".encode()).digest())
     digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
     digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
