@@ -214,9 +214,9 @@ class ReportPart(StrEnum):
 
 @app.command()
 def report(
-    sources: Annotated[list[Path], typer.Argument(
+    sources: Annotated[list[Path] | None, typer.Argument(
         help="History databases (history.db) and/or 'cscoach export --format json' files.",
-        show_default=False)],
+        show_default=False)] = None,
     output: Annotated[ReportFormat, typer.Option("--format", help="Output format.")
                       ] = ReportFormat.table,
     only: Annotated[ReportPart | None, typer.Option(
@@ -227,34 +227,139 @@ def report(
     content: ContentArg = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file.",
                                              show_default=False)] = None,
+    lrs: Annotated[str | None, typer.Option(
+        "--lrs", help="Also read the team's statements from this Learning Record Store "
+        "(credentials from CSCOACH_LRS_USER/CSCOACH_LRS_PASSWORD).", show_default=False)
+    ] = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="With --lrs: statements since this date or time (ISO 8601, UTC).",
+        show_default=False)] = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", help="With --lrs: statements up to this date or time (ISO 8601, UTC).",
+        show_default=False)] = None,
+    activity: Annotated[list[str] | None, typer.Option(
+        "--activity", help="With --lrs: only statements about this activity IRI (a scenario, "
+        "the quiz; repeatable).", show_default=False)] = None,
+    registration: Annotated[str | None, typer.Option(
+        "--registration", help="With --lrs: only this attempt (its registration UUID).",
+        show_default=False)] = None,
+    allow_partial: Annotated[bool, typer.Option(
+        "--allow-partial", help="With --lrs: if the LRS fails part-way, report what was read, "
+        "marked partial (exit 1), instead of failing.")] = False,
 ) -> None:
     """For trainers: steps per trainee, the hardest choices across the team, pass rates."""
     from cscoach.history.formats import report_csv, report_markdown, report_tables
     from cscoach.history.tally import Tally, tally_sources
+    from cscoach.i18n import tr
 
     chosen = options.lang(lang)
+    query = _lrs_query(lrs, since, until, activity, registration, allow_partial)
+    if not sources and lrs is None:
+        raise UsageError("give history databases, export files or --lrs URL to report on")
+    if output is ReportFormat.table and out is not None:
+        raise UsageError("--out needs --format csv, json or md")
     steps = options.library(content).steps
+    partial = None
     with Tally() as tally:
-        tally_sources(tally, sources)
+        tally_sources(tally, sources or [])
+        if lrs is not None:
+            from cscoach.history.config import settings
+            from cscoach.history.lrs_read import read
+
+            where = settings(None, None, lrs).lrs
+            assert where is not None
+            reading = read(where, query, tally.add_records, allow_partial)
+            partial = reading.partial
+            if reading.unreadable:
+                options.warn(f"{reading.unreadable} statement(s) from cscoach in the LRS lack "
+                             "what a report needs (an id, a registration, an actor, a "
+                             "timestamp ...) and were left out")
         data = tally.report(steps.ids(), top)
     if only is not None and output is ReportFormat.json:
         data = {"trainees": data["trainees"], "attempts": data["attempts"],
                 only.value: data[only.value]}
-    tables = report_tables(data, steps.ids(), chosen, only.value if only else None)
+    if partial is not None:
+        options.warn(f"{partial}; the report counts only the statements read before that "
+                     "(--allow-partial)")
+    mark = tr(chosen, "report.partial", reason=partial) if partial is not None else None
     if output is ReportFormat.table:
-        if out is not None:
-            raise UsageError("--out needs --format csv, json or md")
         from cscoach.ui.history import report as show
 
-        show(options.console(), data, steps, chosen, only.value if only else None)
-        return
-    if output is ReportFormat.json:
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    elif output is ReportFormat.csv:
-        text = report_csv(tables)
+        console = options.console()
+        if mark is not None:
+            console.print(mark, style="bold yellow", markup=False, highlight=False)
+        show(console, data, steps, chosen, only.value if only else None)
+        if mark is not None:
+            console.print(mark, style="bold yellow", markup=False, highlight=False)
     else:
-        text = report_markdown(tables, chosen)
-    options.emit(text, out)
+        if output is ReportFormat.json:
+            if partial is not None:
+                data = {"partial": True, "partial_reason": partial, **data}
+            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        elif output is ReportFormat.csv:
+            from cscoach.content.writing import csv_text
+
+            text = report_csv(report_tables(data, steps.ids(), chosen,
+                                            only.value if only else None))
+            if partial is not None:  # a table of its own, first: what is missing
+                text = csv_text(["partial", "partial_reason"], [["true", partial]]) + "\n" + text
+        else:
+            text = report_markdown(report_tables(data, steps.ids(), chosen,
+                                                 only.value if only else None), chosen)
+            if mark is not None:
+                text = f"> **{mark}**\n\n{text}"
+        options.emit(text, out)
+    if partial is not None:
+        raise typer.Exit(ExitStatus.PROBLEMS_FOUND)
+
+
+def _lrs_query(lrs: str | None, since: str | None, until: str | None,
+               activity: list[str] | None, registration: str | None, allow_partial: bool
+               ) -> Any:
+    """`report`'s LRS options checked: a Query, or None without --lrs."""
+    from cscoach.history.lrs_read import Query
+
+    if lrs is None:
+        given = [name for name, value in (("--since", since), ("--until", until),
+                                          ("--activity", activity),
+                                          ("--registration", registration),
+                                          ("--allow-partial", allow_partial)) if value]
+        if given:
+            raise UsageError(f"{given[0]} needs --lrs URL")
+        return None
+    import uuid
+    from urllib.parse import urlsplit
+
+    from cscoach.errors import clip, printable
+
+    def moment(option: str, text: str | None) -> str | None:
+        if text is None:
+            return None
+        from datetime import UTC, datetime
+
+        from cscoach.history.record import iso
+
+        try:
+            when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise UsageError(f"{option}: '{printable(clip(text, 60))}' is not a date or time "
+                             "(e.g. 2026-01-05 or 2026-01-05T09:00:00Z)") from None
+        return iso(when if when.tzinfo else when.replace(tzinfo=UTC))
+
+    start, end = moment("--since", since), moment("--until", until)
+    if start is not None and end is not None and start >= end:
+        raise UsageError("--since must be earlier than --until")
+    for iri in activity or []:
+        if not urlsplit(iri).scheme or not iri.isprintable() or " " in iri:
+            raise UsageError(f"--activity: '{printable(clip(iri, 100))}' is not an activity "
+                             "IRI (e.g. https://cscoach.example/xapi/scenarios/angry-shopper)")
+    if registration is not None:
+        try:
+            registration = str(uuid.UUID(registration.strip()))
+        except ValueError:
+            raise UsageError(f"--registration: '{printable(clip(registration, 60))}' is not a "
+                             "UUID (an attempt's id, as in 'cscoach export')") from None
+    return Query(start, end, tuple(dict.fromkeys(activity or [])), registration)
 
 
 class ExportFormat(StrEnum):
