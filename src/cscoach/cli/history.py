@@ -406,7 +406,8 @@ def export(
 
 
 def export_parts(output: ExportFormat, history: HistorySettings,
-                 records: Iterable[dict[str, Any]], lang: Lang) -> Iterator[str]:
+                 records: Iterable[dict[str, Any]], lang: Lang
+                 ) -> Iterator[str] | Iterator[bytes]:
     """The export in `output`'s format, a part at a time: each format is one writer fed the
     same stream of attempts."""
     from cscoach.history import formats
