@@ -490,6 +490,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.trainees_trapped": ("{n} of {of} trainees", "{of}명 중 {n}명"),
     "report.top_trap": ("Trap picked most", "가장 많이 고른 함정"),
     "report.no_traps": ("Nobody fell into a trap.", "함정에 빠진 사람이 없습니다."),
+    "html.title": ("cscoach: the team's report", "cscoach 팀 보고서"),
+    "html.period": ("Drills finished from {first} to {last} (UTC)",
+                    "{first}부터 {last}까지 마친 훈련 (UTC)"),
+    "html.attempts": ("Attempts", "시도"),
+    "html.scores": ("Scores over time, per trainee", "교육생별 점수 추이"),
+    "html.when": ("finished (UTC); filled dot: passed, hollow: failed; a dot is a drill, or the "
+                  "mean of a trainee's drills in one hundredth of the period",
+                  "마친 시각 (UTC) · 채운 점: 합격, 빈 점: 불합격 · 점 하나는 훈련 하나, 또는 "
+                  "기간의 100분의 1 안에 마친 훈련들의 평균"),
+    "html.point": ("{trainee} · {when} · {score} ({drills} drill(s), {passed} passed)",
+                   "{trainee} · {when} · {score}점 (훈련 {drills}회, 합격 {passed}회)"),
+    "html.steps": ("The seven steps per trainee (level %)", "교육생별 일곱 단계 수준 (%)"),
+    "html.hardest": ("Hardest choices (share of visits that ended in a trap)",
+                     "가장 어려운 선택 (함정으로 끝난 비율)"),
+    "html.pass": ("Pass rates by scenario", "시나리오별 합격률"),
+    "html.pass_line": ("{scenario}: {passed} of {attempts} passed, mean {mean}",
+                       "{scenario}: {attempts}회 중 {passed}회 합격, 평균 {mean}"),
+    "html.no_drills": ("No finished drills.", "마친 훈련이 없습니다."),
+    "html.footer": ("made with 'cscoach report --format html'; nothing on this page is "
+                    "fetched from the network",
+                    "'cscoach report --format html'로 만든 페이지로, 네트워크에서 아무것도 "
+                    "불러오지 않습니다"),
     "quiz.saved": ("Results written to {path}", "결과를 {path}에 저장했습니다"),
     "quiz.no_questions": ("no questions for topic(s) {topics}",
                           "주제 {topics}에 해당하는 문제가 없습니다"),

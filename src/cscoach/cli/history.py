@@ -202,6 +202,8 @@ def review(
 class ReportFormat(StrEnum):
     table = "table"
     csv = "csv"
+    xlsx = "xlsx"
+    html = "html"
     json = "json"
     md = "md"
 
@@ -212,71 +214,161 @@ class ReportPart(StrEnum):
     scenarios = "scenarios"
 
 
+ExcelArg = Annotated[bool | None, typer.Option(
+    "--excel/--no-excel", help="CSV for Excel: a UTF-8 byte order mark, CRLF line ends, times "
+    "Excel reads as dates (default: on for a --out file ending in .csv, off otherwise).",
+    show_default=False)]
+SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".md": "md",
+            ".json": "json"}
+
+
+def _format(given: str | None, out: Path | None, default: str, known: set[str]) -> str:
+    """The --format given, or the one --out's suffix names, or the default. A workbook is never
+    written under another suffix, nor anything else under .xlsx (Excel would refuse it)."""
+    suffix = out.suffix.lower() if out is not None else ""
+    named = SUFFIXES.get(suffix)
+    chosen = given or (named if named in known else default)
+    if (chosen == "xlsx") != (suffix == ".xlsx") and out is not None and \
+            "xlsx" in (chosen, named):
+        raise UsageError(f"--format {chosen} does not fit --out {out}: an Excel workbook is "
+                         "written with --format xlsx to a file ending in .xlsx")
+    if chosen == "xlsx" and out is None:
+        raise UsageError("--format xlsx needs --out FILE.xlsx (a workbook is not text to print)")
+    return chosen
+
+
+def _tables(output: str, sheets: Any, rows: Any, out: Path | None, excel: bool | None
+            ) -> None:
+    """Write tables as CSV (one file per table) or as one XLSX workbook, in one pass over
+    `rows` (an iterator: nothing but the row in hand is kept)."""
+    from cscoach.content import tables
+
+    if output == "xlsx":
+        assert out is not None
+        tables.write_xlsx(out, sheets, rows)
+        return
+    if out is None:
+        tables.print_csv(sys.stdout, sheets[0], (row for name, row in rows
+                                                 if name == sheets[0].name), bool(excel))
+        return
+    excel = out.suffix.lower() == ".csv" if excel is None else excel
+    tables.write_csv(tables.csv_paths(out, sheets), sheets, rows, excel)
+
+
+def _one_table(output: str, sheets: Any, out: Path | None) -> None:
+    """Refused before anything is read: several tables cannot be printed as one CSV."""
+    if output == "csv" and out is None and len(sheets) > 1:
+        names = ", ".join(s.name for s in sheets)
+        raise UsageError(f"a CSV holds one table: give --only ({names}) to print one, or "
+                         "--out FILE.csv to write one file per table")
+
+
 @app.command()
 def report(
     sources: Annotated[list[Path], typer.Argument(
         help="History databases (history.db) and/or 'cscoach export --format json' files.",
         show_default=False)],
-    output: Annotated[ReportFormat, typer.Option("--format", help="Output format.")
-                      ] = ReportFormat.table,
+    output: Annotated[ReportFormat | None, typer.Option(
+        "--format", help="Output format: table (the terminal), csv (one file per table), xlsx "
+        "(a workbook, a sheet per table), html (one page with charts), json or md (default: "
+        "what --out ends in, else table).", show_default=False)] = None,
     only: Annotated[ReportPart | None, typer.Option(
         "--only", help="Just one table: steps, hardest or scenarios.", show_default=False)
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many hardest choices.")] = 10,
     lang: LangArg = None,
     content: ContentArg = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.",
-                                             show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write to this file (csv: x.csv holds the one table of --only, else "
+        "x-steps.csv, x-hardest.csv and x-scenarios.csv).", show_default=False)] = None,
+    excel: ExcelArg = None,
 ) -> None:
     """For trainers: steps per trainee, the hardest choices across the team, pass rates."""
-    from cscoach.history.formats import report_csv, report_markdown, report_tables
+    from cscoach.history.formats import report_markdown, report_tables
     from cscoach.history.tally import Tally, tally_sources
 
+    fmt = _format(output.value if output else None, out, "table",
+                  {f.value for f in ReportFormat})
+    part = only.value if only else None
+    if fmt == "table" and out is not None:
+        raise UsageError("--out needs --format csv, xlsx, html, json or md")
     chosen = options.lang(lang)
     steps = options.library(content).steps
+    if fmt in ("csv", "xlsx"):
+        from cscoach.history.tables import report_sheets
+
+        _one_table(fmt, report_sheets(steps.ids(), part), out)
+    series = None
     with Tally() as tally:
         tally_sources(tally, sources)
         data = tally.report(steps.ids(), top)
-    if only is not None and output is ReportFormat.json:
+        if fmt == "html" and part in (None, "steps"):
+            from cscoach.history.trend import score_series
+
+            series = score_series(tally)
+    if only is not None and fmt == "json":
         data = {"trainees": data["trainees"], "attempts": data["attempts"],
                 only.value: data[only.value]}
-    tables = report_tables(data, steps.ids(), chosen, only.value if only else None)
-    if output is ReportFormat.table:
-        if out is not None:
-            raise UsageError("--out needs --format csv, json or md")
+    if fmt == "table":
         from cscoach.ui.history import report as show
 
-        show(options.console(), data, steps, chosen, only.value if only else None)
+        show(options.console(), data, steps, chosen, part)
         return
-    if output is ReportFormat.json:
+    if fmt in ("csv", "xlsx"):
+        from cscoach.history.tables import report_rows, report_sheets
+
+        _tables(fmt, report_sheets(steps.ids(), part), report_rows(data, steps.ids(), chosen),
+                out, excel)
+        return
+    if fmt == "html":
+        from cscoach.ui.html_report import page
+
+        options.emit(page(data, series, steps, chosen, part), out)
+        return
+    if fmt == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    elif output is ReportFormat.csv:
-        text = report_csv(tables)
     else:
-        text = report_markdown(tables, chosen)
+        text = report_markdown(report_tables(data, steps.ids(), chosen, part), chosen)
     options.emit(text, out)
 
 
 class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
     xapi = "xapi"
+
+
+class ExportPart(StrEnum):
+    attempts = "attempts"
+    replies = "replies"
+    answers = "answers"
 
 
 @app.command()
 def export(
-    output: Annotated[ExportFormat, typer.Option(
-        "--format", help="json (for 'cscoach report'), csv (a row per choice) or xapi "
-        "(statements).")] = ExportFormat.json,
+    output: Annotated[ExportFormat | None, typer.Option(
+        "--format", help="json (for 'cscoach report'), csv (one file per table: attempts, "
+        "replies, answers), xlsx (a workbook, a sheet per table) or xapi (statements) "
+        "(default: what --out ends in, else json).", show_default=False)] = None,
     trainee: TraineeArg = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every trainee in the database.")
                         ] = False,
     data_dir: DataDirArg = None,
-    lang: LangArg = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.",
-                                             show_default=False)] = None,
+    lang: Annotated[LangOption | None, typer.Option(
+        "--lang", help="csv and xlsx: the language of the text and title columns (default: "
+        "the language each attempt was played in; both languages have columns of their own).",
+        show_default=False)] = None,
+    only: Annotated[ExportPart | None, typer.Option(
+        "--only", help="csv and xlsx: just one table: attempts (one row per attempt), replies "
+        "(one row per reply in a drill) or answers (one row per quiz answer).",
+        show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write to this file (csv: x.csv holds the one table of --only, else "
+        "x-attempts.csv, x-replies.csv and x-answers.csv).", show_default=False)] = None,
+    excel: ExcelArg = None,
 ) -> None:
-    """A trainee's history as JSON or CSV, or as xAPI statements."""
+    """A trainee's history as JSON, CSV or an Excel workbook, or as xAPI statements."""
     import itertools
 
     from cscoach.history.config import settings
@@ -284,11 +376,20 @@ def export(
 
     if everyone and trainee:
         raise UsageError("give --trainee or --all, not both")
+    fmt = _format(output.value if output else None, out, "json",
+                  {f.value for f in ExportFormat})
+    if only is not None and fmt not in ("csv", "xlsx"):
+        raise UsageError("--only needs --format csv or xlsx")
+    if fmt in ("csv", "xlsx"):
+        from cscoach.history.tables import export_sheets
+
+        _one_table(fmt, export_sheets(only.value if only else None), out)
+    played = None if lang is None else options.lang(lang)
     history = settings(data_dir, trainee)
     who = "anyone" if everyone else history.trainee
     if not history.db_path.exists():
         options.warn(f"no attempts recorded for {who} in {history.db_path}")
-        options.emit_parts(export_parts(output, history, [], options.lang(lang)), out)
+        _export_to(fmt, history, iter(()), played, only, out, excel)
         return
     with open_for_reading(history.db_path) as store:
         # read an attempt at a time and written as it comes, whatever the number of attempts
@@ -297,21 +398,31 @@ def export(
         if first is None:
             options.warn(f"no attempts recorded for {who} in {history.db_path}")
         stream = records if first is None else itertools.chain([first], records)
-        options.emit_parts(export_parts(output, history, stream, options.lang(lang)), out)
+        _export_to(fmt, history, stream, played, only, out, excel)
+
+
+def _export_to(fmt: str, history: HistorySettings, records: Iterator[dict[str, Any]],
+               lang: Lang | None, only: ExportPart | None, out: Path | None,
+               excel: bool | None) -> None:
+    if fmt in ("csv", "xlsx"):
+        from cscoach.history.tables import export_rows, export_sheets
+
+        _tables(fmt, export_sheets(only.value if only else None), export_rows(records, lang),
+                out, excel)
+        return
+    options.emit_parts(export_parts(ExportFormat(fmt), history, records), out)
 
 
 def export_parts(output: ExportFormat, history: HistorySettings,
-                 records: Iterable[dict[str, Any]], lang: Lang) -> Iterator[str]:
-    """The export in `output`'s format, a part at a time: each format is one writer fed the
-    same stream of attempts."""
+                 records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The export in `output`'s format (json or xapi), a part at a time: each format is one
+    writer fed the same stream of attempts."""
     from cscoach.history import formats
 
     if output is ExportFormat.json:
         from cscoach.history.service import export_head
 
         return formats.export_json_parts(export_head(), records)
-    if output is ExportFormat.csv:
-        return formats.history_csv_lines(records, lang)
     from cscoach.history.xapi import statements
 
     return formats.statements_json_parts(
