@@ -369,6 +369,7 @@ def export(
     excel: ExcelArg = None,
 ) -> None:
     """A trainee's history as JSON, CSV or an Excel workbook, or as xAPI statements."""
+    import contextlib
     import itertools
 
     from cscoach.history.config import settings
@@ -391,9 +392,11 @@ def export(
         options.warn(f"no attempts recorded for {who} in {history.db_path}")
         _export_to(fmt, history, iter(()), played, only, out, excel)
         return
-    with open_for_reading(history.db_path) as store:
-        # read an attempt at a time and written as it comes, whatever the number of attempts
-        records = store.each_attempt(None if everyone else history.trainee)
+    with open_for_reading(history.db_path) as store, \
+            contextlib.closing(store.each_attempt(None if everyone else history.trainee)
+                               ) as records:
+        # read an attempt at a time and written as it comes, whatever the number of attempts;
+        # closed before the store is, also when the writing fails
         first = next(records, None)
         if first is None:
             options.warn(f"no attempts recorded for {who} in {history.db_path}")

@@ -124,7 +124,8 @@ def report_sheets(step_ids: Sequence[str], only: str | None = None) -> tuple[She
             Column("dont_say", "list"))),
         Sheet("scenarios", (
             Column("scenario"), Column("pack"), Column("version", "int"),
-            Column("since", "time"), Column("title", width=30), Column("title_ko", width=30),
+            Column("versions", "int"), Column("since", "time"), Column("title", width=30),
+            Column("title_ko", width=30),
             Column("title_en", width=30), Column("attempts", "int"), Column("abandoned", "int"),
             Column("trainees", "int"), Column("passed", "int"), Column("pass_rate", "int"),
             Column("mean_score", "int"), Column("best_score", "int"))),
@@ -148,6 +149,7 @@ def report_rows(data: dict[str, Any], step_ids: Sequence[str], lang: Lang
     for row in data.get("scenarios", ()):
         title = row.get("title") or {}
         yield "scenarios", [row["scenario"], row.get("pack"), row.get("version"),
-                            row.get("since"), title.get(lang), title.get("ko"), title.get("en"),
+                            row.get("versions"), row.get("since"), title.get(lang), title.get("ko"),
+                            title.get("en"),
                             row["attempts"], row["abandoned"], row["trainees"], row["passed"],
                             row["pass_rate"], row["mean_score"], row["best_score"]]
