@@ -28,7 +28,8 @@ SCHEMA = """
 CREATE TABLE attempts (
     id TEXT PRIMARY KEY, src INTEGER NOT NULL, kind TEXT NOT NULL, trainee TEXT NOT NULL,
     status TEXT NOT NULL, scenario TEXT NOT NULL, title_ko TEXT NOT NULL, title_en TEXT NOT NULL,
-    finished_at TEXT NOT NULL, score INTEGER, passed INTEGER
+    finished_at TEXT NOT NULL, score INTEGER, passed INTEGER,
+    pack TEXT NOT NULL, content_hash TEXT, scenario_version INTEGER, started_at TEXT NOT NULL
 );
 CREATE TABLE steps (attempt INTEGER NOT NULL, step TEXT NOT NULL, value REAL NOT NULL);
 CREATE TABLE choices (
@@ -38,6 +39,36 @@ CREATE TABLE choices (
 );
 """
 CACHE_KIB = 32 * 1024  # the scratch database's page cache
+
+# Which version of its scenario each drill was played on, as history/versions.py numbers them:
+# per pack and scenario, in the order first played (started_at, id); an attempt's identity is
+# its content hash, else the first hash played with the same authored `version:`, else that
+# authored version alone.
+VERSIONS = """
+CREATE TEMP TABLE IF NOT EXISTS ver (attempt INTEGER PRIMARY KEY, number INTEGER NOT NULL,
+                                     total INTEGER NOT NULL, since TEXT NOT NULL);
+DELETE FROM ver;
+INSERT INTO ver (attempt, number, total, since)
+WITH p AS (SELECT rowid AS a, id, pack, scenario, scenario_version AS sv,
+                  NULLIF(content_hash, '') AS h, started_at FROM attempts WHERE kind = 'play'),
+hashed AS (SELECT pack, scenario, sv, h FROM (
+               SELECT pack, scenario, sv, h, row_number() OVER (
+                   PARTITION BY pack, scenario, sv ORDER BY started_at, id) AS n
+               FROM p WHERE h IS NOT NULL) WHERE n = 1),
+ident AS (SELECT p.a, p.id, p.pack, p.scenario, p.started_at,
+                 coalesce(p.h, f.h, char(0) || 'unhashed ' || quote(p.sv)) AS k
+          FROM p LEFT JOIN hashed f
+          ON f.pack = p.pack AND f.scenario = p.scenario AND f.sv IS p.sv),
+firsts AS (SELECT pack, scenario, k, started_at AS since, row_number() OVER (
+               PARTITION BY pack, scenario ORDER BY started_at, id) AS number FROM (
+               SELECT pack, scenario, k, started_at, id, row_number() OVER (
+                   PARTITION BY pack, scenario, k ORDER BY started_at, id) AS n FROM ident)
+           WHERE n = 1),
+totals AS (SELECT pack, scenario, count(*) AS total FROM firsts GROUP BY pack, scenario)
+SELECT i.a, f.number, t.total, f.since FROM ident i
+JOIN firsts f ON f.pack = i.pack AND f.scenario = i.scenario AND f.k = i.k
+JOIN totals t ON t.pack = i.pack AND t.scenario = i.scenario;
+"""
 
 
 def _scratch(exc: sqlite3.Error) -> HistoryError:
@@ -98,12 +129,16 @@ class Tally:
         except sqlite3.Error as exc:
             raise _failure(path, exc) from None
         try:
+            columns = {row[1] for row in self.db.execute("PRAGMA source.table_info(attempts)")}
+            pack = "pack" if "pack" in columns else "''"  # before migration 5: no packs
+            digest = "content_hash" if "content_hash" in columns else "NULL"
             self.db.execute("BEGIN")
             self.db.execute(
                 "INSERT OR IGNORE INTO attempts (id, src, kind, trainee, status, scenario, "
-                "title_ko, title_en, finished_at, score, passed) SELECT id, :src, kind, trainee, "
-                "status, scenario, title_ko, title_en, finished_at, score, passed FROM "
-                "source.attempts", args)
+                "title_ko, title_en, finished_at, score, passed, pack, content_hash, "
+                "scenario_version, started_at) SELECT id, :src, kind, trainee, status, "
+                f"scenario, title_ko, title_en, finished_at, score, passed, coalesce({pack}, ''), "
+                f"{digest}, scenario_version, started_at FROM source.attempts", args)
             self.db.execute(
                 "INSERT INTO steps (attempt, step, value) SELECT w.rowid, "
                 "json_extract(j.value, '$.step'), CASE WHEN json_extract(j.value, '$.done') "
@@ -149,10 +184,13 @@ class Tally:
         src = self._next_source() if src is None else src
         cur = self.db.execute(
             "INSERT OR IGNORE INTO attempts (id, src, kind, trainee, status, scenario, title_ko, "
-            "title_en, finished_at, score, passed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "title_en, finished_at, score, passed, pack, content_hash, scenario_version, "
+            "started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (r["id"], src, r["kind"], r["trainee"], r["status"], r["scenario"],
              r["title"]["ko"], r["title"]["en"], r["finished_at"], r.get("score"),
-             None if r.get("passed") is None else int(bool(r["passed"]))))
+             None if r.get("passed") is None else int(bool(r["passed"])),
+             r.get("pack") or "", r.get("content_hash"), r.get("scenario_version"),
+             r["started_at"]))
         if not cur.rowcount:
             return False
         row = cur.lastrowid
@@ -180,6 +218,7 @@ class Tally:
     def report(self, step_ids: Sequence[str], top: int = 10) -> dict[str, Any]:
         """What `report.report` gives for the same attempts."""
         try:
+            self.db.executescript(VERSIONS)
             return visible_all({  # type: ignore[return-value]
                 "trainees": sorted(r[0] for r in self.db.execute(
                     "SELECT DISTINCT trainee FROM attempts")),
@@ -223,60 +262,76 @@ class Tally:
         return rows
 
     def _hardest(self, top: int) -> list[dict[str, Any]]:
-        picks: dict[tuple[str, str], Counter[int]] = {}
-        for scenario, node, choice, n in self.db.execute(
-                "SELECT scenario, node, choice, count(*) FROM choices WHERE trap "
-                "GROUP BY 1, 2, 3"):
-            picks.setdefault((scenario, node), Counter())[choice] = n
+        # a node of another version or pack is another place
+        placed = ("(SELECT c.*, a.pack, v.number AS version, a.finished_at, a.id FROM choices c "
+                  "JOIN attempts a ON a.rowid = c.attempt JOIN ver v ON v.attempt = c.attempt)")
+        Place = tuple[str, str, str, int]
+        picks: dict[Place, Counter[int]] = {}
+        for scenario, node, pack, version, choice, n in self.db.execute(
+                f"SELECT scenario, node, pack, version, choice, count(*) FROM {placed} "
+                "WHERE trap GROUP BY 1, 2, 3, 4, 5"):
+            picks.setdefault((scenario, node, pack, version), Counter())[choice] = n
         rows = []
-        for scenario, node, visits, traps, trainees, trapped in self.db.execute(
-                "SELECT scenario, node, count(*), sum(trap), count(DISTINCT trainee), "
-                "count(DISTINCT CASE WHEN trap THEN trainee END) FROM choices "
-                "GROUP BY 1, 2 HAVING sum(trap) > 0"):
-            choice, times = sorted(picks[(scenario, node)].items(),
+        for scenario, node, pack, version, visits, traps, trainees, trapped in self.db.execute(
+                "SELECT scenario, node, pack, version, count(*), sum(trap), "
+                "count(DISTINCT trainee), count(DISTINCT CASE WHEN trap THEN trainee END) "
+                f"FROM {placed} GROUP BY 1, 2, 3, 4 HAVING sum(trap) > 0"):
+            choice, times = sorted(picks[(scenario, node, pack, version)].items(),
                                    key=lambda kv: (-kv[1], kv[0]))[0]
             rows.append({
-                "scenario": scenario, "node": node, "visits": visits, "traps": traps,
+                "scenario": scenario, "node": node, "pack": pack or None, "version": version,
+                "visits": visits, "traps": traps,
                 "trap_rate": _pct(traps, visits), "trainees": trainees,
                 "trainees_trapped": trapped, "top_trap": choice, "top_trap_picks": times,
             })
-        rows.sort(key=lambda r: (-r["trap_rate"], -r["traps"], r["scenario"], r["node"]))
+        rows.sort(key=lambda r: (-r["trap_rate"], -r["traps"], r["scenario"], r["node"],
+                                 r["pack"] or "", r["version"]))
         rows = rows[:top]
         # the text of each top trap as last picked (the latest attempt's, its last turn)
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS top (scenario, node, choice)")
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS top (scenario, node, pack, version, "
+                        "choice)")
         self.db.execute("DELETE FROM top")
-        self.db.executemany("INSERT INTO top VALUES (?, ?, ?)",
-                            [(r["scenario"], r["node"], r["top_trap"]) for r in rows])
-        texts = {(scenario, node, choice): (ko, en, dont_say) for scenario, node, choice, ko, en,
-                 dont_say in self.db.execute(
-                     "SELECT scenario, node, choice, text_ko, text_en, dont_say FROM (SELECT "
-                     "c.scenario, c.node, c.choice, c.text_ko, c.text_en, c.dont_say, "
-                     "row_number() OVER (PARTITION BY c.scenario, c.node, c.choice ORDER BY "
-                     "a.finished_at DESC, a.id DESC, c.seq DESC) AS n FROM top t JOIN choices c "
-                     "ON c.scenario = t.scenario AND c.node = t.node AND c.choice = t.choice "
-                     "AND c.trap JOIN attempts a ON a.rowid = c.attempt) WHERE n = 1")}
+        self.db.executemany("INSERT INTO top VALUES (?, ?, ?, ?, ?)",
+                            [(r["scenario"], r["node"], r["pack"] or "", r["version"],
+                              r["top_trap"]) for r in rows])
+        texts = {key[:5]: key[5:] for key in self.db.execute(
+            "SELECT scenario, node, pack, version, choice, text_ko, text_en, dont_say FROM ("
+            "SELECT c.scenario, c.node, c.pack, c.version, c.choice, c.text_ko, c.text_en, "
+            "c.dont_say, row_number() OVER (PARTITION BY c.scenario, c.node, c.pack, "
+            "c.version, c.choice ORDER BY c.finished_at DESC, c.id DESC, c.seq DESC) AS n "
+            f"FROM top t JOIN {placed} c ON c.scenario = t.scenario AND c.node = t.node AND "
+            "c.pack = t.pack AND c.version = t.version AND c.choice = t.choice AND c.trap) "
+            "WHERE n = 1")}
         for r in rows:
-            ko, en, dont_say = texts[(r["scenario"], r["node"], r["top_trap"])]
+            ko, en, dont_say = texts[(r["scenario"], r["node"], r["pack"] or "", r["version"],
+                                      r["top_trap"])]
             r["top_trap_text"] = {"ko": ko, "en": en}
             r["dont_say"] = json.loads(dont_say)
         return rows
 
     def _scenarios(self) -> list[dict[str, Any]]:
-        titles = {scenario: {"ko": ko, "en": en} for scenario, ko, en in self.db.execute(
-            "SELECT scenario, title_ko, title_en FROM (SELECT scenario, title_ko, title_en, "
-            "row_number() OVER (PARTITION BY scenario ORDER BY finished_at DESC, id DESC) AS n "
-            "FROM attempts WHERE kind = 'play') WHERE n = 1")}
+        """One row per scenario and version, as `report.scenario_table`."""
+        played = ("(SELECT a.*, v.number AS version, v.total, v.since FROM attempts a "
+                  "JOIN ver v ON v.attempt = a.rowid)")
+        titles = {key[:3]: {"ko": key[3], "en": key[4]} for key in self.db.execute(
+            "SELECT scenario, pack, version, title_ko, title_en FROM (SELECT scenario, pack, "
+            "version, title_ko, title_en, row_number() OVER (PARTITION BY scenario, pack, "
+            f"version ORDER BY finished_at DESC, id DESC) AS n FROM {played}) WHERE n = 1")}
         rows = []
-        for scenario, done, abandoned, trainees, passed, scores, best in sorted(self.db.execute(
-                "SELECT scenario, count(*) FILTER (WHERE status = 'completed'), "
+        for (scenario, pack, version, total, since, done, abandoned, trainees, passed, scores,
+             best) in sorted(self.db.execute(
+                "SELECT scenario, pack, version, total, since, "
+                "count(*) FILTER (WHERE status = 'completed'), "
                 "count(*) FILTER (WHERE status != 'completed'), "
                 "count(DISTINCT CASE WHEN status = 'completed' THEN trainee END), "
                 "count(*) FILTER (WHERE status = 'completed' AND passed), "
                 "sum(score) FILTER (WHERE status = 'completed'), "
                 "max(score) FILTER (WHERE status = 'completed') "
-                "FROM attempts WHERE kind = 'play' GROUP BY scenario")):
+                f"FROM {played} GROUP BY scenario, pack, version")):
             rows.append({
-                "scenario": scenario, "title": titles[scenario], "attempts": done,
+                "scenario": scenario, "pack": pack or None, "version": version,
+                "versions": total, "since": since,
+                "title": titles[(scenario, pack, version)], "attempts": done,
                 "abandoned": abandoned, "trainees": trainees, "passed": passed,
                 "pass_rate": _pct(passed, done),
                 "mean_score": round(scores / done) if done else None,
