@@ -107,7 +107,8 @@ def test_report_from_a_database_and_an_export(cli, home: Path, tmp_path: Path) -
     one = cli("report", str(export), "--format", "csv")  # a CSV is one table
     assert one.code == 2 and "give --only (steps, hardest, scenarios)" in one.err
     csv_run = cli("report", str(export), "--format", "csv", "--only", "scenarios")
-    assert csv_run.code == 0 and csv_run.out.startswith("scenario,title,title_ko,title_en,")
+    assert csv_run.code == 0 and csv_run.out.startswith(
+        "scenario,pack,version,versions,since,title,title_ko,title_en,")
 
 
 @pytest.mark.parametrize("content, message", [

@@ -369,7 +369,6 @@ def export(
     excel: ExcelArg = None,
 ) -> None:
     """A trainee's history as JSON, CSV or an Excel workbook, or as xAPI statements."""
-    import contextlib
     import itertools
 
     from cscoach.history.config import settings
@@ -392,16 +391,19 @@ def export(
         options.warn(f"no attempts recorded for {who} in {history.db_path}")
         _export_to(fmt, history, iter(()), played, only, out, excel)
         return
-    with open_for_reading(history.db_path) as store, \
-            contextlib.closing(store.each_attempt(None if everyone else history.trainee)
-                               ) as records:
-        # read an attempt at a time and written as it comes, whatever the number of attempts;
-        # closed before the store is, also when the writing fails
-        first = next(records, None)
-        if first is None:
-            options.warn(f"no attempts recorded for {who} in {history.db_path}")
-        stream = records if first is None else itertools.chain([first], records)
-        _export_to(fmt, history, stream, played, only, out, excel)
+    with open_for_reading(history.db_path) as store:
+        # read an attempt at a time and written as it comes, whatever the number of attempts
+        records = store.each_attempt(None if everyone else history.trainee)
+        try:
+            first = next(records, None)
+            if first is None:
+                options.warn(f"no attempts recorded for {who} in {history.db_path}")
+            stream = records if first is None else itertools.chain([first], records)
+            _export_to(fmt, history, stream, played, only, out, excel)
+        finally:  # the cursors closed before the store is, also when the writing fails
+            close = getattr(records, "close", None)
+            if close is not None:
+                close()
 
 
 def _export_to(fmt: str, history: HistorySettings, records: Iterator[dict[str, Any]],
