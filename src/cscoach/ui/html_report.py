@@ -193,17 +193,32 @@ def _bars(chart_id: str, label: str, items: Sequence[tuple[str, str, int | None]
     return "".join(out)
 
 
+def _place(row: dict[str, Any], lang: Lang) -> str:
+    """Which pack and, once the scenario has changed, which version a row is of (a changed
+    scenario's attempts are rows of their own: history/versions.py); empty for the shipped
+    library's scenarios as first played."""
+    notes = []
+    if row.get("pack"):
+        notes.append(tr(lang, "hist.pack", name=row["pack"]))
+    if (row.get("versions") or 1) > 1 or (row.get("version") or 1) > 1:
+        notes.append(tr(lang, "html.version", n=row["version"]))
+    return " · ".join(notes)
+
+
 def hardest_chart(rows: Sequence[dict[str, Any]], lang: Lang) -> str:
     if not rows:
         return f'<p class="empty">{clean(tr(lang, "report.no_traps"))}</p>'
     items = [(f"{r['scenario']} · {r['node']}",
-              f"{r['top_trap']}) {r['top_trap_text'].get(lang, '')}", r["trap_rate"])
+              " · ".join(filter(None, (_place(r, lang), f"{r['top_trap']}) "
+                                       f"{r['top_trap_text'].get(lang, '')}"))), r["trap_rate"])
              for r in rows]
     chart = _bars("chart-hardest", tr(lang, "html.hardest"), items, "#d9534f")
     table = ["<table><tr>", *(f"<th>{clean(tr(lang, k))}</th>" for k in (
         "report.where", "report.trapped", "report.top_trap")), "</tr>"]
     for r in rows:
-        table.append(f"<tr><td>{clean(r['scenario'])}<br><small>{clean(r['node'])}</small></td>"
+        place = _place(r, lang)
+        table.append(f"<tr><td>{clean(r['scenario'])}<br><small>{clean(r['node'])}"
+                     + (f"<br>{clean(place)}" if place else "") + "</small></td>"
                      f"<td>{r['trap_rate']}% ({clean(tr(lang, 'report.trainees_trapped', n=r['trainees_trapped'], of=r['trainees']))})</td>"  # noqa: E501
                      f"<td>{r['top_trap']}) {clean(r['top_trap_text'].get(lang, ''))}"
                      + (f"<br><small>{clean(', '.join(r['dont_say']))}</small>"
@@ -216,9 +231,10 @@ def pass_chart(rows: Sequence[dict[str, Any]], lang: Lang) -> str:
     if not rows:
         return f'<p class="empty">{clean(tr(lang, "html.no_drills"))}</p>'
     items = [((r.get("title") or {}).get(lang) or r["scenario"],
-              tr(lang, "html.pass_line", scenario=r["scenario"], passed=r["passed"],
-                 attempts=r["attempts"], mean="-" if r["mean_score"] is None
-                 else r["mean_score"]), r["pass_rate"]) for r in rows]
+              " · ".join(filter(None, (_place(r, lang), tr(
+                  lang, "html.pass_line", scenario=r["scenario"], passed=r["passed"],
+                  attempts=r["attempts"], mean="-" if r["mean_score"] is None
+                  else r["mean_score"])))), r["pass_rate"]) for r in rows]
     return _bars("chart-pass", tr(lang, "html.pass"), items, "#4a90d9")
 
 
