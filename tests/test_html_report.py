@@ -154,3 +154,39 @@ def test_korean_is_drawn_with_a_real_font(tmp_path: Path) -> None:
     assert shots[0] != shots[1]
     white = bytes([255]) * len(shots[0])
     assert shots[0] != white
+
+
+def _drill(n: int, trainee: str, when: str, score: int, passed: bool) -> dict[str, object]:
+    return {"id": f"a{n}", "kind": "play", "trainee": trainee, "status": "completed",
+            "scenario": "s", "title": {"ko": "제목", "en": "Title"}, "finished_at": when,
+            "started_at": when, "score": score, "passed": passed, "steps": [], "choices": []}
+
+
+def test_scores_over_time_are_grouped_in_sql_into_at_most_100_points_a_trainee() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from cscoach.history.tally import Tally
+    from cscoach.history.trend import BUCKETS, score_series
+
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    with Tally() as tally:
+        assert score_series(tally) == {}
+        # ana: 1,000 drills an hour apart (many a slice); bo: three far apart (one a slice)
+        for n in range(1000):
+            when = start + timedelta(hours=n)
+            tally.add_record(_drill(n, "ana", f"{when:%Y-%m-%dT%H:%M:%S}.000Z", n % 101,
+                                    n % 2 == 0))
+        for n, (hours, score) in enumerate(((0, 40), (500, 90), (999, 70))):
+            when = start + timedelta(hours=hours, minutes=30 if hours == 500 else 0)
+            tally.add_record(_drill(2000 + n, "bo\x1b[2J", f"{when:%Y-%m-%dT%H:%M:%S}.000Z",
+                                    score, score >= 70))
+        series = score_series(tally)
+    assert list(series) == ["ana", "bo\\x1b[2J"]  # names shown, never obeyed
+    ana, bo = series["ana"], series["bo\\x1b[2J"]
+    assert len(ana) == BUCKETS and sum(p.drills for p in ana) == 1000
+    assert [p.when for p in ana] == sorted(p.when for p in ana)
+    assert ana[0].when == start + timedelta(hours=4.5)  # the mean moment of drills 0-9 ...
+    assert ana[0].score == round(sum(range(10)) / 10) and ana[0].passed == 5  # ... their mean
+    assert [(p.when, p.score, p.drills, p.passed) for p in bo] == [
+        (start, 40, 1, 0), (start + timedelta(hours=500, minutes=30), 90, 1, 1),
+        (start + timedelta(hours=999), 70, 1, 1)]  # a slice with one drill is that drill
