@@ -190,3 +190,23 @@ def test_scores_over_time_are_grouped_in_sql_into_at_most_100_points_a_trainee()
     assert [(p.when, p.score, p.drills, p.passed) for p in bo] == [
         (start, 40, 1, 0), (start + timedelta(hours=500, minutes=30), 90, 1, 1),
         (start + timedelta(hours=999), 70, 1, 1)]  # a slice with one drill is that drill
+
+
+def test_a_big_team_is_a_grey_line_each_under_the_teams_mean() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from cscoach.history.trend import Point
+    from cscoach.ui.html_report import CROWD, TEAM, scores_chart
+
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    points = [Point(start + timedelta(days=d), 40 + d, 2, 1 + d % 2) for d in range(3)]
+    few = {f"t{i}": points for i in range(CROWD)}
+    many = {f"t{i}": points for i in range(CROWD + 1)}
+    team = [Point(p.when, p.score, 2 * len(many), len(many)) for p in points]
+    drawn = scores_chart(few, "en", team)  # ten trainees: a colour and a dot each
+    assert drawn.count("<circle") == 3 * CROWD and 'class="team"' not in drawn
+    crowded = scores_chart(many, "en", team)
+    assert crowded.count('<g class="trainee"') == CROWD + 1 and 'class="team"' in crowded
+    assert crowded.count("<circle") == 3 and f'stroke="{TEAM}"' in crowded  # the mean's dots
+    assert "the team&#x27;s mean" in crowded and "each of 11 trainees" in crowded
+    assert "팀 평균" in scores_chart(many, "ko", team)

@@ -508,6 +508,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "html.pass_line": ("{scenario}: {passed} of {attempts} passed, mean {mean}",
                        "{scenario}: {attempts}회 중 {passed}회 합격, 평균 {mean}"),
     "html.version": ("version {n}", "버전 {n}"),
+    "html.team": ("the team's mean", "팀 평균"),
+    "html.each": ("each of {n} trainees", "교육생 {n}명 각각"),
     "html.no_drills": ("No finished drills.", "마친 훈련이 없습니다."),
     "html.footer": ("made with 'cscoach report --format html'; nothing on this page is "
                     "fetched from the network",

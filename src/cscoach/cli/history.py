@@ -298,14 +298,14 @@ def report(
         from cscoach.history.tables import report_sheets
 
         _one_table(fmt, report_sheets(steps.ids(), part), out)
-    series = None
+    series, team = None, []
     with Tally() as tally:
         tally_sources(tally, sources)
         data = tally.report(steps.ids(), top)
         if fmt == "html" and part in (None, "steps"):
-            from cscoach.history.trend import score_series
+            from cscoach.history.trend import score_series, team_series
 
-            series = score_series(tally)
+            series, team = score_series(tally), team_series(tally)
     if only is not None and fmt == "json":
         data = {"trainees": data["trainees"], "attempts": data["attempts"],
                 only.value: data[only.value]}
@@ -323,7 +323,7 @@ def report(
     if fmt == "html":
         from cscoach.ui.html_report import page
 
-        options.emit(page(data, series, steps, chosen, part), out)
+        options.emit(page(data, series, steps, chosen, part, team), out)
         return
     if fmt == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"

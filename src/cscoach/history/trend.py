@@ -32,8 +32,7 @@ def _moment(seconds: float) -> datetime:
     return _EPOCH + timedelta(seconds=round(seconds, 3))
 
 
-def score_series(tally: Tally, buckets: int = BUCKETS) -> dict[str, list[Point]]:
-    """Each trainee's finished drills in time order, at most `buckets` points each."""
+def _grouped(tally: Tally, buckets: int, by_trainee: bool) -> dict[str, list[Point]]:
     # julianday() reads the stored ISO 8601 times (with their 'Z'); seconds since 1970
     seconds = "(julianday(finished_at) - 2440587.5) * 86400.0"
     first, last = tally.db.execute(
@@ -41,12 +40,23 @@ def score_series(tally: Tally, buckets: int = BUCKETS) -> dict[str, list[Point]]
     if first is None:
         return {}
     span = (last - first) or 1.0
+    who = "trainee" if by_trainee else "''"
     series: dict[str, list[Point]] = {}
     for trainee, mean_at, mean_score, drills, passed in tally.db.execute(
-            f"SELECT trainee, avg({seconds}), avg(score), count(*), "
+            f"SELECT {who}, avg({seconds}), avg(score), count(*), "
             f"count(*) FILTER (WHERE passed) FROM attempts WHERE {_DRILLS} "
-            f"GROUP BY trainee, min(CAST(({seconds} - ?) / ? * ? AS INTEGER), ? - 1) "
-            f"ORDER BY trainee, 2", (first, span, buckets, buckets)):
+            f"GROUP BY {who}, min(CAST(({seconds} - ?) / ? * ? AS INTEGER), ? - 1) "
+            f"ORDER BY 1, 2", (first, span, buckets, buckets)):
         series.setdefault(visible(trainee), []).append(
             Point(_moment(mean_at), round(mean_score), drills, passed))
     return series
+
+
+def score_series(tally: Tally, buckets: int = BUCKETS) -> dict[str, list[Point]]:
+    """Each trainee's finished drills in time order, at most `buckets` points each."""
+    return _grouped(tally, buckets, True)
+
+
+def team_series(tally: Tally, buckets: int = BUCKETS) -> list[Point]:
+    """The whole team's finished drills the same way: the mean of every drill in each slice."""
+    return _grouped(tally, buckets, False).get("", [])

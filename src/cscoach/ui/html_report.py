@@ -77,7 +77,33 @@ def _level_colour(level: int) -> str:
     return "#b7e1a1" if level < 90 else "#7cc47f"
 
 
-def scores_chart(series: dict[str, list[Point]], lang: Lang) -> str:
+CROWD = len(PALETTE)  # more trainees than colours: a grey line each, the team's mean on top
+TEAM, GREY = "#222222", "#c8c8c8"
+
+
+def _dots(points: Sequence[Point], who: str, colour: str, lang: Lang, x: Any, y: Any) -> str:
+    out = []
+    for p in points:  # filled: passed (most of the drills of a point passed)
+        said = tr(lang, "html.point", trainee=who, when=f"{p.when:%Y-%m-%d %H:%M}",
+                  score=p.score, drills=p.drills, passed=p.passed)
+        out.append(f'<circle cx="{x(p.when):.1f}" cy="{y(p.score):.1f}" r="4" '
+                   f'stroke="{colour}" stroke-width="2" '
+                   f'fill="{colour if 2 * p.passed > p.drills else "#fff"}">'
+                   f'<title>{clean(said)}</title></circle>')
+    return "".join(out)
+
+
+def _legend(i: int, colour: str, text: str, width: int, right: int, top: int) -> str:
+    legend_y = top + 14 + 18 * i
+    return (f'<rect x="{width - right + 16}" y="{legend_y - 9}" width="12" height="12" '
+            f'fill="{colour}"/><text x="{width - right + 34}" y="{legend_y + 2}" '
+            f'font-size="13">{clean(fit(text, 22))}</text>')
+
+
+def scores_chart(series: dict[str, list[Point]], lang: Lang,
+                 team: Sequence[Point] = ()) -> str:
+    """A line per trainee; with more trainees than colours (CROWD), each a thin grey line and
+    the team's mean (`team`) drawn over them, so the chart still says something."""
     if not series:
         return f'<p class="empty">{clean(tr(lang, "html.no_drills"))}</p>'
     width, height, left, right, top, bottom = 960, 320, 48, 170, 16, 40
@@ -111,25 +137,30 @@ def scores_chart(series: dict[str, list[Point]], lang: Lang) -> str:
                    f'fill="#555">{when.strftime(label)}</text>')
     out.append(f'<text x="{left + plot_w / 2}" y="{height - 4}" font-size="12" '
                f'text-anchor="middle" fill="#555">{clean(tr(lang, "html.when"))}</text>')
+    crowded = len(series) > CROWD and bool(team)
     for i, (trainee, points) in enumerate(series.items()):
-        colour = PALETTE[i % len(PALETTE)]
+        colour = GREY if crowded else PALETTE[i % len(PALETTE)]
         coords = " ".join(f"{x(p.when):.1f},{y(p.score):.1f}" for p in points)
         out.append(f'<g class="trainee" data-trainee="{clean(trainee)}">')
+        if crowded:
+            out.append(f"<title>{clean(trainee)}</title>")
         if len(points) > 1:
             out.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" '
-                       'stroke-width="2"/>')
-        for p in points:  # filled: passed (most of the drills of a point passed)
-            said = tr(lang, "html.point", trainee=trainee, when=f"{p.when:%Y-%m-%d %H:%M}",
-                      score=p.score, drills=p.drills, passed=p.passed)
-            out.append(f'<circle cx="{x(p.when):.1f}" cy="{y(p.score):.1f}" r="4" '
-                       f'stroke="{colour}" stroke-width="2" '
-                       f'fill="{colour if 2 * p.passed > p.drills else "#fff"}">'
-                       f'<title>{clean(said)}</title></circle>')
-        legend_y = top + 14 + 18 * i
-        if legend_y < height - bottom:
-            out.append(f'<rect x="{width - right + 16}" y="{legend_y - 9}" width="12" '
-                       f'height="12" fill="{colour}"/><text x="{width - right + 34}" '
-                       f'y="{legend_y + 2}" font-size="13">{clean(fit(trainee, 22))}</text>')
+                       f'stroke-width="{1 if crowded else 2}"/>')
+        if not crowded:
+            out.append(_dots(points, trainee, colour, lang, x, y))
+            if top + 14 + 18 * i < height - bottom:
+                out.append(_legend(i, colour, trainee, width, right, top))
+        out.append("</g>")
+    if crowded:
+        coords = " ".join(f"{x(p.when):.1f},{y(p.score):.1f}" for p in team)
+        out.append('<g class="team">')
+        if len(team) > 1:
+            out.append(f'<polyline points="{coords}" fill="none" stroke="{TEAM}" '
+                       'stroke-width="3"/>')
+        out.append(_dots(team, tr(lang, "html.team"), TEAM, lang, x, y))
+        out.append(_legend(0, TEAM, tr(lang, "html.team"), width, right, top))
+        out.append(_legend(1, GREY, tr(lang, "html.each", n=len(series)), width, right, top))
         out.append("</g>")
     out.append("</svg>")
     return "".join(out)
@@ -239,10 +270,10 @@ def pass_chart(rows: Sequence[dict[str, Any]], lang: Lang) -> str:
 
 
 def page(data: dict[str, Any], series: dict[str, list[Point]] | None, steps: StepCatalog,
-         lang: Lang, only: str | None = None) -> str:
+         lang: Lang, only: str | None = None, team: Sequence[Point] = ()) -> str:
     """The whole page. `data` is the report (`history.tally.Tally.report`), `series` the scores
     over time (`history.trend.score_series`: a few points per trainee, whatever the number of
-    attempts)."""
+    attempts) and `team` the team's mean the same way (`history.trend.team_series`)."""
     from cscoach import __version__
 
     series = series or {}
@@ -263,7 +294,7 @@ def page(data: dict[str, Any], series: dict[str, list[Point]] | None, steps: Ste
     parts.append("</div>")
     if only in (None, "steps"):
         parts.append(f'<section id="scores"><h2>{clean(tr(lang, "html.scores"))}</h2>'
-                     f"{scores_chart(series, lang)}</section>")
+                     f"{scores_chart(series, lang, team)}</section>")
         parts.append(f'<section id="steps"><h2>{clean(tr(lang, "html.steps"))}</h2>'
                      f'{heat_map(data.get("steps", []), steps, lang)}</section>')
     if only in (None, "hardest"):
