@@ -162,6 +162,10 @@ CASES = {
     "export csv": lambda out: ["export", "--all", "--format", "csv", "--out", out],
     "export xapi": lambda out: ["export", "--all", "--format", "xapi", "--out", out],
     "report": lambda out: ["report", "{db}", "--format", "md", "--out", out],
+    "report html": lambda out: ["report", "{db}", "--out", out + ".html"],
+    "report csv": lambda out: ["report", "{db}", "--only", "steps", "--out", out + ".csv"],
+    "export csv one table": lambda out: ["export", "--all", "--only", "replies", "--out",
+                                         out + ".csv"],
     # a seed: an unseeded quiz may draw the ordering question, which answer 1 does not fit
     "quiz --out csv": lambda out: ["quiz", "-n", "1", "--seed", "1", "--answers", "1",
                                    "--no-record", "--out", out + ".csv"],
@@ -258,6 +262,9 @@ LIMITED = {  # commands whose only write is --out (a history database writes as 
     "graph": ["graph", "angry-shopper", "--format", "dot", "--out", "{out}"],
     "coverage": ["coverage", "--format", "md", "--out", "{out}"],
     "report": ["report", "{export}", "--format", "md", "--out", "{out}"],
+    "report xlsx": ["report", "{export}", "--out", "{out}.xlsx"],
+    "report html": ["report", "{export}", "--out", "{out}.html"],
+    "report csv": ["report", "{export}", "--only", "hardest", "--out", "{out}.csv"],
     "quiz --out": ["quiz", "-n", "3", "--seed", "1", "--answers", "1,1,1", "--no-record",
                    "--out", "{out}.json"],
 }
