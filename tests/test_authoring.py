@@ -251,16 +251,48 @@ def test_new_writes_a_skeleton_that_validates(cli, tmp_path) -> None:
     written = json.loads((tmp_path / schema_ref).read_text(encoding="utf-8"))
     assert written == json.loads(cli("schema", "scenario").out)
     assert cli("validate", str(path)).code == 0
-    # a draft, not yet shippable: --strict says what is left to do, each rule located
+    # shippable but for its placeholders: --strict names each one left, and nothing else
     todo = cli("validate", str(path), "--strict")
     assert todo.code == 1
-    assert "format 1: a shipped scenario is written in format 2" in todo.out
-    assert "node(s) and 3 ending(s): a shipped scenario has at least 6 nodes" in todo.out
+    problems = [line for line in todo.out.splitlines() if ": error: " in line]
+    assert len(problems) == 4 and all("still holds the skeleton's placeholder" in line
+                                      for line in problems), todo.out
     data = yaml.safe_load(text)
+    assert data["format_version"] == 2 and data["facts"] and data["lessons"][0]["critical"]
     assert data["title"] == {"ko": "늦은 배송", "en": "Late delivery"}
     assert data["channel"] == "email" and data["persona"]["sources"] == ["S001-CH3"]
-    played = json.loads(cli("play", str(path), "--answers", "1,1,1,1", "--json").out)
-    assert played["passed"]
+    assert "compose" in data["nodes"]["closing"]  # a written channel: one message, in parts
+    best = json.loads(cli("play", str(path), "--answers", "1,1,1,1,1,1.1", "--json").out)
+    assert best["passed"] and best["score"] == 100
+    # interrupting with a fix breaks the critical lesson: it fails whatever follows
+    cut = json.loads(cli("play", str(path), "--answers", "1,2,1,1,1.1", "--json").out)
+    assert not cut["passed"]
+    broken = [x["id"] for x in cut["lessons"] if x["result"] == "broken"]
+    assert broken == ["hear-them-out"]
+    # with the placeholders written over, the skeleton is shippable as it stands
+    from cscoach.authoring.skeleton import PLACEHOLDERS
+
+    real = ("택배가 사흘째 오지 않았습니다.", "The parcel is three days late.",
+            "약속을 지키는지 봅니다.", "She watches whether promises are kept.")
+    for placeholder, line in zip(PLACEHOLDERS, real, strict=True):
+        text = text.replace(placeholder, line)
+    path.write_text(text, encoding="utf-8")
+    assert cli("validate", str(path), "--strict").code == 0
+
+
+@pytest.mark.parametrize("channel", ["in_person", "phone", "letter", "online"])
+def test_new_writes_a_shippable_skeleton_for_every_channel(cli, tmp_path, channel) -> None:
+    out = tmp_path / "scenarios" / "late-parcel.yaml"
+    r = cli("new", "--id", "late-parcel", "--title-en", "Late", "--title-ko", "늦은 택배",
+            "--persona-en", "Ms Choi", "--persona-ko", "최 고객님", "--channel", channel,
+            "--out", str(out))
+    assert r.code == 0, r.err
+    todo = cli("validate", str(out), "--strict")
+    problems = [line for line in todo.out.splitlines() if ": error: " in line]
+    assert len(problems) == 4 and all("placeholder" in line for line in problems), todo.out
+    (stats,) = json.loads(cli("stats", str(out), "--json").out)
+    assert stats["exact"] and stats["best"]["score"] == 100
+    assert stats["worst"]["score"] < stats["pass_mark"] and stats["traps"] >= 2
 
 
 def test_new_refuses_to_overwrite_and_checks_its_input(cli, tmp_path) -> None:

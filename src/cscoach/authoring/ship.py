@@ -68,7 +68,21 @@ def check(s: Scenario, library: Library, matcher: Matcher,
         if source in s.summary.ko or source in s.summary.en:
             ship(s.key_lines.get("summary", 0), f"the summary names source '{source}': it sets "
                  "the scene; cite sources in the feedback")
+    _placeholders(s, ship)
     _format2(s, ship)
+
+
+def _placeholders(s: Scenario, ship: Callable[[int, str], None]) -> None:
+    """A line `cscoach new` wrote for the author to replace, still there."""
+    from cscoach.authoring.skeleton import PLACEHOLDERS
+
+    for key, what, text in (("summary", "the summary", s.summary),
+                            ("persona", "the persona's description", s.persona.description)):
+        for lang, line in (("ko", text.ko), ("en", text.en)):
+            for placeholder in PLACEHOLDERS:
+                if placeholder in line:
+                    ship(s.key_lines.get(key, 0), f"{what} ({lang}) still holds the skeleton's "
+                         f"placeholder {placeholder!r}: write the real situation there")
 
 
 def _best_path(s: Scenario, library: Library, matcher: Matcher,
