@@ -10,9 +10,11 @@ size to the next: constant memory means the same MiB at every size.
 
 Measured on the 2-core machine this was written on (median s, peak MiB):
 
-    attempts  export json   csv          xlsx         report json  csv         xlsx        html
-     5,000    4.73 / 52     4.01 / 46    14.47 / 47   1.70 / 58    1.72 / 58   1.79 / 58   1.49 / 58
-    20,000   18.45 / 54    14.22 / 48    39.22 / 50   4.20 / 92    4.16 / 92   4.15 / 92   4.37 / 92
+    attempts export json  csv         xlsx        report json csv         xlsx        html
+     5,000    4.73 / 52    4.01 / 46   14.47 / 47   1.70 / 58   1.72 / 58   1.79 / 58   1.49 / 58
+    20,000   18.45 / 54   14.22 / 48   39.22 / 50   4.20 / 92   4.16 / 92   4.15 / 92   4.37 / 92
+    40,000   22.49 / 54   17.97 / 49   79.60 / 50   9.86 / 107  7.19 / 107  7.32 / 108  9.96 / 107
+    (40,000: --repeat 1)
 
 Run: .venv/bin/python benchmarks/report_exports.py [--sizes 5000,20000] [--repeat 3]
        [--folder /tmp/cscoach-history-scale]
