@@ -112,8 +112,12 @@ def test_at_a_team_quiz_answer(stop: str, tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     child = spawn("quiz", "--count", "2", "--seed", "3", "--team", "Red", "--team", "Blue",
                   "--out", str(out))
+    child.expect("team Red's turn: press Enter")  # hot seat: Enter shows a team its question
+    child.send("\r")
     child.expect("Team Red, your answer")
     child.send("1")
+    child.send("\r")
+    child.expect("team Blue's turn: press Enter")
     child.send("\r")
     child.expect("Team Blue, your answer")
     stopped(child, stop)
@@ -121,6 +125,27 @@ def test_at_a_team_quiz_answer(stop: str, tmp_path: Path) -> None:
 
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["finished"] is False and len(data["responses"]) == 1
+
+
+@pytest.mark.parametrize("stop", list(STOPS))
+def test_at_the_facilitators_enter_between_team_turns(stop: str, tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    child = spawn("quiz", "--count", "2", "--seed", "3", "--team", "Red", "--team", "Blue",
+                  "--timer", "30", "--out", str(out), lang="ko")
+    child.expect("Red 팀 차례")
+    child.send("\r")
+    child.expect("Red 팀, 답을 고르세요")
+    child.send("1")
+    child.send("\r")
+    child.expect("Red: 답을 제출했습니다")
+    child.expect("Blue 팀 차례")
+    stopped(child, stop, "중단되었습니다")
+    import json
+
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["finished"] is False and [r["team"] for r in data["responses"]] == ["Red"]
+    # Red's answer is kept as abandoned; Blue answered nothing, so it has no record
+    assert {r["trainee"]: r["status"] for r in history()} == {"Red": "abandoned"}
 
 
 @pytest.mark.parametrize("stop", list(STOPS))

@@ -15,7 +15,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,14 +22,11 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port
-from lrs_install import Unreachable, ensure
+from lrs_install import Unreachable
+from ralph_server import PASSWORD, RALPH_PYTHON, USER, NotStarted, install
+from ralph_server import ralph as serve
 
 ROOT = Path(__file__).resolve().parent.parent
-RALPH_VENV = Path(os.environ.get("CSCOACH_RALPH_VENV", ROOT / "tests" / "lrs" / ".venv"))
-RALPH = RALPH_VENV / "bin" / "ralph"
-RALPH_PYTHON = RALPH_VENV / "bin" / "python"
-REQUIREMENTS = ROOT / "tests" / "lrs" / "requirements.txt"
-USER, PASSWORD = "coach", "s3cret-pass"
 BEST = "1,1,1,1,1,1,1"
 WORST = "2,3,1,1,2,3"
 
@@ -40,46 +36,17 @@ pytestmark = pytest.mark.lrs
 
 @pytest.fixture(scope="session")
 def ralph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    missing = ensure(RALPH_VENV, REQUIREMENTS)
+    missing = install()
     if missing is not None:
         message = f"Ralph could not be installed: {missing.reason}"
         if isinstance(missing, Unreachable) and os.environ.get("CSCOACH_REQUIRE_LRS") != "1":
             pytest.skip(message)
         pytest.fail(message)
-    home = tmp_path_factory.mktemp("ralph")
-    env = {**os.environ, "RALPH_APP_DIR": str(home), "RALPH_AUTH_FILE": str(home / "auth.json"),
-           "RALPH_RUNSERVER_BACKEND": "fs", "RALPH_SENTRY_DSN": ""}
-    subprocess.run([str(RALPH), "auth", "-u", USER, "-p", PASSWORD, "-s", "all",
-                    "-M", "mailto:coach@example.org", "-w"], env=env, check=True,
-                   capture_output=True, timeout=120)
-    port = free_port()
-    log = (home / "server.log").open("w")
-    server = subprocess.Popen(
-        [str(RALPH_PYTHON), str(ROOT / "tests" / "lrs" / "serve.py"), "127.0.0.1", str(port),
-         str(home / "data")],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/__heartbeat__", timeout=2) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail("Ralph did not start:\n" + (home / "server.log").read_text()[-2000:])
-        time.sleep(0.3)
     try:
-        yield f"{url}/xAPI"
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+        with serve(tmp_path_factory.mktemp("ralph")) as url:
+            yield url
+    except NotStarted as exc:
+        pytest.fail(str(exc))
 
 
 def _get(url: str, user: str = USER, password: str = PASSWORD) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -146,16 +147,32 @@ def test_ctrl_c_in_new_writes_nothing(tmp_path) -> None:
 
 
 def test_quiz_timer_runs_out_and_ctrl_c_keeps_the_results(tmp_path) -> None:
+    """Hot seat: each team's question comes up when the facilitator presses Enter; Red's time
+    runs out on its own (said as "time's up", never "locked in"); Enter reveals, Enter shows
+    the leaderboard; Ctrl-C in the next question keeps what was answered."""
     out = tmp_path / "results.json"
     child = spawn("quiz", "--count", "3", "--seed", "3", "--team", "Red", "--team", "Blue",
                   "--timer", "2", "--out", str(out))
+    child.expect("Question 1/3, team Red's turn: press Enter")
+    child.send("\r")
     child.expect("Team Red, your answer")
     child.expect("left")  # the countdown is shown
-    child.expect("Team Blue, your answer", timeout=10)  # Red's time ran out on its own
+    child.expect("Red: Time's up, no answer", timeout=10)  # Red's time ran out on its own
+    child.expect("team Blue's turn")
+    child.send("\r")
+    child.expect("Team Blue, your answer")
     child.send("1")
     child.send("\r")
-    child.expect("Time's up")
+    child.expect("Blue: Answer locked in")
+    child.expect("Every team has answered. Press Enter to reveal the answer.")
+    child.send("\r")
+    child.expect(r"Red: (\x1b\[[0-9;]*m)*⌛ Time's up")  # the reveal, with rich's colours
+    child.expect("The answer:")
+    child.expect("Press Enter for the leaderboard")
+    child.send("\r")
     child.expect("Leaderboard")
+    child.expect("Question 2/3, team Red's turn")
+    child.send("\r")
     child.expect("Question 2/3")
     child.expect("Team Red, your answer")
     child.sendintr()
@@ -170,6 +187,103 @@ def test_quiz_timer_runs_out_and_ctrl_c_keeps_the_results(tmp_path) -> None:
     kept = {r["trainee"]: r for r in _history()}  # each team's answers so far, as abandoned
     assert set(kept) == {"Red", "Blue"} and all(r["status"] == "abandoned" for r in kept.values())
     assert [a["timed_out"] for a in kept["Red"]["answers"]] == [True]
+
+
+def _pause_and_answer(child, paused: str, answer: str) -> None:  # type: ignore[no-untyped-def]
+    """p stops the 3 s clock; a wait longer than the whole time and keys typed meanwhile
+    (3, Enter) change nothing; p again, then `answer` and Enter."""
+    import time
+
+    child.send("p")
+    child.expect(paused)
+    time.sleep(3.5)  # longer than the time to answer: the clock must not be running
+    child.send("3")
+    child.send("\r")
+    child.send("p")  # keys are taken in the order typed: the clock runs again, then
+    child.send(answer)
+    child.send("\r")
+
+
+def test_quiz_two_teams_in_english_with_a_wrong_key_a_pause_and_a_timeout(tmp_path) -> None:
+    out = tmp_path / "results.json"
+    child = spawn("quiz", "--count", "1", "--seed", "3", "--team", "Red", "--team", "Blue",
+                  "--timer", "3", "--out", str(out))
+    child.expect("p pauses the clock")  # the keys are listed under the title
+    child.expect("Question 1/1, team Red's turn: press Enter to show the question")
+    child.send("x")
+    child.expect("Only Enter works here: press Enter to go on, or Ctrl-C to end the quiz.")
+    child.send("\r")
+    child.expect("Team Red, your answer")
+    child.expect("p pauses the clock")
+    _pause_and_answer(child, "Paused: the clock stands still; press p to start it again", "2")
+    child.expect("Red: Answer locked in")
+    child.expect("team Blue's turn")
+    child.send("\r")
+    child.expect("Team Blue, your answer")
+    child.expect("Blue: Time's up, no answer", timeout=10)
+    child.expect("Every team has answered")
+    child.send("\r")
+    child.expect(r"Blue: (\x1b\[[0-9;]*m)*⌛ Time's up")
+    child.expect("Press Enter for the final leaderboard")
+    child.send("\r")
+    child.expect("Leaderboard")
+    child.expect("🥇")
+    child.expect(r"Saved to each team's history \(Red, Blue\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Traceback" not in child.before
+    data = json.loads(out.read_text(encoding="utf-8"))
+    red, blue = data["responses"]
+    assert data["finished"] is True
+    assert (red["team"], red["answer"], red["timed_out"]) == ("Red", "2", False)
+    assert red["seconds"] < 3  # the 3.5 s paused were not counted
+    assert (blue["team"], blue["timed_out"], blue["seconds"]) == ("Blue", True, 3)
+    kept = {r["trainee"]: r["status"] for r in _history()}
+    assert kept == {"Red": "completed", "Blue": "completed"}
+
+
+def test_quiz_two_teams_in_korean_with_a_pause_a_timeout_a_wrong_key_and_ctrl_c(tmp_path
+                                                                                ) -> None:
+    out = tmp_path / "results.json"
+    child = spawn("quiz", "--lang", "ko", "--count", "2", "--seed", "3", "--team", "빨강",
+                  "--team", "파랑", "--timer", "3", "--out", str(out))
+    child.logfile_read = screen = io.StringIO()
+    child.expect("p 시계 멈춤/다시 시작")
+    child.expect("문제 1/2, 빨강 팀 차례: Enter를 누르면 문제가 나오고")
+    child.send("\r")
+    child.expect("빨강 팀, 답을 고르세요")
+    child.expect("p 시계 멈춤")
+    _pause_and_answer(child, "멈춤: 시계가 멈췄습니다. p를 누르면 다시 갑니다", "1")
+    child.expect("빨강: 답을 제출했습니다")
+    child.expect("파랑 팀 차례")
+    child.send("\r")
+    child.expect("파랑 팀, 답을 고르세요")
+    child.expect("파랑: 시간 초과, 답 없음", timeout=10)
+    child.expect("모든 팀이 답했습니다. Enter를 누르면 정답이 나옵니다.")
+    child.send("\r")
+    child.expect("정답:")
+    child.expect("Enter를 누르면 순위표가 나옵니다")
+    child.send("\r")
+    child.expect("순위표")
+    child.expect("문제 2/2, 빨강 팀 차례")
+    child.send("q")
+    child.expect("여기서는 Enter만 됩니다: Enter를 누르면 계속하고, Ctrl-C를 누르면 퀴즈를 "
+                 "끝냅니다.")
+    child.sendintr()  # at the facilitator's gate
+    child.expect("중단되었습니다")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in screen.getvalue()
+    assert "님" not in screen.getvalue()  # a team is no person: no honorific on its name
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["finished"] is False
+    assert [(r["team"], r["number"], r["answer"], r["timed_out"]) for r in data["responses"]] == [
+        ("빨강", 1, "1", False), ("파랑", 1, "", True)]
+    assert data["responses"][0]["seconds"] < 3
+    kept = {r["trainee"]: r["status"] for r in _history()}
+    assert kept == {"빨강": "abandoned", "파랑": "abandoned"}
 
 
 def test_drill_explains_its_pick_and_enter_starts_it() -> None:

@@ -14,7 +14,8 @@ DOC = (ROOT / "docs" / "troubleshooting.md").read_text(encoding="utf-8")
 
 # Calls whose text reaches the user as an error or a warning.
 RAISERS = {"UsageError", "NotFoundError", "NoTerminalError", "AnswerError", "HistoryError",
-           "CscoachError", "NothingFound", "_fail", "_warn", "Problem", "error", "warn", "at"}
+           "CscoachError", "NothingFound", "_fail", "_warn", "Problem", "error", "warn", "at",
+           "ReadError"}
 HOLE = "\x00"  # where a value is filled in
 
 
@@ -66,6 +67,8 @@ def test_the_interface_messages_are_there_too() -> None:
                 "free.control", "free.not_utf8", "interrupted"):
         assert tr("en", key) in DOC, key
     assert tr("ko", "interrupted") in DOC
+    assert tr("en", "report.partial", reason="REASON") in DOC
+    assert tr("ko", "report.partial", reason="REASON") in DOC
     assert tr("en", "stopped", signal="SIGTERM") in DOC
     for key in ("graph.no_cjk_font", "graph.no_fc_list"):  # warned through tr, in both
         assert tr("en", key, out="FILE") in DOC, key

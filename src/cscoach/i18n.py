@@ -423,6 +423,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quiz.timeout": ("Time's up.", "시간 초과."),
     "quiz.answer_is": ("The answer: {answer}", "정답: {answer}"),
     "quiz.locked": ("Answer locked in.", "답을 제출했습니다."),
+    "quiz.timeout_team": ("Time's up, no answer.", "시간 초과, 답 없음."),
+    "quiz.keys": ("Keys: Enter goes on (the next team's question, the answer, the leaderboard) "
+                  "· p pauses the clock and starts it again · Ctrl-C ends the quiz, keeping the "
+                  "answers so far",
+                  "키: Enter 다음으로(다음 팀의 문제, 정답, 순위표) · p 시계 멈춤/다시 시작 · "
+                  "Ctrl-C 퀴즈 끝내기(지금까지의 답은 남습니다)"),
+    "quiz.keys_untimed": ("Keys: Enter goes on (the next team's question, the answer, the "
+                          "leaderboard) · Ctrl-C ends the quiz, keeping the answers so far",
+                          "키: Enter 다음으로(다음 팀의 문제, 정답, 순위표) · Ctrl-C 퀴즈 "
+                          "끝내기(지금까지의 답은 남습니다)"),
+    "quiz.turn": ("Question {number}/{count}, team {team}'s turn: press Enter to show the "
+                  "question (its clock starts then)",
+                  "문제 {number}/{count}, {team} 팀 차례: Enter를 누르면 문제가 나오고 그때부터 "
+                  "시간이 갑니다"),
+    "quiz.reveal_key": ("Every team has answered. Press Enter to reveal the answer.",
+                        "모든 팀이 답했습니다. Enter를 누르면 정답이 나옵니다."),
+    "quiz.leaderboard_key": ("Press Enter for the leaderboard.",
+                             "Enter를 누르면 순위표가 나옵니다."),
+    "quiz.final_key": ("Press Enter for the final leaderboard.",
+                       "Enter를 누르면 최종 순위표가 나옵니다."),
+    "quiz.next_key": ("Press Enter for the next question.", "Enter를 누르면 다음 문제로 갑니다."),
+    "quiz.keys_wrong": ("Only Enter works here: press Enter to go on, or Ctrl-C to end the quiz.",
+                        "여기서는 Enter만 됩니다: Enter를 누르면 계속하고, Ctrl-C를 누르면 퀴즈를 "
+                        "끝냅니다."),
+    "quiz.paused": ("⏸ Paused: the clock stands still; press p to start it again",
+                    "⏸ 멈춤: 시계가 멈췄습니다. p를 누르면 다시 갑니다"),
+    "quiz.hint_pause": ("(arrow keys and Enter, or a number; p pauses the clock)",
+                        "(화살표와 Enter, 또는 숫자 · p 시계 멈춤)"),
     "quiz.points": ("+{points} points", "+{points}점"),
     "quiz.streak": ("streak ×{streak}", "연속 정답 ×{streak}"),
     "quiz.leaderboard": ("Leaderboard", "순위표"),
@@ -436,6 +464,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quiz.source": ("source", "출처"),
     "history.saved": ("Saved to {trainee}'s history - see 'cscoach progress'.",
                       "{trainee}님의 기록에 저장했습니다 - 'cscoach progress'로 확인하세요."),
+    "history.saved_teams": ("Saved to each team's history ({teams}) - see 'cscoach progress'.",
+                            "팀마다 기록에 저장했습니다(팀: {teams}) - 'cscoach progress'로 "
+                            "확인하세요."),
     "hist.progress_title": ("Progress of {trainee}", "{trainee}님의 진도"),
     "hist.none": ("No attempts recorded for {trainee} yet. Play one: cscoach play {example}",
                   "{trainee}님의 기록이 아직 없습니다. 먼저 해 보세요: cscoach play {example}"),
@@ -515,6 +546,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "fetched from the network",
                     "'cscoach report --format html'로 만든 페이지로, 네트워크에서 아무것도 "
                     "불러오지 않습니다"),
+    "report.partial": ("PARTIAL REPORT: only what the LRS gave before this: {reason}",
+                       "부분 보고서: LRS가 다음 문제 전에 보낸 기록만 집계했습니다: {reason}"),
     "quiz.saved": ("Results written to {path}", "결과를 {path}에 저장했습니다"),
     "quiz.no_questions": ("no questions for topic(s) {topics}",
                           "주제 {topics}에 해당하는 문제가 없습니다"),

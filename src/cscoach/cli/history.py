@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -265,9 +266,9 @@ def _one_table(output: str, sheets: Any, out: Path | None) -> None:
 
 @app.command()
 def report(
-    sources: Annotated[list[Path], typer.Argument(
+    sources: Annotated[list[Path] | None, typer.Argument(
         help="History databases (history.db) and/or 'cscoach export --format json' files.",
-        show_default=False)],
+        show_default=False)] = None,
     output: Annotated[ReportFormat | None, typer.Option(
         "--format", help="Output format: table (the terminal), csv (one file per table), xlsx "
         "(a workbook, a sheet per table), html (one page with charts), json or md (default: "
@@ -282,10 +283,29 @@ def report(
         "--out", help="Write to this file (csv: x.csv holds the one table of --only, else "
         "x-steps.csv, x-hardest.csv and x-scenarios.csv).", show_default=False)] = None,
     excel: ExcelArg = None,
+    lrs: Annotated[str | None, typer.Option(
+        "--lrs", help="Also read the team's statements from this Learning Record Store "
+        "(credentials from CSCOACH_LRS_USER/CSCOACH_LRS_PASSWORD).", show_default=False)
+    ] = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="With --lrs: statements since this date or time (ISO 8601, UTC).",
+        show_default=False)] = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", help="With --lrs: statements up to this date or time (ISO 8601, UTC).",
+        show_default=False)] = None,
+    activity: Annotated[list[str] | None, typer.Option(
+        "--activity", help="With --lrs: only statements about this activity IRI (a scenario, "
+        "the quiz; repeatable).", show_default=False)] = None,
+    registration: Annotated[str | None, typer.Option(
+        "--registration", help="With --lrs: only this attempt (its registration UUID).",
+        show_default=False)] = None,
+    allow_partial: Annotated[bool, typer.Option(
+        "--allow-partial", help="With --lrs: if the LRS fails part-way, report what was read, "
+        "marked partial (exit 1), instead of failing.")] = False,
 ) -> None:
     """For trainers: steps per trainee, the hardest choices across the team, pass rates."""
-    from cscoach.history.formats import report_markdown, report_tables
     from cscoach.history.tally import Tally, tally_sources
+    from cscoach.i18n import tr
 
     fmt = _format(output.value if output else None, out, "table",
                   {f.value for f in ReportFormat})
@@ -293,14 +313,30 @@ def report(
     if fmt == "table" and out is not None:
         raise UsageError("--out needs --format csv, xlsx, html, json or md")
     chosen = options.lang(lang)
+    query = _lrs_query(lrs, since, until, activity, registration, allow_partial)
+    if not sources and lrs is None:
+        raise UsageError("give history databases, export files or --lrs URL to report on")
     steps = options.library(content).steps
     if fmt in ("csv", "xlsx"):
         from cscoach.history.tables import report_sheets
 
         _one_table(fmt, report_sheets(steps.ids(), part), out)
     series, team = None, []
+    partial = None
     with Tally() as tally:
-        tally_sources(tally, sources)
+        tally_sources(tally, sources or [])
+        if lrs is not None:
+            from cscoach.history.config import settings
+            from cscoach.history.lrs_read import read
+
+            where = settings(None, None, lrs).lrs
+            assert where is not None
+            reading = read(where, query, tally.add_records, allow_partial)
+            partial = reading.partial
+            if reading.unreadable:
+                options.warn(f"{reading.unreadable} statement(s) from cscoach in the LRS lack "
+                             "what a report needs (an id, a registration, an actor, a "
+                             "timestamp ...) and were left out")
         data = tally.report(steps.ids(), top)
         if fmt == "html" and part in (None, "steps"):
             from cscoach.history.trend import score_series, team_series
@@ -309,27 +345,120 @@ def report(
     if only is not None and fmt == "json":
         data = {"trainees": data["trainees"], "attempts": data["attempts"],
                 only.value: data[only.value]}
+    if partial is not None:
+        options.warn(f"{partial}; the report counts only the statements read before that "
+                     "(--allow-partial)")
+    mark = tr(chosen, "report.partial", reason=partial) if partial is not None else None
+    _report_out(fmt, data, steps, chosen, part, out, excel, mark, partial, series, team)
+    if partial is not None:
+        raise typer.Exit(ExitStatus.PROBLEMS_FOUND)
+
+
+def _report_out(fmt: str, data: dict[str, Any], steps: Any, chosen: Lang, part: str | None,
+                out: Path | None, excel: bool | None, mark: str | None, partial: str | None,
+                series: Any, team: Any) -> None:
+    """The report in its format; a partial one (--allow-partial) says so in each: a line
+    above and below the table, `partial` in the JSON, a first sheet (XLSX) or file beside
+    (`x-partial.csv`; on standard output, a table of its own before the one asked for), a
+    banner on the page, a quote at the top of the Markdown."""
+    from cscoach.history.formats import report_markdown, report_tables
+
     if fmt == "table":
         from cscoach.ui.history import report as show
 
-        show(options.console(), data, steps, chosen, part)
+        console = options.console()
+        if mark is not None:
+            console.print(mark, style="bold yellow", markup=False, highlight=False)
+        show(console, data, steps, chosen, part)
+        if mark is not None:
+            console.print(mark, style="bold yellow", markup=False, highlight=False)
         return
     if fmt in ("csv", "xlsx"):
-        from cscoach.history.tables import report_rows, report_sheets
+        from cscoach.content import tables
+        from cscoach.history.tables import PARTIAL, report_rows, report_sheets
 
-        _tables(fmt, report_sheets(steps.ids(), part), report_rows(data, steps.ids(), chosen),
-                out, excel)
+        sheets = report_sheets(steps.ids(), part)
+        rows = report_rows(data, steps.ids(), chosen)
+        if partial is None:
+            _tables(fmt, sheets, rows, out, excel)
+        elif fmt == "xlsx":
+            assert out is not None
+            tables.write_xlsx(out, (PARTIAL, *sheets), itertools.chain(
+                [("partial", [True, partial])], rows))
+        elif out is None:
+            tables.print_csv(sys.stdout, PARTIAL, [[True, partial]], bool(excel))
+            sys.stdout.write("\n")
+            _tables(fmt, sheets, rows, out, excel)
+        else:
+            paths = {"partial": out.with_name(f"{out.stem}-partial{out.suffix}"),
+                     **tables.csv_paths(out, sheets)}
+            tables.write_csv(paths, (PARTIAL, *sheets), itertools.chain(
+                [("partial", [True, partial])], rows),
+                out.suffix.lower() == ".csv" if excel is None else excel)
         return
     if fmt == "html":
         from cscoach.ui.html_report import page
 
-        options.emit(page(data, series, steps, chosen, part, team), out)
+        options.emit(page(data, series, steps, chosen, part, team, mark), out)
         return
     if fmt == "json":
+        if partial is not None:
+            data = {"partial": True, "partial_reason": partial, **data}
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     else:
         text = report_markdown(report_tables(data, steps.ids(), chosen, part), chosen)
+        if mark is not None:
+            text = f"> **{mark}**\n\n{text}"
     options.emit(text, out)
+
+
+def _lrs_query(lrs: str | None, since: str | None, until: str | None,
+               activity: list[str] | None, registration: str | None, allow_partial: bool
+               ) -> Any:
+    """`report`'s LRS options checked: a Query, or None without --lrs."""
+    from cscoach.history.lrs_read import Query
+
+    if lrs is None:
+        given = [name for name, value in (("--since", since), ("--until", until),
+                                          ("--activity", activity),
+                                          ("--registration", registration),
+                                          ("--allow-partial", allow_partial)) if value]
+        if given:
+            raise UsageError(f"{given[0]} needs --lrs URL")
+        return None
+    import uuid
+    from urllib.parse import urlsplit
+
+    from cscoach.errors import clip, printable
+
+    def moment(option: str, text: str | None) -> str | None:
+        if text is None:
+            return None
+        from datetime import UTC, datetime
+
+        from cscoach.history.record import iso
+
+        try:
+            when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise UsageError(f"{option}: '{printable(clip(text, 60))}' is not a date or time "
+                             "(e.g. 2026-01-05 or 2026-01-05T09:00:00Z)") from None
+        return iso(when if when.tzinfo else when.replace(tzinfo=UTC))
+
+    start, end = moment("--since", since), moment("--until", until)
+    if start is not None and end is not None and start >= end:
+        raise UsageError("--since must be earlier than --until")
+    for iri in activity or []:
+        if not urlsplit(iri).scheme or not iri.isprintable() or " " in iri:
+            raise UsageError(f"--activity: '{printable(clip(iri, 100))}' is not an activity "
+                             "IRI (e.g. https://cscoach.example/xapi/scenarios/angry-shopper)")
+    if registration is not None:
+        try:
+            registration = str(uuid.UUID(registration.strip()))
+        except ValueError:
+            raise UsageError(f"--registration: '{printable(clip(registration, 60))}' is not a "
+                             "UUID (an attempt's id, as in 'cscoach export')") from None
+    return Query(start, end, tuple(dict.fromkeys(activity or [])), registration)
 
 
 class ExportFormat(StrEnum):
@@ -369,8 +498,6 @@ def export(
     excel: ExcelArg = None,
 ) -> None:
     """A trainee's history as JSON, CSV or an Excel workbook, or as xAPI statements."""
-    import itertools
-
     from cscoach.history.config import settings
     from cscoach.history.store import open_for_reading
 

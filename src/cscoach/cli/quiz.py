@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 quiz_app = typer.Typer(
     help="Quiz for onboarding sessions: solo or 2-8 teams on one screen, with a timer and a "
-    "leaderboard. 'cscoach quiz export' writes the question bank for Moodle.",
+    "leaderboard. Keys: Enter goes on (a team's question, the answer, the leaderboard), p "
+    "pauses the clock, Ctrl-C ends the quiz and keeps the answers so far. 'cscoach quiz "
+    "export' writes the question bank for Moodle.",
     invoke_without_command=True, no_args_is_help=False, rich_markup_mode=None)
 app.add_typer(quiz_app, name="quiz")
 
@@ -138,8 +140,10 @@ def quiz(
         raise
     keep(True)
     if history is not None:
-        sys.stdout.write(tr(chosen, "history.saved", trainee=history.trainee if not teams
-                            else ", ".join(teams)) + "\n")
+        # a team name takes no honorific: 빨강, 파랑님의 기록 reads as one person's
+        saved = tr(chosen, "history.saved", trainee=history.trainee) if not teams else tr(
+            chosen, "history.saved_teams", teams=", ".join(teams))
+        sys.stdout.write(saved + "\n")
     if out is not None:
         results.write(out, game, asked, chosen, True)
         sys.stdout.write(tr(chosen, "quiz.saved", path=out) + "\n")

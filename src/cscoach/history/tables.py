@@ -47,6 +47,8 @@ ANSWERS = Sheet("answers", (
     Column("seconds", "number"), Column("points", "int"), Column("at", "time"),
 ))
 EXPORT_SHEETS = (ATTEMPTS, REPLIES, ANSWERS)
+# a report read from an LRS that failed part-way (--allow-partial): this table comes first
+PARTIAL = Sheet("partial", (Column("partial", "bool"), Column("partial_reason", width=80)))
 
 
 def _played(record: Record) -> Lang:

@@ -183,6 +183,11 @@ def _closing(record: Record, attempt: dict[str, Any], who: dict[str, Any],
     if record["steps"]:
         extensions[f"{ext}/steps"] = {s["step"]: s["done"] and s["in_order"]
                                       for s in record["steps"]}
+        # what `report --lrs` needs to tell a step done out of order from one not done
+        extensions[f"{ext}/step-results"] = {s["step"]: {"done": s["done"],
+                                                         "in_order": s["in_order"]}
+                                             for s in record["steps"]}
+    extensions[f"{ext}/started-at"] = record["started_at"]  # to the millisecond, as recorded
     if extensions:
         result["extensions"] = extensions
     sid = statement_id(record["id"], "attempt")

@@ -47,6 +47,7 @@ svg{width:100%%;height:auto;display:block}svg text{font-family:%s}
 table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}
 td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left}th{background:#f4f4f4}
 footer{margin-top:2rem;color:#777;font-size:.8rem}
+.partial{background:#fff3cd;border:2px solid #e0a800;padding:.6rem 1rem;font-weight:bold}
 """ % (FONTS, FONTS)  # noqa: UP031 - the CSS braces would all need doubling in an f-string
 
 
@@ -270,7 +271,8 @@ def pass_chart(rows: Sequence[dict[str, Any]], lang: Lang) -> str:
 
 
 def page(data: dict[str, Any], series: dict[str, list[Point]] | None, steps: StepCatalog,
-         lang: Lang, only: str | None = None, team: Sequence[Point] = ()) -> str:
+         lang: Lang, only: str | None = None, team: Sequence[Point] = (),
+         partial: str | None = None) -> str:
     """The whole page. `data` is the report (`history.tally.Tally.report`), `series` the scores
     over time (`history.trend.score_series`: a few points per trainee, whatever the number of
     attempts) and `team` the team's mean the same way (`history.trend.team_series`)."""
@@ -285,6 +287,8 @@ def page(data: dict[str, Any], series: dict[str, list[Point]] | None, steps: Ste
              '<meta name="viewport" content="width=device-width, initial-scale=1">'
              f"<title>{clean(title)}</title><style>{CSS}</style></head><body>",
              f"<h1>{clean(title)}</h1>"]
+    if partial is not None:  # a report the LRS cut short (--allow-partial)
+        parts.append(f'<p class="partial" role="alert">{clean(partial)}</p>')
     if moments:
         parts.append(f'<p class="meta">{clean(tr(lang, "html.period", first=f"{min(moments):%Y-%m-%d}", last=f"{max(moments):%Y-%m-%d}"))}</p>')  # noqa: E501
     parts.append('<div class="figures">')

@@ -75,8 +75,9 @@ def ask(a: Asked, message: str, lang: Lang, timer: float | None, pick: Ask
 
 
 def verdict(console: Console, r: Response, lang: Lang, solo: bool) -> None:
-    if not solo:
-        console.print(RichText(f"  {r.team}: {tr(lang, 'quiz.locked')}", style="dim"))
+    if not solo:  # the result waits for the reveal; only whether an answer came is said now
+        said = tr(lang, "quiz.timeout_team" if r.answer is None else "quiz.locked")
+        console.print(RichText(f"  {r.team}: {said}", style="dim"))
         return
     _verdict_line(console, r, lang)
 
@@ -165,34 +166,78 @@ def show_scripted(console: Console, game: Game, asked: list[Asked], lang: Lang) 
     finish(console, game, len(asked), lang)
 
 
-def run_live(console: Console, game: Game, asked: list[Asked], lang: Lang) -> None:
-    """The quiz at the keyboard: every team in turn on each question, a timer if set."""
-    from cscoach.ui import prompt
+Wait = Callable[[str], None]  # shows a line and waits for the facilitator's Enter
 
+
+def run_live(console: Console, game: Game, asked: list[Asked], lang: Lang,
+             pick: Ask | None = None, wait: Wait | None = None) -> None:
+    """The quiz at the keyboard, every team in turn on each question, a timer if set.
+
+    A team's clock starts when its question is on screen, and only then: with teams, the
+    screen is cleared and the question shown to one team at a time when the facilitator
+    presses Enter, so no team reads it during another's turn or under the last leaderboard,
+    and every team gets the same time from the moment it can read. After every team has
+    answered, Enter reveals the answer, and Enter again shows the leaderboard. Solo with a
+    timer, Enter goes on to the next question, so reading the explanation costs no time. `p`
+    pauses a running clock. `pick` and `wait` stand in for the keyboard (tests)."""
     solo = len(game.teams) == 1
-    clock = tr(lang, "quiz.clock", left="{left}")
-    room = max(20, console.width - PROMPT_MARGIN)
+    if pick is None or wait is None:
+        from cscoach.ui import prompt
 
-    def pick(message: str, options: list[str], seconds: float | None
-             ) -> tuple[int | None, float]:
-        # a list cannot wrap; the options stand in full in the panel above
-        shown = [shorten(o, room) for o in options]
-        return prompt.timed_select(message, shown, tr(lang, "prompt.hint"), seconds, clock,
-                                   erase=not solo)
+        clock = tr(lang, "quiz.clock", left="{left}")
+        room = max(20, console.width - PROMPT_MARGIN)
+        hint = tr(lang, "prompt.hint") if game.timer is None else tr(lang, "quiz.hint_pause")
+
+        def keyboard(message: str, options: list[str], seconds: float | None
+                     ) -> tuple[int | None, float]:
+            # a list cannot wrap; the options stand in full in the panel above
+            shown = [shorten(o, room) for o in options]
+            return prompt.timed_select(message, shown, hint, seconds, clock, erase=not solo,
+                                       paused=tr(lang, "quiz.paused"),
+                                       pause_key="p" if seconds else "")
+
+        def enter(message: str) -> None:
+            prompt.keypress(message, ["enter"], tr(lang, "quiz.keys_wrong"))
+
+        import questionary  # noqa: F401  # loaded now, not while the first team reads
+
+        pick = pick or keyboard
+        wait = wait or enter
 
     header(console, asked, game, lang)
+    if not solo:
+        console.print(RichText(tr(lang, "quiz.keys" if game.timer else "quiz.keys_untimed"),
+                               style="dim"))
     for a in asked:
-        question_panel(console, a, len(asked), lang)
-        mine = []
+        if solo:
+            question_panel(console, a, len(asked), lang)
+            answer, taken = ask(a, tr(lang, "quiz.your_answer"), lang, game.timer, pick)
+            response = game.record(game.teams[0], a, answer, taken)
+            verdict(console, response, lang, True)
+            reveal(console, a, [response], lang, True)
+            if game.timer and a.number < len(asked):  # the explanation is read off the clock
+                wait(tr(lang, "quiz.next_key"))
+            continue
+        mine: list[Response] = []
         for name in game.teams:
-            message = tr(lang, "quiz.your_answer") if solo else tr(lang, "quiz.team_answer",
-                                                                  team=name)
-            answer, taken = ask(a, message, lang, game.timer, pick)
-            response = game.record(name, a, answer, taken)
-            mine.append(response)
-            verdict(console, response, lang, solo)
-        reveal(console, a, mine, lang, solo)
-        if not solo and a.number < len(asked):
+            wait(tr(lang, "quiz.turn", number=a.number, count=len(asked), team=name))
+            console.clear()
+            question_panel(console, a, len(asked), lang)
+            answer, taken = ask(a, tr(lang, "quiz.team_answer", team=name), lang, game.timer,
+                                pick)
+            mine.append(game.record(name, a, answer, taken))
+            console.clear()  # the question goes with the team's turn
+            console.print(RichText(tr(lang, "quiz.question", number=a.number, count=len(asked)),
+                                   style="bold"))
+            for r in mine:
+                verdict(console, r, lang, False)
+        wait(tr(lang, "quiz.reveal_key"))
+        console.clear()
+        question_panel(console, a, len(asked), lang)
+        reveal(console, a, mine, lang, False)
+        wait(tr(lang, "quiz.leaderboard_key") if a.number < len(asked)
+             else tr(lang, "quiz.final_key"))
+        if a.number < len(asked):
             leaderboard(console, game, lang)
     finish(console, game, len(asked), lang)
 
