@@ -255,16 +255,46 @@ def test_streamed_exports_are_byte_for_byte_todays(generated: Path) -> None:
     with Store(generated, readonly=True) as store:
         records = store.attempts()
         head = export_head()
-        assert "".join(formats.export_json_parts(head, store.each_attempt())) == \
+        # JSON streams as UTF-8 bytes (orjson's), the same bytes the standard library writes
+        assert b"".join(formats.export_json_parts(head, store.each_attempt())) == (
             json.dumps({**head, "attempts": records}, ensure_ascii=False, indent=2) + "\n"
+        ).encode()
         streamed, whole = (list(export_rows(rows)) for rows in (store.each_attempt(), records))
         assert streamed == whole and len(streamed) > len(records)  # the CSV and XLSX tables
         everything = [b for r in records for _, b in statements(r, "https://b", "https://h")]
-        assert "".join(formats.statements_json_parts(
+        assert len(everything) > formats.CHUNK  # more than one chunk: the joins are checked
+        assert b"".join(formats.statements_json_parts(
             b for r in store.each_attempt() for _, b in statements(r, "https://b", "https://h"))
-        ) == formats.statements_json(everything)
+        ) == formats.statements_json(everything).encode()
     for empty in (formats.export_json_parts(head, []), formats.statements_json_parts([])):
-        json.loads("".join(empty))
+        json.loads(b"".join(empty))
+
+
+def test_a_streamed_list_is_what_the_standard_library_writes() -> None:
+    """Whatever JSON values (floats below 1e-4 and infinities aside, which cscoach never
+    writes: see formats.json_list_parts), at any nesting and across chunk boundaries."""
+    from hypothesis import example, given, settings
+    from hypothesis import strategies as st
+
+    from cscoach.history import formats
+
+    text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=12)
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**63, 2**63 - 1),
+                        st.floats(allow_nan=False, allow_infinity=False).filter(
+                            lambda f: f == 0 or abs(f) >= 1e-4), text)
+    values = st.recursive(scalars, lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(text, inner, max_size=4)), max_leaves=20)
+
+    @settings(derandomize=True, deadline=None, database=None, max_examples=200)
+    @given(items=st.lists(values, max_size=2 * formats.CHUNK + 3),
+           outer=st.sampled_from(["", "  ", "    "]))
+    @example(items=[{"n": i, "t": ["한", {}, []]} for i in range(2 * formats.CHUNK + 1)],
+             outer="  ")
+    def agrees(items: list[object], outer: str) -> None:
+        want = json.dumps(items, ensure_ascii=False, indent=2).replace("\n", "\n" + outer)
+        assert b"".join(formats.json_list_parts(items, outer)) == want.encode()
+
+    agrees()
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "xapi"])
@@ -308,3 +338,13 @@ def test_export_of_nothing_warns_and_is_valid(cli, tmp_path: Path) -> None:
         done = cli("export", "--all", "--format", fmt, "--data-dir", str(tmp_path / "none"))
         assert done.code == 0 and "no attempts recorded for anyone" in done.err
         json.loads(done.out)
+
+
+def test_statement_ids_are_the_uuid5_they_always_were() -> None:
+    """statement_id builds the UUID by hand (for speed): the ids an LRS already holds must not
+    change, or a statement sent again would be stored twice."""
+    from cscoach.history.xapi import NAMESPACE, statement_id
+
+    for attempt in (str(uuid.UUID(int=n * 7919)) for n in range(300)):
+        for part in ("attempt", "turn/1", "turn/12", "answer/3", "한/é"):
+            assert statement_id(attempt, part) == str(uuid.uuid5(NAMESPACE, f"{attempt}/{part}"))

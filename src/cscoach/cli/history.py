@@ -546,7 +546,7 @@ def _export_to(fmt: str, history: HistorySettings, records: Iterator[dict[str, A
 
 
 def export_parts(output: ExportFormat, history: HistorySettings,
-                 records: Iterable[dict[str, Any]]) -> Iterator[str]:
+                 records: Iterable[dict[str, Any]]) -> Iterator[str] | Iterator[bytes]:
     """The export in `output`'s format (json or xapi), a part at a time: each format is one
     writer fed the same stream of attempts."""
     from cscoach.history import formats

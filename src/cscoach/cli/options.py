@@ -140,12 +140,18 @@ def write_file(out: Path, text: str | bytes) -> None:
     write_atomic(out, text)
 
 
-def emit_parts(parts: Iterable[str], out: Path | None) -> None:
-    """`emit` of text made a part at a time (an export): printed as it comes, or written to
-    --out whole or not at all, never held whole."""
+def emit_parts(parts: Iterable[str | bytes], out: Path | None) -> None:
+    """`emit` of text made a part at a time (an export; str, or UTF-8 bytes): printed as it
+    comes, or written to --out whole or not at all, never held whole."""
     if out is None:
         for part in parts:
-            sys.stdout.write(part)
+            if isinstance(part, str):
+                sys.stdout.write(part)
+            elif (raw := getattr(sys.stdout, "buffer", None)) is not None:
+                sys.stdout.flush()  # what was written as text goes first
+                raw.write(part)
+            else:  # a stream without bytes underneath (a test's capture, say)
+                sys.stdout.write(part.decode("utf-8"))
     else:
         from cscoach.content.writing import write_atomic_parts
 

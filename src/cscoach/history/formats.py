@@ -77,32 +77,48 @@ def statements_json(statements: Sequence[dict[str, Any]]) -> str:
     return json.dumps(list(statements), ensure_ascii=False, indent=2) + "\n"
 
 
-def _indented(value: object, by: str) -> str:
-    """`value` as `json.dumps(..., indent=2)` writes it nested under `by` (a JSON string holds
-    no line break, so every line is indented alike)."""
-    return by + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + by)
+CHUNK = 256  # items serialized by one orjson call: few calls, a chunk's bytes small
 
 
-def json_list_parts(items: Iterable[object], outer: str = "") -> Iterator[str]:
-    """A JSON list nested at `outer` (its closing bracket's indent), an item at a time: byte
-    for byte what `json.dumps(list, indent=2)` writes there, the list never held."""
+def json_list_parts(items: Iterable[object], outer: str = "") -> Iterator[bytes]:
+    """A JSON list nested at `outer` (its closing bracket's indent), as UTF-8, a chunk of items
+    at a time: byte for byte what `json.dumps(list, ensure_ascii=False, indent=2)` writes there,
+    the list never held.
+
+    orjson writes `indent=2` as the standard library does (the same separators, the same
+    escapes, UTF-8 unescaped) some 30 times faster (the standard library's indenting encoder is
+    pure Python): 2,500 attempts' statements in 0.08 s against 2.3 s, and `export --format xapi`
+    whole takes a half to a third of the time (benchmarks/export_serializer.py). They would
+    differ only for a float below 1e-4 (`0.00001` against `1e-05`, the same number) or an
+    infinite one (not JSON; orjson writes null), and no statement or attempt holds either. A
+    chunk is dumped as a list, so orjson indents its items; nested deeper, each of its lines is
+    shifted by `outer`."""
+    import itertools
+
+    import orjson
+
+    shift = b"\n" + outer.encode()
     first = True
-    for item in items:
-        yield ("[\n" if first else ",\n") + _indented(item, outer + "  ")
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, CHUNK)):
+        text = orjson.dumps(chunk, option=orjson.OPT_INDENT_2)[2:-2]  # without "[\n", "\n]"
+        if outer:
+            text = outer.encode() + text.replace(b"\n", shift)
+        yield (b"[\n" if first else b",\n") + text
         first = False
-    yield "[]" if first else "\n" + outer + "]"
+    yield b"[]" if first else shift + b"]"
 
 
-def statements_json_parts(statements: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """`statements_json` written statement by statement."""
+def statements_json_parts(statements: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """`statements_json` written a chunk of statements at a time, as UTF-8."""
     yield from json_list_parts(statements, "")
-    yield "\n"
+    yield b"\n"
 
 
-def export_json_parts(head: dict[str, object], records: Iterable[Record]) -> Iterator[str]:
-    """`json.dumps({**head, "attempts": records}, indent=2)` and a line break, attempt by
-    attempt (`head` is the export document without its attempts)."""
+def export_json_parts(head: dict[str, object], records: Iterable[Record]) -> Iterator[bytes]:
+    """`json.dumps({**head, "attempts": records}, indent=2)` and a line break, as UTF-8, a
+    chunk of attempts at a time (`head` is the export document without its attempts)."""
     text = json.dumps({**head, "attempts": []}, ensure_ascii=False, indent=2)
-    yield text[:text.rindex("[]")]
+    yield text[:text.rindex("[]")].encode()
     yield from json_list_parts(records, "  ")
-    yield "\n}\n"
+    yield b"\n}\n"

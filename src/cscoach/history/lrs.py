@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import orjson
+
 from cscoach.errors import printable
 from cscoach.history.config import Lrs
 
-BATCH = 50
+BATCH = 250
 XAPI_VERSION = "1.0.3"
 MAX_REDIRECTS = 3  # same-origin 307/308 hops followed for one request
 MAX_ANSWER = 64 * 1024  # bytes of an answer read at most (a batch's ids take about 2 KB)
@@ -196,7 +198,7 @@ def _request(lrs: Lrs, method: str, url: str, body: Any) -> tuple[int, bytes]:
     the same origin is sent again there, method, body and credentials unchanged; any other
     redirect is refused, so statements and credentials never go elsewhere and a POST never
     turns into a GET."""
-    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    data = orjson.dumps(body)  # UTF-8 JSON, as json.dumps(ensure_ascii=False) but compact
     headers = {"Content-Type": "application/json", "X-Experience-API-Version": XAPI_VERSION,
                "User-Agent": "cscoach"}
     token = _token(lrs)
