@@ -79,7 +79,8 @@ def test_export_and_report_csv_neutralise_names_replies_and_content(cli, home: P
     for answers in ("2", "1,1"):
         run = cli("play", str(story), "--answers", answers, "--trainee", TRAINEE, "--lang", "en")
         assert run.code == 0, run.err
-    exported = cli("export", "--format", "csv", "--trainee", TRAINEE, "--lang", "en")
+    exported = cli("export", "--format", "csv", "--only", "replies", "--trainee", TRAINEE,
+                   "--lang", "en")
     assert exported.code == 0, exported.err
     rows = _cells(exported.out)
     header, body = rows[0], rows[1:]
@@ -89,13 +90,18 @@ def test_export_and_report_csv_neutralise_names_replies_and_content(cli, home: P
     texts = {r[column["text"]] for r in body}
     assert "'" + FORMULA in texts and "'-2+3 listening" in texts
     assert "-2" in {r[column["mood_after"]] for r in body}  # a number stays a number
-    assert all(r[column["score"]].lstrip("-").isdigit() for r in body)
+    attempts = _cells(cli("export", "--format", "csv", "--only", "attempts", "--trainee",
+                          TRAINEE).out)
+    score = attempts[0].index("score")
+    assert len(attempts) == 3 and all(r[score].lstrip("-").isdigit() for r in attempts[1:])
 
     export = tmp_path / "team.json"
     assert cli("export", "--all", "--out", str(export)).code == 0
-    report = cli("report", str(export), "--format", "csv", "--lang", "en")
+    report = cli("report", str(export), "--format", "csv", "--lang", "en", "--out",
+                 str(tmp_path / "r.csv"))
     assert report.code == 0, report.err
-    table = [r for r in _cells(report.out) if r]
+    table = [r for name in ("steps", "hardest", "scenarios")
+             for r in _cells((tmp_path / f"r-{name}.csv").read_text(encoding="utf-8"))]
     _no_formula(table)
     flat = {cell for r in table for cell in r}
     assert "'" + TRAINEE in flat and "'" + FORMULA in flat
@@ -156,6 +162,10 @@ CASES = {
     "export csv": lambda out: ["export", "--all", "--format", "csv", "--out", out],
     "export xapi": lambda out: ["export", "--all", "--format", "xapi", "--out", out],
     "report": lambda out: ["report", "{db}", "--format", "md", "--out", out],
+    "report html": lambda out: ["report", "{db}", "--out", out + ".html"],
+    "report csv": lambda out: ["report", "{db}", "--only", "steps", "--out", out + ".csv"],
+    "export csv one table": lambda out: ["export", "--all", "--only", "replies", "--out",
+                                         out + ".csv"],
     # a seed: an unseeded quiz may draw the ordering question, which answer 1 does not fit
     "quiz --out csv": lambda out: ["quiz", "-n", "1", "--seed", "1", "--answers", "1",
                                    "--no-record", "--out", out + ".csv"],
@@ -252,6 +262,9 @@ LIMITED = {  # commands whose only write is --out (a history database writes as 
     "graph": ["graph", "angry-shopper", "--format", "dot", "--out", "{out}"],
     "coverage": ["coverage", "--format", "md", "--out", "{out}"],
     "report": ["report", "{export}", "--format", "md", "--out", "{out}"],
+    "report xlsx": ["report", "{export}", "--out", "{out}.xlsx"],
+    "report html": ["report", "{export}", "--out", "{out}.html"],
+    "report csv": ["report", "{export}", "--only", "hardest", "--out", "{out}.csv"],
     "quiz --out": ["quiz", "-n", "3", "--seed", "1", "--answers", "1,1,1", "--no-record",
                    "--out", "{out}.json"],
 }

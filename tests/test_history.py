@@ -16,12 +16,13 @@ from cscoach.drill.engine import answers_text, parse_answers, play
 from cscoach.drill.runner import run
 from cscoach.history import store as store_mod
 from cscoach.history.drill import plan, rating
-from cscoach.history.formats import history_csv, report_csv, report_markdown, report_tables
+from cscoach.history.formats import report_markdown, report_tables
 from cscoach.history.progress import offers, sparkline, step_levels, summary
 from cscoach.history.record import DrillTracker, quiz_records
 from cscoach.history.report import report
 from cscoach.history.service import export_document, load_records
 from cscoach.history.store import APPLICATION_ID, LATEST, HistoryError, Store
+from cscoach.history.tables import export_rows, report_rows, report_sheets
 from cscoach.history.xapi import statement_id, statements
 from cscoach.judge.phrases import Matcher
 from cscoach.judge.scoring import debrief, path_scores
@@ -327,21 +328,25 @@ def test_report_tables(library, matcher) -> None:
     assert top["trap_rate"] == round(100 * top["traps"] / top["visits"])
 
 
-def test_report_csv_and_markdown(library, matcher) -> None:
+def test_report_tables_and_markdown(library, matcher) -> None:
     data = report(_team(library, matcher), library.steps.ids())
+    sheets = report_sheets(library.steps.ids())
+    assert [s.name for s in sheets] == ["steps", "hardest", "scenarios"]
+    assert sheets[0].header()[:5] == ["trainee", "drills", "mean_score", "pass_rate", "greet"]
+    rows = list(report_rows(data, library.steps.ids(), "en"))
+    for sheet in sheets:  # every row fits its table's header
+        mine = [row for name, row in rows if name == sheet.name]
+        assert mine and all(len(row) == len(sheet.columns) for row in mine)
     tables = report_tables(data, library.steps.ids(), "en")
-    text = report_csv(tables)
-    blocks = text.strip().split("\n\n")
-    assert len(blocks) == 3 and blocks[0].startswith("trainee,drills,mean_score,pass_rate,greet")
     md = report_markdown(tables, "ko")
     assert "## 시나리오별 합격률" in md and "| ana | 1 | 100 | 100 |" in md
 
 
-def test_history_csv_has_a_row_per_choice(library, matcher) -> None:
+def test_export_rows_an_attempt_each_and_a_reply_per_choice(library, matcher) -> None:
     records = _team(library, matcher)
-    text = history_csv(records, "ko")
-    lines = text.strip().splitlines()
-    assert len(lines) == 1 + sum(len(r["choices"]) for r in records)
+    rows = list(export_rows(records))
+    assert [name for name, _ in rows].count("attempts") == len(records)
+    assert [name for name, _ in rows].count("replies") == sum(len(r["choices"]) for r in records)
 
 
 def test_exports_and_databases_read_back_for_the_report(tmp_path: Path, library,

@@ -104,8 +104,11 @@ def test_report_from_a_database_and_an_export(cli, home: Path, tmp_path: Path) -
     assert table.code == 0 and "Hardest choices" in table.out and "ana" in table.out
     md = cli("report", str(export), "--format", "md", "--only", "scenarios")
     assert md.out.startswith("## Pass rates by scenario") and "| angry-shopper |" in md.out
-    csv_run = cli("report", str(export), "--format", "csv")
-    assert csv_run.out.count("\n\n") == 2
+    one = cli("report", str(export), "--format", "csv")  # a CSV is one table
+    assert one.code == 2 and "give --only (steps, hardest, scenarios)" in one.err
+    csv_run = cli("report", str(export), "--format", "csv", "--only", "scenarios")
+    assert csv_run.code == 0 and csv_run.out.startswith(
+        "scenario,pack,version,versions,since,title,title_ko,title_en,")
 
 
 @pytest.mark.parametrize("content, message", [
@@ -127,7 +130,7 @@ def test_report_missing_file(cli, tmp_path: Path) -> None:
 
 def test_export_csv_and_xapi(cli, home: Path, tmp_path: Path) -> None:
     assert cli("play", "angry-shopper", "--answers", WORST, "--trainee", "mina").code == 0
-    csv_text = cli("export", "--format", "csv", "--trainee", "mina").out
+    csv_text = cli("export", "--format", "csv", "--only", "replies", "--trainee", "mina").out
     assert len(csv_text.strip().splitlines()) == 1 + len(WORST.split(","))
     statements = json.loads(cli("export", "--format", "xapi", "--trainee", "mina").out)
     verbs = [s["verb"]["display"]["en-US"] for s in statements]

@@ -249,6 +249,7 @@ def test_the_report_counts_an_attempt_once_across_sources(tmp_path: Path, genera
 def test_streamed_exports_are_byte_for_byte_todays(generated: Path) -> None:
     from cscoach.history import formats
     from cscoach.history.service import export_head
+    from cscoach.history.tables import export_rows
     from cscoach.history.xapi import statements
 
     with Store(generated, readonly=True) as store:
@@ -258,8 +259,8 @@ def test_streamed_exports_are_byte_for_byte_todays(generated: Path) -> None:
         assert b"".join(formats.export_json_parts(head, store.each_attempt())) == (
             json.dumps({**head, "attempts": records}, ensure_ascii=False, indent=2) + "\n"
         ).encode()
-        assert "".join(formats.history_csv_lines(store.each_attempt(), "ko")) == \
-            formats.history_csv(records, "ko")
+        streamed, whole = (list(export_rows(rows)) for rows in (store.each_attempt(), records))
+        assert streamed == whole and len(streamed) > len(records)  # the CSV and XLSX tables
         everything = [b for r in records for _, b in statements(r, "https://b", "https://h")]
         assert len(everything) > formats.CHUNK  # more than one chunk: the joins are checked
         assert b"".join(formats.statements_json_parts(
@@ -307,18 +308,28 @@ def test_export_all_reads_back(cli, tmp_path: Path, generated: Path, fmt: str) -
     records = Store(generated, readonly=True).attempts()
     if fmt == "json":
         assert load_records([out]) == sorted(records, key=lambda r: (r["finished_at"], r["id"]))
-    elif fmt == "csv":
-        with out.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        assert len(rows) == sum(max(1, len(r["choices"]) + len(r["answers"])) for r in records)
-        assert {row["attempt"] for row in rows} == {r["id"] for r in records}
+    elif fmt == "csv":  # one file per table, for Excel (BOM, CRLF) as a .csv --out is
+        tables = {}
+        for name in ("attempts", "replies", "answers"):
+            with out.with_name(f"all-{name}.csv").open(encoding="utf-8-sig", newline="") as f:
+                tables[name] = list(csv.DictReader(f))
+        assert [row["attempt"] for row in tables["attempts"]] == [
+            r["id"] for r in sorted(records, key=lambda r: (r["finished_at"], r["id"]))]
+        assert len(tables["replies"]) == sum(len(r["choices"]) for r in records)
+        assert len(tables["answers"]) == sum(len(r["answers"]) for r in records)
+        assert {row["attempt"] for row in tables["replies"] + tables["answers"]} <= {
+            r["id"] for r in records}
     else:
         statements = json.loads(out.read_text(encoding="utf-8"))
         assert len(statements) == sum(len(r["choices"]) + len(r["answers"]) + 1
                                       for r in records)
         assert len({s["id"] for s in statements}) == len(statements)
-    printed = cli("export", "--all", "--format", fmt, "--data-dir", str(generated.parent))
-    if fmt != "json":  # the same bytes on standard output (a JSON export is stamped in time)
+    if fmt == "csv":  # standard output takes one table, as plain CSV unless --excel
+        printed = cli("export", "--all", "--format", fmt, "--only", "replies", "--excel",
+                      "--data-dir", str(generated.parent))
+        assert printed.out == out.with_name("all-replies.csv").read_bytes().decode("utf-8")
+    elif fmt != "json":  # the same bytes on standard output (a JSON export is stamped in time)
+        printed = cli("export", "--all", "--format", fmt, "--data-dir", str(generated.parent))
         assert printed.out == out.read_text(encoding="utf-8")
 
 

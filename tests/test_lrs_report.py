@@ -114,15 +114,31 @@ def test_the_lrs_report_equals_the_database_report(cli, synced) -> None:
 
 
 @pytest.mark.parametrize("fmt", [f.value for f in ReportFormat])
-def test_every_format_is_the_same_from_the_lrs(cli, synced, fmt: str) -> None:
+def test_every_format_is_the_same_from_the_lrs(cli, synced, fmt: str, tmp_path: Path) -> None:
     url, homes = synced
     dbs = [str(h / "history.db") for h in homes]
-    from_dbs = cli("report", *dbs, "--format", fmt)
-    from_lrs = cli("report", "--lrs", url, "--format", fmt)
-    assert from_dbs.code == 0, from_dbs.err
-    assert from_lrs.code == 0 and from_lrs.err == "", from_lrs.err
-    assert from_lrs.out == from_dbs.out
-    assert PASSWORD not in from_lrs.out
+
+    def made(*sources: str) -> tuple[object, list[object]]:
+        """The report in `fmt`: printed, or (csv, xlsx: files) read back."""
+        if fmt not in ("csv", "xlsx"):
+            return cli("report", *sources, "--format", fmt), []
+        out = tmp_path / f"{len(list(tmp_path.iterdir()))}" / f"r.{fmt}"
+        out.parent.mkdir()
+        run = cli("report", *sources, "--format", fmt, "--out", str(out))
+        if fmt == "csv":  # one file per table
+            return run, [p.read_bytes() for p in sorted(out.parent.iterdir())]
+        import openpyxl
+
+        book = openpyxl.load_workbook(out)
+        return run, [list(s.iter_rows(values_only=True)) for s in book.worksheets]
+
+    from_dbs, dbs_files = made(*dbs)
+    from_lrs, lrs_files = made("--lrs", url)
+    assert from_dbs.code == 0, from_dbs.err  # type: ignore[attr-defined]
+    assert from_lrs.code == 0 and from_lrs.err == "", from_lrs.err  # type: ignore[attr-defined]
+    assert from_lrs.out == from_dbs.out and lrs_files == dbs_files  # type: ignore[attr-defined]
+    assert len(lrs_files) == (3 if fmt in ("csv", "xlsx") else 0)
+    assert PASSWORD not in from_lrs.out + repr(lrs_files)  # type: ignore[attr-defined]
 
 
 def _records(homes: list[Path]) -> list[dict]:

@@ -175,7 +175,7 @@ def test_a_hostile_second_page(cli, lrs: Lrs, histories, second, says: str) -> N
     assert data == json.loads(cli("report", str(first), "--format", "json").out)
 
 
-def test_refused_at_once(cli, lrs: Lrs, histories) -> None:
+def test_refused_at_once(cli, lrs: Lrs, histories, tmp_path: Path) -> None:
     lrs.behave[1] = (401, b"")
     run = cli("report", "--lrs", lrs.url)
     assert run.code == 2 and run.out == ""
@@ -185,10 +185,25 @@ def test_refused_at_once(cli, lrs: Lrs, histories) -> None:
     for fmt, mark in (("table", "PARTIAL REPORT: only what the LRS gave before this: LRS "),
                       ("md", "> **PARTIAL REPORT: only what the LRS gave before this: LRS "),
                       ("csv", "partial,partial_reason\ntrue,LRS ")):
-        run = cli("report", "--lrs", lrs.url, "--allow-partial", "--format", fmt)
+        run = cli("report", "--lrs", lrs.url, "--allow-partial", "--format", fmt,
+                  *(("--only", "steps") if fmt == "csv" else ()))  # CSV: a table of its own
         assert run.code == 1 and run.out.startswith(mark), (fmt, run.out[:200])
         assert run.err.count("\n") == 1 and "HTTP 401" in run.err
         _clean(run, lrs)
+    run = cli("report", "--lrs", lrs.url, "--allow-partial", "--format", "html")
+    assert run.code == 1 and '<p class="partial" role="alert">PARTIAL REPORT: ' in run.out
+    _clean(run, lrs)
+    import openpyxl
+
+    book, table = tmp_path / "partial.xlsx", tmp_path / "partial.csv"
+    for out in (book, table):
+        assert cli("report", "--lrs", lrs.url, "--allow-partial", "--out", str(out)).code == 1
+    first = openpyxl.load_workbook(book).worksheets[0]  # the first sheet says it
+    assert first.title == "partial" and first["A2"].value is True
+    assert "HTTP 401" in first["B2"].value
+    beside = (tmp_path / "partial-partial.csv").read_bytes().decode("utf-8-sig")
+    assert beside.startswith("partial,partial_reason\r\ntrue,LRS ")
+    assert (tmp_path / "partial-steps.csv").exists()
     korean = cli("report", "--lrs", lrs.url, "--allow-partial", "--lang", "ko")
     assert korean.out.startswith("부분 보고서: LRS가 다음 문제 전에 보낸 기록만 집계했습니다: LRS ")
 

@@ -279,6 +279,17 @@ def test_a_changed_scenario_is_a_new_version_never_merged_with_its_old_attempts(
         ("angry-copy", "team", 1)}  # the trap was fallen into on version 1 only
     text = cli("report", str(db), "--lang", "en", "--only", "scenarios").out
     assert re.search(r"pack team · version 2 since \d{4}-\d\d-\d\d", text)
+    page = cli("report", str(db), "--format", "html", "--lang", "en").out  # and on the page
+    assert "pack team · version 2 · angry-copy: 1 of 1 passed" in page
+    assert "pack team · version 1 · angry-copy: 1 of 2 passed" in page
+    book = tmp_path / "report.xlsx"  # and in the workbook
+    assert cli("report", str(db), "--out", str(book)).code == 0
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(book)["scenarios"]
+    assert [tuple(row[:4]) for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        ("angry-copy", "team", 1, 2), ("angry-copy", "team", 2, 2),
+        ("angry-shopper", None, 1, 1)]
 
 
 def test_an_old_history_is_migrated_and_its_attempts_keep_their_version(

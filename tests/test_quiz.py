@@ -168,7 +168,7 @@ def test_team_quiz_with_results_files(cli, tmp_path) -> None:
     assert "Podium" in r.out and "🥇 Red" in r.out
     rows = list(csv.DictReader(StringIO(out_csv.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 10 and {row["team"] for row in rows} == {"Red", "Blue"}
-    assert all(row["correct"] == "True" for row in rows if row["team"] == "Red")
+    assert all(row["correct"] == "true" for row in rows if row["team"] == "Red")
     assert _quiz(cli, *args, "--out", str(out_json)).code == 0
     data = json.loads(out_json.read_text(encoding="utf-8"))
     assert data["finished"] and [t["team"] for t in data["teams"]] == ["Red", "Blue"]
@@ -187,7 +187,7 @@ def test_team_quiz_with_results_files(cli, tmp_path) -> None:
     (["--answers", "1,2"], "has 2 answer(s) for 5 question(s)"),
     (["--team", "A", "--team", "B", "--answers", "A=1,1,1,1,1"], "no --answers for team(s): B"),
     (["--team", "A", "--team", "B", "--answers", "1,1,1,1,1"], "with teams, write TEAM=answers"),
-    (["--answers", "1,1,1,1,1", "--out", "r.txt"], "--out must end in .csv or .json"),
+    (["--answers", "1,1,1,1,1", "--out", "r.txt"], "--out must end in .csv, .xlsx or .json"),
     ([], "no terminal to ask in; give the answers with --answers"),
     (["--timer", "0", "--answers", "1"], "Invalid value for '--timer'"),
 ])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -202,6 +203,8 @@ def review(
 class ReportFormat(StrEnum):
     table = "table"
     csv = "csv"
+    xlsx = "xlsx"
+    html = "html"
     json = "json"
     md = "md"
 
@@ -212,21 +215,74 @@ class ReportPart(StrEnum):
     scenarios = "scenarios"
 
 
+ExcelArg = Annotated[bool | None, typer.Option(
+    "--excel/--no-excel", help="CSV for Excel: a UTF-8 byte order mark, CRLF line ends, times "
+    "Excel reads as dates (default: on for a --out file ending in .csv, off otherwise).",
+    show_default=False)]
+SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".md": "md",
+            ".json": "json"}
+
+
+def _format(given: str | None, out: Path | None, default: str, known: set[str]) -> str:
+    """The --format given, or the one --out's suffix names, or the default. A workbook is never
+    written under another suffix, nor anything else under .xlsx (Excel would refuse it)."""
+    suffix = out.suffix.lower() if out is not None else ""
+    named = SUFFIXES.get(suffix)
+    chosen = given or (named if named in known else default)
+    if (chosen == "xlsx") != (suffix == ".xlsx") and out is not None and \
+            "xlsx" in (chosen, named):
+        raise UsageError(f"--format {chosen} does not fit --out {out}: an Excel workbook is "
+                         "written with --format xlsx to a file ending in .xlsx")
+    if chosen == "xlsx" and out is None:
+        raise UsageError("--format xlsx needs --out FILE.xlsx (a workbook is not text to print)")
+    return chosen
+
+
+def _tables(output: str, sheets: Any, rows: Any, out: Path | None, excel: bool | None
+            ) -> None:
+    """Write tables as CSV (one file per table) or as one XLSX workbook, in one pass over
+    `rows` (an iterator: nothing but the row in hand is kept)."""
+    from cscoach.content import tables
+
+    if output == "xlsx":
+        assert out is not None
+        tables.write_xlsx(out, sheets, rows)
+        return
+    if out is None:
+        tables.print_csv(sys.stdout, sheets[0], (row for name, row in rows
+                                                 if name == sheets[0].name), bool(excel))
+        return
+    excel = out.suffix.lower() == ".csv" if excel is None else excel
+    tables.write_csv(tables.csv_paths(out, sheets), sheets, rows, excel)
+
+
+def _one_table(output: str, sheets: Any, out: Path | None) -> None:
+    """Refused before anything is read: several tables cannot be printed as one CSV."""
+    if output == "csv" and out is None and len(sheets) > 1:
+        names = ", ".join(s.name for s in sheets)
+        raise UsageError(f"a CSV holds one table: give --only ({names}) to print one, or "
+                         "--out FILE.csv to write one file per table")
+
+
 @app.command()
 def report(
     sources: Annotated[list[Path] | None, typer.Argument(
         help="History databases (history.db) and/or 'cscoach export --format json' files.",
         show_default=False)] = None,
-    output: Annotated[ReportFormat, typer.Option("--format", help="Output format.")
-                      ] = ReportFormat.table,
+    output: Annotated[ReportFormat | None, typer.Option(
+        "--format", help="Output format: table (the terminal), csv (one file per table), xlsx "
+        "(a workbook, a sheet per table), html (one page with charts), json or md (default: "
+        "what --out ends in, else table).", show_default=False)] = None,
     only: Annotated[ReportPart | None, typer.Option(
         "--only", help="Just one table: steps, hardest or scenarios.", show_default=False)
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many hardest choices.")] = 10,
     lang: LangArg = None,
     content: ContentArg = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.",
-                                             show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write to this file (csv: x.csv holds the one table of --only, else "
+        "x-steps.csv, x-hardest.csv and x-scenarios.csv).", show_default=False)] = None,
+    excel: ExcelArg = None,
     lrs: Annotated[str | None, typer.Option(
         "--lrs", help="Also read the team's statements from this Learning Record Store "
         "(credentials from CSCOACH_LRS_USER/CSCOACH_LRS_PASSWORD).", show_default=False)
@@ -248,17 +304,24 @@ def report(
         "marked partial (exit 1), instead of failing.")] = False,
 ) -> None:
     """For trainers: steps per trainee, the hardest choices across the team, pass rates."""
-    from cscoach.history.formats import report_csv, report_markdown, report_tables
     from cscoach.history.tally import Tally, tally_sources
     from cscoach.i18n import tr
 
+    fmt = _format(output.value if output else None, out, "table",
+                  {f.value for f in ReportFormat})
+    part = only.value if only else None
+    if fmt == "table" and out is not None:
+        raise UsageError("--out needs --format csv, xlsx, html, json or md")
     chosen = options.lang(lang)
     query = _lrs_query(lrs, since, until, activity, registration, allow_partial)
     if not sources and lrs is None:
         raise UsageError("give history databases, export files or --lrs URL to report on")
-    if output is ReportFormat.table and out is not None:
-        raise UsageError("--out needs --format csv, json or md")
     steps = options.library(content).steps
+    if fmt in ("csv", "xlsx"):
+        from cscoach.history.tables import report_sheets
+
+        _one_table(fmt, report_sheets(steps.ids(), part), out)
+    series, team = None, []
     partial = None
     with Tally() as tally:
         tally_sources(tally, sources or [])
@@ -275,42 +338,78 @@ def report(
                              "what a report needs (an id, a registration, an actor, a "
                              "timestamp ...) and were left out")
         data = tally.report(steps.ids(), top)
-    if only is not None and output is ReportFormat.json:
+        if fmt == "html" and part in (None, "steps"):
+            from cscoach.history.trend import score_series, team_series
+
+            series, team = score_series(tally), team_series(tally)
+    if only is not None and fmt == "json":
         data = {"trainees": data["trainees"], "attempts": data["attempts"],
                 only.value: data[only.value]}
     if partial is not None:
         options.warn(f"{partial}; the report counts only the statements read before that "
                      "(--allow-partial)")
     mark = tr(chosen, "report.partial", reason=partial) if partial is not None else None
-    if output is ReportFormat.table:
+    _report_out(fmt, data, steps, chosen, part, out, excel, mark, partial, series, team)
+    if partial is not None:
+        raise typer.Exit(ExitStatus.PROBLEMS_FOUND)
+
+
+def _report_out(fmt: str, data: dict[str, Any], steps: Any, chosen: Lang, part: str | None,
+                out: Path | None, excel: bool | None, mark: str | None, partial: str | None,
+                series: Any, team: Any) -> None:
+    """The report in its format; a partial one (--allow-partial) says so in each: a line
+    above and below the table, `partial` in the JSON, a first sheet (XLSX) or file beside
+    (`x-partial.csv`; on standard output, a table of its own before the one asked for), a
+    banner on the page, a quote at the top of the Markdown."""
+    from cscoach.history.formats import report_markdown, report_tables
+
+    if fmt == "table":
         from cscoach.ui.history import report as show
 
         console = options.console()
         if mark is not None:
             console.print(mark, style="bold yellow", markup=False, highlight=False)
-        show(console, data, steps, chosen, only.value if only else None)
+        show(console, data, steps, chosen, part)
         if mark is not None:
             console.print(mark, style="bold yellow", markup=False, highlight=False)
-    else:
-        if output is ReportFormat.json:
-            if partial is not None:
-                data = {"partial": True, "partial_reason": partial, **data}
-            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        elif output is ReportFormat.csv:
-            from cscoach.content.writing import csv_text
+        return
+    if fmt in ("csv", "xlsx"):
+        from cscoach.content import tables
+        from cscoach.history.tables import PARTIAL, report_rows, report_sheets
 
-            text = report_csv(report_tables(data, steps.ids(), chosen,
-                                            only.value if only else None))
-            if partial is not None:  # a table of its own, first: what is missing
-                text = csv_text(["partial", "partial_reason"], [["true", partial]]) + "\n" + text
+        sheets = report_sheets(steps.ids(), part)
+        rows = report_rows(data, steps.ids(), chosen)
+        if partial is None:
+            _tables(fmt, sheets, rows, out, excel)
+        elif fmt == "xlsx":
+            assert out is not None
+            tables.write_xlsx(out, (PARTIAL, *sheets), itertools.chain(
+                [("partial", [True, partial])], rows))
+        elif out is None:
+            tables.print_csv(sys.stdout, PARTIAL, [[True, partial]], bool(excel))
+            sys.stdout.write("\n")
+            _tables(fmt, sheets, rows, out, excel)
         else:
-            text = report_markdown(report_tables(data, steps.ids(), chosen,
-                                                 only.value if only else None), chosen)
-            if mark is not None:
-                text = f"> **{mark}**\n\n{text}"
-        options.emit(text, out)
-    if partial is not None:
-        raise typer.Exit(ExitStatus.PROBLEMS_FOUND)
+            paths = {"partial": out.with_name(f"{out.stem}-partial{out.suffix}"),
+                     **tables.csv_paths(out, sheets)}
+            tables.write_csv(paths, (PARTIAL, *sheets), itertools.chain(
+                [("partial", [True, partial])], rows),
+                out.suffix.lower() == ".csv" if excel is None else excel)
+        return
+    if fmt == "html":
+        from cscoach.ui.html_report import page
+
+        options.emit(page(data, series, steps, chosen, part, team, mark), out)
+        return
+    if fmt == "json":
+        if partial is not None:
+            data = {"partial": True, "partial_reason": partial, **data}
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = report_markdown(report_tables(data, steps.ids(), chosen, part), chosen)
+        if mark is not None:
+            text = f"> **{mark}**\n\n{text}"
+    options.emit(text, out)
 
 
 def _lrs_query(lrs: str | None, since: str | None, until: str | None,
@@ -365,59 +464,97 @@ def _lrs_query(lrs: str | None, since: str | None, until: str | None,
 class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
     xapi = "xapi"
+
+
+class ExportPart(StrEnum):
+    attempts = "attempts"
+    replies = "replies"
+    answers = "answers"
 
 
 @app.command()
 def export(
-    output: Annotated[ExportFormat, typer.Option(
-        "--format", help="json (for 'cscoach report'), csv (a row per choice) or xapi "
-        "(statements).")] = ExportFormat.json,
+    output: Annotated[ExportFormat | None, typer.Option(
+        "--format", help="json (for 'cscoach report'), csv (one file per table: attempts, "
+        "replies, answers), xlsx (a workbook, a sheet per table) or xapi (statements) "
+        "(default: what --out ends in, else json).", show_default=False)] = None,
     trainee: TraineeArg = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every trainee in the database.")
                         ] = False,
     data_dir: DataDirArg = None,
-    lang: LangArg = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.",
-                                             show_default=False)] = None,
+    lang: Annotated[LangOption | None, typer.Option(
+        "--lang", help="csv and xlsx: the language of the text and title columns (default: "
+        "the language each attempt was played in; both languages have columns of their own).",
+        show_default=False)] = None,
+    only: Annotated[ExportPart | None, typer.Option(
+        "--only", help="csv and xlsx: just one table: attempts (one row per attempt), replies "
+        "(one row per reply in a drill) or answers (one row per quiz answer).",
+        show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write to this file (csv: x.csv holds the one table of --only, else "
+        "x-attempts.csv, x-replies.csv and x-answers.csv).", show_default=False)] = None,
+    excel: ExcelArg = None,
 ) -> None:
-    """A trainee's history as JSON or CSV, or as xAPI statements."""
-    import itertools
-
+    """A trainee's history as JSON, CSV or an Excel workbook, or as xAPI statements."""
     from cscoach.history.config import settings
     from cscoach.history.store import open_for_reading
 
     if everyone and trainee:
         raise UsageError("give --trainee or --all, not both")
+    fmt = _format(output.value if output else None, out, "json",
+                  {f.value for f in ExportFormat})
+    if only is not None and fmt not in ("csv", "xlsx"):
+        raise UsageError("--only needs --format csv or xlsx")
+    if fmt in ("csv", "xlsx"):
+        from cscoach.history.tables import export_sheets
+
+        _one_table(fmt, export_sheets(only.value if only else None), out)
+    played = None if lang is None else options.lang(lang)
     history = settings(data_dir, trainee)
     who = "anyone" if everyone else history.trainee
     if not history.db_path.exists():
         options.warn(f"no attempts recorded for {who} in {history.db_path}")
-        options.emit_parts(export_parts(output, history, [], options.lang(lang)), out)
+        _export_to(fmt, history, iter(()), played, only, out, excel)
         return
     with open_for_reading(history.db_path) as store:
         # read an attempt at a time and written as it comes, whatever the number of attempts
         records = store.each_attempt(None if everyone else history.trainee)
-        first = next(records, None)
-        if first is None:
-            options.warn(f"no attempts recorded for {who} in {history.db_path}")
-        stream = records if first is None else itertools.chain([first], records)
-        options.emit_parts(export_parts(output, history, stream, options.lang(lang)), out)
+        try:
+            first = next(records, None)
+            if first is None:
+                options.warn(f"no attempts recorded for {who} in {history.db_path}")
+            stream = records if first is None else itertools.chain([first], records)
+            _export_to(fmt, history, stream, played, only, out, excel)
+        finally:  # the cursors closed before the store is, also when the writing fails
+            close = getattr(records, "close", None)
+            if close is not None:
+                close()
+
+
+def _export_to(fmt: str, history: HistorySettings, records: Iterator[dict[str, Any]],
+               lang: Lang | None, only: ExportPart | None, out: Path | None,
+               excel: bool | None) -> None:
+    if fmt in ("csv", "xlsx"):
+        from cscoach.history.tables import export_rows, export_sheets
+
+        _tables(fmt, export_sheets(only.value if only else None), export_rows(records, lang),
+                out, excel)
+        return
+    options.emit_parts(export_parts(ExportFormat(fmt), history, records), out)
 
 
 def export_parts(output: ExportFormat, history: HistorySettings,
-                 records: Iterable[dict[str, Any]], lang: Lang
-                 ) -> Iterator[str] | Iterator[bytes]:
-    """The export in `output`'s format, a part at a time: each format is one writer fed the
-    same stream of attempts."""
+                 records: Iterable[dict[str, Any]]) -> Iterator[str] | Iterator[bytes]:
+    """The export in `output`'s format (json or xapi), a part at a time: each format is one
+    writer fed the same stream of attempts."""
     from cscoach.history import formats
 
     if output is ExportFormat.json:
         from cscoach.history.service import export_head
 
         return formats.export_json_parts(export_head(), records)
-    if output is ExportFormat.csv:
-        return formats.history_csv_lines(records, lang)
     from cscoach.history.xapi import statements
 
     return formats.statements_json_parts(

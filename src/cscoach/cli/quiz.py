@@ -50,8 +50,9 @@ def quiz(
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON (needs "
                                            "--answers).")] = False,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Write every answer to results.csv or results.json (also when "
-        "interrupted).", show_default=False)] = None,
+        "--out", help="Write every answer to results.csv (the teams beside it in "
+        "results-teams.csv), results.xlsx or results.json (also when interrupted).",
+        show_default=False)] = None,
     lang: LangArg = None,
     content: ContentArg = None,
     trainee: TraineeArg = None,

@@ -51,6 +51,14 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterat
         yield buffer.getvalue()
 
 
+def csv_row(cells: Sequence[object], end: str = "\n", *, neutral: bool = True) -> str:
+    """One CSV line ending in `end`, every cell neutralised (a header of ours need not be)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=end).writerow(
+        [neutralise(v) for v in cells] if neutral else cells)
+    return buffer.getvalue()
+
+
 def _write_all(fd: int, data: bytes) -> None:
     """Write every byte (os.write may write fewer than asked)."""
     view = memoryview(data)

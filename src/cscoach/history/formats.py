@@ -1,4 +1,5 @@
-"""Plain-text shapes of history data: CSV (history export, report) and Markdown (report)."""
+"""Plain-text shapes of history data: Markdown (report) and JSON (exports, streamed); the CSV
+and XLSX tables are in `history.tables`."""
 
 from __future__ import annotations
 
@@ -7,17 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from cscoach.content.model import Lang
-from cscoach.content.writing import csv_lines, csv_text
 from cscoach.history.record import Record
-
-EXPORT_COLUMNS = [
-    "attempt", "kind", "trainee", "team", "status", "pack", "scenario", "scenario_version",
-    "content_hash", "lang",
-    "started_at", "finished_at", "score", "passed", "pass_mark", "ending", "outcome",
-    "final_mood", "turn", "node", "choice", "text", "typed", "steps", "dont_say", "say_instead",
-    "mood_before", "mood_after", "weak", "better", "points", "question", "topic", "source",
-    "answer", "correct", "timed_out", "seconds", "at",
-]
 
 
 def _cell(value: object) -> object:
@@ -26,30 +17,6 @@ def _cell(value: object) -> object:
     if isinstance(value, list):
         return " ".join(str(v) for v in value)
     return "" if value is None else value
-
-
-def history_csv(records: Sequence[Record], lang: Lang) -> str:
-    """One row per choice (drills) or answer (quizzes), the attempt's columns repeated."""
-    return "".join(history_csv_lines(records, lang))
-
-
-def history_csv_lines(records: Iterable[Record], lang: Lang) -> Iterator[str]:
-    """`history_csv` a line at a time, reading the attempts as they come."""
-    return csv_lines(EXPORT_COLUMNS, history_rows(records, lang))
-
-
-def history_rows(records: Iterable[Record], lang: Lang) -> Iterator[list[object]]:
-    """The export's rows (EXPORT_COLUMNS), one per choice or answer, attempt by attempt: what
-    every tabular writer of the history is fed."""
-    for r in records:
-        base = {"attempt": r["id"], **{k: r.get(k) for k in EXPORT_COLUMNS if k in r}}
-        base.pop("steps", None)
-        base.pop("points", None)
-        parts: list[dict[str, Any]] = [
-            {**c, "text": c["text"][lang]} for c in r["choices"]] + list(r["answers"])
-        for part in parts or [{}]:
-            row = {**base, **{k: v for k, v in part.items() if k in EXPORT_COLUMNS}}
-            yield [_cell(row.get(k)) for k in EXPORT_COLUMNS]
 
 
 Table = tuple[str, list[str], list[list[object]]]  # title, header, rows
@@ -74,12 +41,6 @@ def report_tables(data: dict[str, Any], step_ids: Sequence[str], lang: Lang,
         tables.append(("scenarios", header, [[row[h] for h in header]
                                              for row in data["scenarios"]]))
     return tables
-
-
-def report_csv(tables: list[Table]) -> str:
-    """Each table with its own header row; tables separated by an empty line."""
-    return "\n".join(csv_text(header, [[_cell(v) for v in row] for row in rows])
-                     for _, header, rows in tables)
 
 
 def _md(value: object) -> str:
