@@ -379,8 +379,8 @@ def test_an_address_that_cannot_be_bound(tmp_path: Path) -> None:
 
 
 def test_wrong_code_taken_name_and_no_host_are_one_line_each(tmp_path: Path) -> None:
-    host, address = _start_host(tmp_path, "--code", "4321", "--count", "2", "--players", "2",
-                                "--auto-next", "0")
+    host, address = _start_host(tmp_path, "--code", "4321", "--count", "2", "--seed", "3",
+                                "--players", "2", "--auto-next", "0")
     first: subprocess.Popen[str] | None = None
     try:
         wrong = _join_cmd(tmp_path, address, "--code", "9999", "--name", "지우", "--answers",
@@ -411,8 +411,8 @@ def test_wrong_code_taken_name_and_no_host_are_one_line_each(tmp_path: Path) -> 
 
 def test_host_ctrl_c_tells_the_players_writes_results_exits_130(tmp_path: Path) -> None:
     out = tmp_path / "results.csv"
-    host, address = _start_host(tmp_path, "--code", "4321", "--count", "3", "--players", "1",
-                                "--auto-next", "30", "--out", str(out))
+    host, address = _start_host(tmp_path, "--code", "4321", "--count", "3", "--seed", "3",
+                                "--players", "1", "--auto-next", "30", "--out", str(out))
     player = _join_cmd(tmp_path, address, "--code", "4321", "--name", "지우", "--answers",
                        "1,1,1")
     assert player.stdout is not None
@@ -438,8 +438,8 @@ def test_sigterm_on_the_host_stops_it_as_ctrl_c_does_with_143(tmp_path: Path) ->
 
 
 def test_server_gone_mid_game_keeps_the_answers_so_far(tmp_path: Path) -> None:
-    host, address = _start_host(tmp_path, "--code", "4321", "--count", "3", "--players", "1",
-                                "--auto-next", "30")
+    host, address = _start_host(tmp_path, "--code", "4321", "--count", "3", "--seed", "3",
+                                "--players", "1", "--auto-next", "30")
     player = _join_cmd(tmp_path, address, "--code", "4321", "--name", "지우", "--answers",
                        "1,1,1")
     assert player.stdout is not None
@@ -456,6 +456,23 @@ def test_server_gone_mid_game_keeps_the_answers_so_far(tmp_path: Path) -> None:
     progress = subprocess.run(_cscoach("progress", "--json"), env=_env(tmp_path),
                               capture_output=True, text=True, timeout=60)
     assert '"abandoned"' in progress.stdout or '"quiz"' in progress.stdout
+
+
+def test_a_scripted_answer_that_does_not_fit_its_question_is_one_line(tmp_path: Path) -> None:
+    """Question 1 of seed 15 is an ordering question: '1' is no order. The player leaves with
+    one line and exit 2 (no traceback, not exit 0 as if the game had been played)."""
+    host, address = _start_host(tmp_path, "--code", "4321", "--count", "3", "--seed", "15",
+                                "--players", "1", "--auto-next", "0")
+    try:
+        player = _join_cmd(tmp_path, address, "--code", "4321", "--name", "지우", "--answers",
+                           "1,1,1", "--no-record")
+        _, err = player.communicate(timeout=60)
+        assert player.returncode == 2
+        assert err.splitlines() == ["cscoach: answer '1' to question 1 (principles-order): "
+                                    "give all 4 items in order, like 4-3-2-1"]
+    finally:
+        host.send_signal(signal.SIGINT)
+        _done(host)
 
 
 @pytest.mark.parametrize("command", [("--help",), ("quiz", "host", "--help"),

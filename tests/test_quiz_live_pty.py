@@ -94,7 +94,8 @@ def test_a_whole_game_three_trainees_at_their_keyboards(tmp_path: Path) -> None:
 
 def test_the_host_presses_ctrl_c(tmp_path: Path) -> None:
     out = tmp_path / "results.csv"
-    host, address = _host(tmp_path, "--count", "3", "--players", "1", "--out", str(out))
+    host, address = _host(tmp_path, "--count", "3", "--seed", "3", "--players", "1",
+                          "--out", str(out))
     player = subprocess.Popen(
         [sys.executable, "-m", "cscoach", "quiz", "join", address, "--code", "4321", "--name",
          "지우", "--answers", "1,1,1", "--no-record"], env=_env(tmp_path),

@@ -87,6 +87,9 @@ class Player:
         self._token = ""
         self._question: protocol.Message | None = None
         self._asking: asyncio.Task[None] | None = None
+        # why this player cannot go on, found while answering (a scripted answer that does not
+        # fit its question): raised once the connection it closed has ended
+        self._failure: UsageError | None = None
 
     async def play(self) -> Outcome:
         """Play until the game ends (or raise why not), with the prompt of a question under
@@ -123,6 +126,8 @@ class Player:
             except (OSError, TimeoutError, ConnectionClosed, InvalidHandshake,
                     protocol.ProtocolError) as exc:
                 self._stop_asking()
+                if self._failure is not None:
+                    raise self._failure from None
                 if self.outcome.end is not None:
                     return self.outcome
                 if not joined:
@@ -201,7 +206,12 @@ class Player:
         from websockets.exceptions import ConnectionClosed
 
         assert isinstance(connection, ClientConnection)
-        answer = await self.view.answer(asked, message)
+        try:
+            answer = await self.view.answer(asked, message)
+        except UsageError as exc:  # leave the game: the session ends and raises it
+            self._failure = exc
+            await connection.close()
+            return
         if answer is None:
             return
         try:
