@@ -4,6 +4,7 @@ and `quiz host` / `quiz join` as processes, scripted."""
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 import os
 import re
@@ -329,7 +330,12 @@ def test_scripted_twins_play_a_game_and_record_it(tmp_path: Path) -> None:
         sorted(p["team"] for p in data["live"]["players"]) == ["빨강", "빨강", "파랑"]
     assert sum(t["points"] for t in data["live"]["teams"]) == sum(
         r["points"] for r in data["responses"])
-    ji = [r for r in data["responses"] if r["team"] == "지우"]
+    ji = [r for r in data["responses"] if r["player"] == "지우"]
+    # each answer names its player and the player's live team, never the player as a team
+    team_of = {p["name"]: p["team"] for p in data["live"]["players"]}
+    assert all(r["team"] == team_of[r["player"]] for r in data["responses"])
+    assert [p["player"] for p in data["players"]] and data["teams"] == []
+    assert {p["team"] for p in data["players"]} == {"빨강", "파랑"}
     progress = subprocess.run(_cscoach("progress", "--json"), env=_env(tmp_path),
                               capture_output=True, text=True, timeout=60)
     assert progress.returncode == 0, progress.stderr
@@ -424,8 +430,14 @@ def test_host_ctrl_c_tells_the_players_writes_results_exits_130(tmp_path: Path) 
     rest, err = player.communicate(timeout=30)
     assert player.returncode == 0, err
     assert "The host stopped the game." in rest
-    rows = out.read_text(encoding="utf-8-sig").splitlines()
-    assert rows[0].startswith("team,question") and len(rows) == 2  # the one answer given
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][:3] == ["player", "team", "question"] and len(rows) == 2  # the one answer
+    assert rows[1][:2] == ["지우", ""]  # no --teams: no team
+    players = list(csv.reader((tmp_path / "results-players.csv").read_text(
+        encoding="utf-8-sig").splitlines()))
+    assert players[0][:3] == ["rank", "player", "team"] and players[1][1] == "지우"
+    teams = (tmp_path / "results-teams.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert teams == ["rank,team,points,players"]
 
 
 def test_sigterm_on_the_host_stops_it_as_ctrl_c_does_with_143(tmp_path: Path) -> None:

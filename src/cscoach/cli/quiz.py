@@ -353,16 +353,9 @@ def _write_live(out: Path, room: Room, chosen: Lang, finished: bool) -> None:
     from cscoach.quiz import results
     from cscoach.quiz.room import live_summary
 
-    if out.suffix.lower() == ".json":
-        import json
-
-        from cscoach.content.writing import write_atomic
-
-        data = results.summary(room.game, room.asked, chosen, finished)
-        data["live"] = live_summary(room)
-        write_atomic(out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    else:
-        results.write(out, room.game, room.asked, chosen, finished)
+    teams = {p.name: p.team for p in room.players.values()}
+    results.write(out, room.game, room.asked, chosen, finished, teams, room.team_totals(),
+                  {"live": live_summary(room)})
 
 
 @quiz_app.command("join")

@@ -3,12 +3,16 @@
 The files follow the rules of every table cscoach writes (see `content.tables`): CSV with a
 UTF-8 byte order mark and CRLF, one table per file (`results.csv`: one row per answer;
 `results-teams.csv` beside it: one row per team), an XLSX workbook with a sheet each; the
-question and the answer in the language played and in both languages."""
+question and the answer in the language played and in both languages.
+
+A live game (`quiz host`) seats each player as one of the game's "teams"; its files say so:
+`player` and `team` (the live team, empty without `--teams`) on every answer, a `players`
+table (`results-players.csv`) for the ranking, and `teams` for the team totals."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from cscoach.content.model import Lang
@@ -32,9 +36,13 @@ def check_out(path: Path) -> None:
         raise UsageError(f"{path}: is a folder; give a file name")
 
 
-def rows(game: Game, lang: Lang) -> list[dict[str, object]]:
+Live = Mapping[str, "str | None"]  # a live game's players: name -> team (None: no teams)
+
+
+def rows(game: Game, lang: Lang, live: Live | None = None) -> list[dict[str, object]]:
     return [{
-        "team": r.team, "question": r.asked.question.id, "number": r.asked.number,
+        **({"team": r.team} if live is None else {"player": r.team, "team": live.get(r.team)}),
+        "question": r.asked.question.id, "number": r.asked.number,
         "topic": r.asked.question.topic, "source": r.asked.question.source,
         "answer": r.asked.code(r.answer), "answer_text": r.asked.describe(r.answer, lang),
         "correct": r.correct, "timed_out": r.answer is None, "seconds": r.seconds,
@@ -42,7 +50,14 @@ def rows(game: Game, lang: Lang) -> list[dict[str, object]]:
     } for r in game.responses]
 
 
-def summary(game: Game, asked: list[Asked], lang: Lang, finished: bool) -> dict[str, object]:
+def summary(game: Game, asked: list[Asked], lang: Lang, finished: bool,
+            live: Live | None = None) -> dict[str, object]:
+    if live is not None:  # the ranking is the players' (the team totals are the room's)
+        return {**summary(game, asked, lang, finished), "teams": [],
+                "players": [{"rank": rank, "player": s.team, "team": live.get(s.team),
+                             "points": s.points, "correct": s.correct}
+                            for rank, s in game.ranking()],
+                "responses": rows(game, lang, live)}
     return {
         "finished": finished,
         "questions": [{"number": a.number, "id": a.question.id, "topic": a.question.topic,
@@ -65,6 +80,12 @@ RESPONSES = Sheet("responses", (
     Column("points", "int"), Column("streak", "int")))
 TEAMS = Sheet("teams", (Column("rank", "int"), Column("team"), Column("points", "int"),
                         Column("correct", "int"), Column("finished", "bool")))
+LIVE_RESPONSES = Sheet("responses", (Column("player"), *RESPONSES.columns))
+LIVE_PLAYERS = Sheet("players", (Column("rank", "int"), Column("player"), Column("team"),
+                                 Column("points", "int"), Column("correct", "int"),
+                                 Column("finished", "bool")))
+LIVE_TEAMS = Sheet("teams", (Column("rank", "int"), Column("team"), Column("points", "int"),
+                             Column("players", "int")))
 
 
 def table_rows(game: Game, asked: list[Asked], lang: Lang, finished: bool
@@ -80,18 +101,37 @@ def table_rows(game: Game, asked: list[Asked], lang: Lang, finished: bool
         yield "teams", [rank, s.team, s.points, s.correct, finished]
 
 
-def write(path: Path, game: Game, asked: list[Asked], lang: Lang, finished: bool) -> None:
-    """Atomically: a reader never sees half a file, and an old file is only replaced whole."""
+def live_rows(game: Game, asked: list[Asked], lang: Lang, finished: bool, live: Live,
+              totals: list[tuple[int, str, int, int]]) -> Iterator[tuple[str, Row]]:
+    """A live game's tables: each answer with its player and team, the players' ranking,
+    the team totals (`Room.team_totals`)."""
+    for sheet, row in table_rows(game, asked, lang, finished):
+        if sheet == "responses":
+            yield sheet, [row[0], live.get(str(row[0])), *row[1:]]
+        else:
+            yield "players", [row[0], row[1], live.get(str(row[1])), *row[2:]]
+    for rank, team, points, players in totals:
+        yield "teams", [rank, team, points, players]
+
+
+def write(path: Path, game: Game, asked: list[Asked], lang: Lang, finished: bool,
+          live: Live | None = None, totals: list[tuple[int, str, int, int]] | None = None,
+          extra: Mapping[str, object] | None = None) -> None:
+    """Atomically: a reader never sees half a file, and an old file is only replaced whole.
+    `live` (players' teams), `totals` (team totals) and `extra` (more JSON) for a live game."""
     from cscoach.content import tables
 
     suffix = path.suffix.lower()
+    sheets = (RESPONSES, TEAMS) if live is None else (LIVE_RESPONSES, LIVE_PLAYERS, LIVE_TEAMS)
+    rows_of = (table_rows(game, asked, lang, finished) if live is None
+               else live_rows(game, asked, lang, finished, live, totals or []))
     if suffix == ".json":
-        write_atomic(path, json.dumps(summary(game, asked, lang, finished), ensure_ascii=False,
-                                      indent=2) + "\n")
+        data = {**summary(game, asked, lang, finished, live), **(extra or {})}
+        write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif suffix == ".xlsx":
-        tables.write_xlsx(path, (RESPONSES, TEAMS), table_rows(game, asked, lang, finished))
-    else:  # the answers in the file named, the teams beside it
+        tables.write_xlsx(path, sheets, rows_of)
+    else:  # the answers in the file named, the other tables beside it
         paths = {"responses": path,
-                 "teams": path.with_name(f"{path.stem}-teams{path.suffix}")}
-        tables.write_csv(paths, (RESPONSES, TEAMS), table_rows(game, asked, lang, finished),
-                         excel=True)
+                 **{s.name: path.with_name(f"{path.stem}-{s.name}{path.suffix}")
+                    for s in sheets[1:]}}
+        tables.write_csv(paths, sheets, rows_of, excel=True)
