@@ -420,11 +420,15 @@ def test_host_ctrl_c_tells_the_players_writes_results_exits_130(tmp_path: Path) 
     host, address = _start_host(tmp_path, "--code", "4321", "--count", "3", "--seed", "3",
                                 "--players", "1", "--auto-next", "30", "--out", str(out))
     player = _join_cmd(tmp_path, address, "--code", "4321", "--name", "지우", "--answers",
-                       "1,1,1")
+                       "1,1,1", "--team", "빨강")
     assert player.stdout is not None
+    seen = []
     for line in player.stdout:
+        seen.append(line)
         if "Leaderboard" in line:  # question 1 is answered and revealed
             break
+    # a --team for a game without teams is said, not silently dropped
+    assert any("played without teams: --team 빨강 is not used" in line for line in seen)
     host.send_signal(signal.SIGINT)
     assert _done(host) == 130
     rest, err = player.communicate(timeout=30)

@@ -612,6 +612,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "live.back": ("Back in as {name}: your {points} points are kept.",
                   "다시 들어왔습니다 (이름: {name}). {points}점은 그대로입니다."),
     "live.wait_start": ("Waiting for the host to start…", "진행자가 시작하기를 기다리는 중…"),
+    "live.no_teams": ("This game is played without teams: --team {team} is not used, you "
+                      "play for yourself.",
+                      "이 게임은 팀 없이 진행됩니다. --team {team} 설정은 쓰이지 않고 개인으로 "
+                      "참가합니다."),
     "live.late": ("The game is under way: you play from question {number}.",
                   "게임이 진행 중입니다: {number}번 문제부터 참여합니다."),
     "live.lobby": ("In the room: {players}", "참가자: {players}"),

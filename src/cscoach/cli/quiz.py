@@ -407,7 +407,8 @@ def quiz_join(
     from cscoach.ui.live import PlayerScreen
 
     started = now()
-    player = Player(address, code, name, PlayerScreen(options.console(), chosen, tokens), team)
+    screen = PlayerScreen(options.console(), chosen, tokens, team)
+    player = Player(address, code, name, screen, team)
 
     def keep(completed: bool) -> None:
         outcome = player.outcome

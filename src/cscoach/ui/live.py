@@ -209,10 +209,12 @@ class PlayerScreen:
     """A trainee's terminal (a `PlayerView`); with `answers` (from --answers) it answers by
     itself, and prints the same lines."""
 
-    def __init__(self, console: Console, lang: Lang, answers: list[str] | None = None) -> None:
+    def __init__(self, console: Console, lang: Lang, answers: list[str] | None = None,
+                 team: str | None = None) -> None:
         self.console = console
         self.lang = lang
         self.answers = answers
+        self.team = team  # the team asked for with --team
         self.count = 0
 
     def say(self, key: str, style: str = "", **values: object) -> None:
@@ -228,6 +230,8 @@ class PlayerScreen:
             self.say("live.back", "bold green", name=name, points=message.get("points", 0))
         else:
             self.say("live.welcome", "bold green", name=name, count=self.count)
+        if self.team and not message.get("team"):  # the host plays without --teams
+            self.say("live.no_teams", "yellow", team=visible(self.team))
         if message.get("phase") == "lobby":
             self.say("live.wait_start", "dim")
         elif int(message.get("since", 1)) > 1 and not message.get("rejoined"):
