@@ -67,8 +67,6 @@ def quiz(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from cscoach.content.loader import did_you_mean
-    from cscoach.content.model import TOPICS
     from cscoach.drill.answers import quiz_answers
     from cscoach.errors import UsageError
     from cscoach.i18n import tr
@@ -77,10 +75,7 @@ def quiz(
 
     chosen = options.lang(lang)
     teams = check_teams(list(team)) if team else []
-    for t in topic or []:
-        if t not in TOPICS:
-            raise UsageError(f"unknown topic '{t}'{did_you_mean(t, TOPICS)} (topics: "
-                             f"{', '.join(TOPICS)})")
+    _check_topics(topic)
     if out is not None:
         results.check_out(out)
     if json_out and not answers:
@@ -153,6 +148,19 @@ class ExportFormat(StrEnum):
     gift = "gift"
     aiken = "aiken"
     json = "json"
+
+
+
+def _check_topics(topic: list[str] | None) -> None:
+    """Refuse an unknown --topic, naming the known ones (quiz and quiz host)."""
+    from cscoach.content.loader import did_you_mean
+    from cscoach.content.model import TOPICS
+    from cscoach.errors import UsageError
+
+    for t in topic or []:
+        if t not in TOPICS:
+            raise UsageError(f"unknown topic '{t}'{did_you_mean(t, TOPICS)} (topics: "
+                             f"{', '.join(TOPICS)})")
 
 
 @quiz_app.command("export")
@@ -269,8 +277,6 @@ def quiz_host(
     import signal
 
     from cscoach.content.library import load_library
-    from cscoach.content.loader import did_you_mean
-    from cscoach.content.model import TOPICS
     from cscoach.errors import UsageError
     from cscoach.i18n import tr
     from cscoach.quiz import results
@@ -284,10 +290,7 @@ def quiz_host(
     elif not (4 <= len(code) <= 12 and code.isascii() and code.isalnum()):
         raise UsageError(f"--code '{code}': give 4 to 12 letters or digits, e.g. 4321")
     team_names = check_teams(teams.split(",")) if teams else []
-    for t in topic or []:
-        if t not in TOPICS:
-            raise UsageError(f"unknown topic '{t}'{did_you_mean(t, TOPICS)} (topics: "
-                             f"{', '.join(TOPICS)})")
+    _check_topics(topic)
     if out is not None:
         results.check_out(out)
     interactive = options.at_terminal()

@@ -106,15 +106,21 @@ def sync(settings: Settings) -> SyncResult:
         return deliver(store, settings, queued)
 
 
+def is_database(path: Path) -> bool:
+    """Whether a source of `report` is a history database (else a `cscoach export` file);
+    a folder or a missing file is refused with its one line."""
+    if path.is_dir():
+        raise HistoryError(f"{path}: is a folder; give a history database or an export file")
+    if not path.exists():
+        raise HistoryError(f"{path}: no such file")
+    return read_header(path) == SQLITE_MAGIC
+
+
 def load_records(paths: Sequence[Path]) -> list[Record]:
     """Attempts from history databases (*.db, *.sqlite) and `cscoach export` JSON files."""
     records: dict[str, Record] = {}
     for path in paths:
-        if path.is_dir():
-            raise HistoryError(f"{path}: is a folder; give a history database or an export file")
-        if not path.exists():
-            raise HistoryError(f"{path}: no such file")
-        if read_header(path) == SQLITE_MAGIC:
+        if is_database(path):
             with open_store(path, readonly=True) as store:
                 found = store.attempts()
         else:

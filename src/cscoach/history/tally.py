@@ -349,15 +349,10 @@ def _value(step: dict[str, Any]) -> float:
 def tally_sources(tally: Tally, paths: Sequence[Path]) -> None:
     """History databases and `cscoach export` files, in the order given (the first copy of an
     attempt is the one counted), with the checks and messages of `load_records`."""
-    from cscoach.history.service import read_export
-    from cscoach.history.store import SQLITE_MAGIC, read_header
+    from cscoach.history.service import is_database, read_export
 
     for path in paths:
-        if path.is_dir():
-            raise HistoryError(f"{path}: is a folder; give a history database or an export file")
-        if not path.exists():
-            raise HistoryError(f"{path}: no such file")
-        if read_header(path) == SQLITE_MAGIC:
+        if is_database(path):
             tally.add_database(path)
         else:
             tally.add_records(read_export(path))
