@@ -30,25 +30,31 @@ CHANNEL_SOURCE = {
 # What the fix offers, by where the channel's complaints are taught: the reply (ko, en) and why
 # it is right (ko, en), citing that source.
 FIX = {
-    "S001-CH1": ("제가 책임지고 해결하겠습니다. 직접 찾아뵙고 새 제품으로 교환해 드리고 싶은데, "
-                 "이번 주에 찾아뵈어도 될까요?",
-                 "I'll take ownership of this. I'd like to meet you in person and replace it; may "
-                 "I visit you this week?",
+    "S001-CH1": ("같은 문제를 두 번이나 겪게 해 드려 죄송합니다. 저희 잘못입니다. 직접 찾아뵙고 "
+                 "새 제품으로 교환해 드리고 싶은데, 이번 주 중에 방문드려도 괜찮으실까요?",
+                 "I'm sorry this has happened twice; that's our fault. I'd like to meet you in "
+                 "person and replace it; may I visit you this week?",
                  "정식 불만 편지에는 편지나 전화가 아니라 직접 만나는 자리로 답합니다(S001-CH1). "
-                 "책임지고 해결을 약속했습니다(5단계).",
+                 "잘못을 바로 인정하고 해결을 약속했습니다(5단계, S002-L2).",
                  "A formal letter of complaint is answered with a meeting, not another letter or "
-                 "a call (S001-CH1). You took ownership of the fix (step 5)."),
-    "S001-CH2": ("제가 책임지고 지금 바로 새 제품으로 교환해 드리겠습니다.",
-                 "I'll take ownership of this and replace it with a new one right now.",
-                 "고객이 바로 앞에 있으니 그 자리에서 빠르게 회복했습니다(S001-CH2, 5단계).",
-                 "The customer is right there, so you recovered the service on the spot "
-                 "(S001-CH2, step 5)."),
-    "S001-CH3": ("제가 책임지고 오늘 바로 새 제품을 보내 드리겠습니다.",
-                 "I'll take ownership of this and send you a new one today.",
-                 "무엇을 해 드릴 수 있는지 바로 알렸습니다(S001-CH3). "
-                 "책임지고 해결했습니다(5단계).",
-                 "You told them at once what you can do (S001-CH3) and took ownership of the fix "
-                 "(step 5)."),
+                 "a call (S001-CH1). You owned the fault at once and promised the fix (step 5, "
+                 "S002-L2)."),
+    "S001-CH2": ("두 번이나 겪게 해 드려 죄송합니다, 저희 잘못입니다. 제가 책임지고 지금 바로 "
+                 "새 제품으로 교환해 드리겠습니다.",
+                 "I'm sorry you've had this twice; that's our fault. I'll take ownership and "
+                 "replace it with a new one right now.",
+                 "잘못을 바로 인정했고(S002-L2), 고객이 바로 앞에 있으니 그 자리에서 바로 해결해 "
+                 "드렸습니다(S001-CH2, 5단계).",
+                 "You owned the fault at once (S002-L2) and, the customer being right there, "
+                 "put it right on the spot (S001-CH2, step 5)."),
+    "S001-CH3": ("두 번이나 겪게 해 드려 죄송합니다, 저희 잘못입니다. 제가 책임지고 오늘 바로 "
+                 "새 제품을 보내 드리겠습니다.",
+                 "I'm sorry you've had this twice; that's our fault. I'll take ownership and "
+                 "send you a new one today.",
+                 "잘못을 바로 인정하고(S002-L2) 무엇을 해 드릴 수 있는지 바로 알렸습니다"
+                 "(S001-CH3). 책임지고 해결을 약속했습니다(5단계).",
+                 "You owned the fault at once (S002-L2), told them at once what you can do "
+                 "(S001-CH3) and took ownership of the fix (step 5)."),
 }
 
 # The skeleton's lines a trainer must replace: `validate --strict` names each one left.
@@ -214,8 +220,9 @@ nodes:
       ko: "이거 어떻게 된 거예요? 정말 실망했어요."
       en: "What on earth happened here? I'm really disappointed."
     choices:
-      - says: {_t(f"안녕하세요, {name_ko}. 불편을 드려 정말 죄송합니다. 말씀해 주세요.",
-                  f"Hello {name_en}, I'm sorry for the trouble. Please, tell me.")}
+      - says: {_t(f"안녕하세요, {name_ko}. 알려 주셔서 감사합니다. 불편을 드려 정말 죄송합니다.",
+                  f"Hello {name_en}, thank you for letting us know. I'm really sorry for the "
+                  "trouble.")}
         steps: [greet, listen]
         mood: 1
         next: story
@@ -236,12 +243,13 @@ nodes:
 
   story:
     says:
-      ko: "지난주에 받은 건데, 처음 제대로 써 보자마자 이렇게 됐어요. 얼마나 황당했는지 몰라요."
-      en: {_q("I only got it last week, and the first time I really used it, this happened. "
-              "I couldn't believe it.")}
+      ko: {_q("지난주에 교환받은 건데, 처음 제대로 써 보자마자 또 이렇게 됐어요. "
+              "얼마나 황당했는지 몰라요.")}
+      en: {_q("I only got this replacement last week, and the first time I really used it, "
+              "the same thing happened. I couldn't believe it.")}
     choices:
-      - says: {_t("그러셨군요. 끝까지 들을게요, 계속 말씀해 주세요.",
-                  "I see. I'm listening; please go on.")}
+      - says: {_t("그러셨군요, 많이 당황하셨겠어요. 편하게 더 말씀해 주세요.",
+                  "I see, that must have been a shock. Please, tell me more.")}
         steps: [listen]
         set: [heard-out]
         meet: [hear-them-out]
@@ -269,8 +277,10 @@ nodes:
       ko: "이번이 벌써 두 번째예요. 이번엔 제대로 해 주시는 거죠?"
       en: "This is the second time already. You'll get it right this time, won't you?"
     choices:
-      - says: {_t("정말 속상하셨겠어요. 언제부터 그랬는지 여쭤봐도 될까요?",
-                  "That must be really frustrating. May I ask when it started?")}
+      - says: {_t("정말 속상하셨겠어요. 처음 문제가 생겼을 때는 어떻게 처리됐는지 여쭤봐도 "
+                  "될까요?",
+                  "That must be really frustrating. May I ask how it was handled the first "
+                  "time?")}
         steps: [ask, empathize]
         mood: 2
         next: fix
