@@ -348,3 +348,56 @@ def test_statement_ids_are_the_uuid5_they_always_were() -> None:
     for attempt in (str(uuid.UUID(int=n * 7919)) for n in range(300)):
         for part in ("attempt", "turn/1", "turn/12", "answer/3", "한/é"):
             assert statement_id(attempt, part) == str(uuid.uuid5(NAMESPACE, f"{attempt}/{part}"))
+
+
+def test_the_tallys_decay_is_progress_decay() -> None:
+    """The tally keeps its own copy (progress imports the engine and the judge, which a report
+    of a history never needs)."""
+    from cscoach.history import progress, tally
+
+    assert tally.DECAY == progress.DECAY
+
+
+def test_the_report_from_sql_equals_todays_with_ties(tmp_path: Path, library, matcher) -> None:
+    """Drills finished at the same moment (ordered by id, newest first, for the step levels and
+    the last text of a trap), one trainee's steps in several orders, from a database and from
+    an export file of the same attempts in another order."""
+    from cscoach.history.service import export_document
+
+    records = []
+    for n, answers in enumerate(["2,3,1,1,2,3", "1,1,1,1,1,1,1", "3,2", "2,2", "1,2,3,1,2",
+                                 "3,3,3"] * 3):
+        r = played(library, matcher, answers=answers)
+        r["id"] = str(uuid.UUID(int=(n * 7919) % 97 + 1))
+        r["trainee"] = f"trainee-{n % 2}"
+        r["finished_at"] = iso(T0 + timedelta(minutes=n // 4))  # four at each moment
+        for c in r["choices"]:  # which pick was the last is seen in its text
+            c["text"]["en"] += f" (drill {n})"
+        records.append(r)
+    path = tmp_path / "history.db"
+    with Store(path) as store:
+        for r in records:
+            store.add(r)
+    export = tmp_path / "tied.json"
+    export.write_text(json.dumps(export_document(records[::-1])), encoding="utf-8")
+    for sources in ([path], [export], [export, path]):
+        old, new = _both(sources, library, top=1000)
+        assert new == old and new["attempts"] == len(records)
+        assert new["hardest"] and all(row["top_trap_text"]["en"] for row in new["hardest"])
+
+
+def test_a_turn_gone_before_its_text_is_read_is_said(tmp_path: Path, library, matcher) -> None:
+    """A trap's text is read from the history database after the counting: a history changed
+    in between (a file put back from a copy, say) is one line, not a wrong text."""
+    from cscoach.history.tally import Tally
+
+    path = tmp_path / "history.db"
+    with Store(path) as store:
+        for r in copies(played(library, matcher), 4):
+            store.add(r)
+    with Tally() as tally:
+        tally.add_database(path)
+        with sqlite3.connect(path) as db:
+            db.execute("DELETE FROM choices")
+        with pytest.raises(HistoryError, match="lost its turn"):
+            tally.report(library.steps.ids())

@@ -416,8 +416,6 @@ def _lrs_query(lrs: str | None, since: str | None, until: str | None,
                activity: list[str] | None, registration: str | None, allow_partial: bool
                ) -> Any:
     """`report`'s LRS options checked: a Query, or None without --lrs."""
-    from cscoach.history.lrs_read import Query
-
     if lrs is None:
         given = [name for name, value in (("--since", since), ("--until", until),
                                           ("--activity", activity),
@@ -430,6 +428,7 @@ def _lrs_query(lrs: str | None, since: str | None, until: str | None,
     from urllib.parse import urlsplit
 
     from cscoach.errors import clip, printable
+    from cscoach.history.lrs_read import Query
 
     def moment(option: str, text: str | None) -> str | None:
         if text is None:

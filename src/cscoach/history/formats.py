@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cscoach.content.model import Lang
-from cscoach.history.record import Record
+
+if TYPE_CHECKING:
+    from cscoach.history.record import Record
 
 
 def _cell(value: object) -> object:

@@ -8,14 +8,16 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cscoach.content.reading import read_limited
-from cscoach.history import lrs as lrs_client
-from cscoach.history import xapi
 from cscoach.history.config import Settings
-from cscoach.history.record import Record, iso, now
 from cscoach.history.store import SQLITE_MAGIC, HistoryError, Store, open_store, read_header
 from cscoach.plain import visible_all
+
+if TYPE_CHECKING:  # the attempt's tracker, xAPI and the LRS client: imported where used (a
+    # report of a history needs none of them, and they cost its start-up some 50 ms)
+    from cscoach.history.record import Record
 
 Warn = Callable[[str], None]
 EXPORT_FORMAT = "cscoach-history"
@@ -41,6 +43,8 @@ def record(settings: Settings, records: Sequence[Record], warn: Warn, *, send: b
     """Store the attempts (each in one transaction, with its statements queued when an LRS is
     set) and, with `send`, send what waits; without, `send_waiting` does it later (after the
     result is printed, say)."""
+    from cscoach.history import xapi
+
     with open_store(settings.db_path) as store:
         for r in records:
             queued = xapi.statements(r, settings.activity_base, settings.homepage) \
@@ -69,6 +73,9 @@ def deliver(store: Store, settings: Settings, queued: int = 0) -> SyncResult:
     ends within its timeout (a deadline), so a live sender's claim never runs out under it, and
     a crashed sender's runs out within seconds. What was claimed is read, sent and marked a page
     at a time, so memory stays that of a page however long the backlog."""
+    from cscoach.history import lrs as lrs_client
+    from cscoach.history.record import iso, now
+
     assert settings.lrs is not None
     lrs = settings.lrs
     claimer, lease = uuid.uuid4().hex, lrs.timeout + CLAIM_MARGIN
@@ -98,6 +105,8 @@ def deliver(store: Store, settings: Settings, queued: int = 0) -> SyncResult:
 
 def sync(settings: Settings) -> SyncResult:
     """Queue every attempt the LRS has not been given yet, then send all that waits."""
+    from cscoach.history import xapi
+
     assert settings.lrs is not None
     base, home = settings.activity_base, settings.homepage
     with open_store(settings.db_path) as store:
@@ -276,6 +285,7 @@ def export_document(records: Sequence[Record]) -> dict[str, object]:
 def export_head() -> dict[str, object]:
     """The export document but its attempts (`formats.export_json_parts` streams them)."""
     from cscoach import __version__
+    from cscoach.history.record import iso, now
 
     return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "cscoach_version": __version__,
             "exported_at": iso(now())}

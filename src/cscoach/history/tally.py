@@ -17,12 +17,17 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cscoach.history.progress import DECAY
-from cscoach.history.record import Record
 from cscoach.history.store import SQLITE_FULL, SQLITE_IOERR, HistoryError, Store, _failure
 from cscoach.plain import visible_all
+
+if TYPE_CHECKING:
+    from cscoach.history.record import Record
+
+# progress.DECAY (a test keeps the two equal): progress and record import the drill's engine,
+# the judge and the quiz, which a report of a history never uses (some 50 ms of start-up)
+DECAY = 0.7
 
 SCHEMA = """
 CREATE TABLE attempts (
@@ -46,9 +51,10 @@ CACHE_KIB = 32 * 1024  # the scratch database's page cache
 # authored version alone.
 VERSIONS = """
 CREATE TEMP TABLE IF NOT EXISTS ver (attempt INTEGER PRIMARY KEY, number INTEGER NOT NULL,
-                                     total INTEGER NOT NULL, since TEXT NOT NULL);
+                                     total INTEGER NOT NULL, since TEXT NOT NULL,
+                                     pack TEXT NOT NULL);
 DELETE FROM ver;
-INSERT INTO ver (attempt, number, total, since)
+INSERT INTO ver (attempt, number, total, since, pack)
 WITH p AS (SELECT rowid AS a, id, pack, scenario, scenario_version AS sv,
                   NULLIF(content_hash, '') AS h, started_at FROM attempts WHERE kind = 'play'),
 hashed AS (SELECT pack, scenario, sv, h FROM (
@@ -65,7 +71,7 @@ firsts AS (SELECT pack, scenario, k, started_at AS since, row_number() OVER (
                    PARTITION BY pack, scenario, k ORDER BY started_at, id) AS n FROM ident)
            WHERE n = 1),
 totals AS (SELECT pack, scenario, count(*) AS total FROM firsts GROUP BY pack, scenario)
-SELECT i.a, f.number, t.total, f.since FROM ident i
+SELECT i.a, f.number, t.total, f.since, i.pack FROM ident i
 JOIN firsts f ON f.pack = i.pack AND f.scenario = i.scenario AND f.k = i.k
 JOIN totals t ON t.pack = i.pack AND t.scenario = i.scenario;
 """
@@ -101,6 +107,7 @@ class Tally:
         except sqlite3.Error as exc:
             raise _scratch(exc) from None
         self._sources = 0
+        self._databases: dict[int, tuple[Path, str]] = {}  # source -> its path and URI
 
     def close(self) -> None:
         self.db.close()
@@ -123,6 +130,7 @@ class Tally:
         with Store(path, readonly=True) as store:
             uri = store.uri
         src = self._next_source()
+        self._databases[src] = (path, uri)
         args = {"src": src}
         try:
             self.db.execute("ATTACH DATABASE ? AS source", (uri,))
@@ -146,14 +154,14 @@ class Tally:
                 "ELSE 0.0 END FROM source.attempts a JOIN attempts w ON w.id = a.id AND "
                 "w.src = :src, json_each(a.steps) j WHERE a.kind = 'play' AND "
                 "a.status = 'completed'", args)
-            trap = "(c.dont_say != '[]' OR c.weak)"  # a reply with a don't-say, or a weak one
+            # a reply with a don't-say, or a weak one; its text is not copied (it was most of
+            # the tally's size): `_texts` reads the few shown from the database afterwards
+            trap = "(c.dont_say != '[]' OR c.weak)"
             self.db.execute(
-                f"INSERT INTO choices (attempt, seq, scenario, trainee, node, choice, trap, "
-                f"text_ko, text_en, dont_say) SELECT w.rowid, c.turn, w.scenario, w.trainee, "
-                f"c.node, c.choice, {trap}, CASE WHEN {trap} "
-                f"THEN c.text_ko END, CASE WHEN {trap} THEN c.text_en END, CASE WHEN {trap} "
-                "THEN c.dont_say END FROM source.choices c JOIN attempts w ON w.id = "
-                "c.attempt_id AND w.src = :src AND w.kind = 'play'", args)
+                f"INSERT INTO choices (attempt, seq, scenario, trainee, node, choice, trap) "
+                f"SELECT w.rowid, c.turn, w.scenario, w.trainee, c.node, c.choice, {trap} "
+                "FROM source.choices c JOIN attempts w ON w.id = c.attempt_id AND w.src = :src "
+                "AND w.kind = 'play'", args)
             self.db.execute("COMMIT")
         except sqlite3.Error as exc:
             if self.db.in_transaction:
@@ -233,18 +241,31 @@ class Tally:
     def _steps(self, step_ids: Sequence[str]) -> list[dict[str, Any]]:
         levels: dict[tuple[str, str], list[float]] = {}
         wanted = set(step_ids)
+        # the finished drills, each trainee's newest first (age 0), numbered in that order, and
+        # each one's steps found by an index: the rows come in that order without sorting them
+        # all, and each (trainee, step) adds its levels newest first, as step_levels does
+        self.db.executescript(
+            "CREATE INDEX IF NOT EXISTS steps_by_attempt ON steps (attempt); "
+            "CREATE TEMP TABLE IF NOT EXISTS aged (n INTEGER PRIMARY KEY, attempt INTEGER NOT "
+            "NULL, trainee TEXT NOT NULL, age INTEGER NOT NULL); DELETE FROM aged; "
+            "INSERT INTO aged (attempt, trainee, age) SELECT rowid, trainee, row_number() OVER "
+            "(PARTITION BY trainee ORDER BY finished_at DESC, id DESC) - 1 AS age FROM attempts "
+            "WHERE kind = 'play' AND status = 'completed' ORDER BY trainee, age;")
+        weights: list[float] = []
         for trainee, step, age, value in self.db.execute(
-                "WITH d AS (SELECT rowid AS attempt, trainee, row_number() OVER (PARTITION BY "
-                "trainee ORDER BY finished_at DESC, id DESC) - 1 AS age FROM attempts WHERE "
-                "kind = 'play' AND status = 'completed') SELECT d.trainee, s.step, d.age, "
-                "s.value FROM d JOIN steps s ON s.attempt = d.attempt ORDER BY d.trainee, "
-                "s.step, d.age"):
+                "SELECT d.trainee, s.step, d.age, s.value FROM aged d CROSS JOIN steps s ON "
+                "s.attempt = d.attempt ORDER BY d.n"):
             if step not in wanted:
                 continue
-            acc = levels.setdefault((trainee, step), [0.0, 0.0])
-            weight = DECAY ** age  # newest first, as step_levels adds them
-            acc[0] += weight * value
-            acc[1] += weight
+            while len(weights) <= age:
+                weights.append(DECAY ** len(weights))
+            weight = weights[age]
+            acc = levels.get((trainee, step))
+            if acc is None:
+                levels[(trainee, step)] = [weight * value, weight]
+            else:
+                acc[0] += weight * value
+                acc[1] += weight
         rows = []
         for trainee, drills, scores, passed in sorted(self.db.execute(
                 "SELECT trainee, count(*) FILTER (WHERE kind = 'play' AND status = 'completed'), "
@@ -263,8 +284,8 @@ class Tally:
 
     def _hardest(self, top: int) -> list[dict[str, Any]]:
         # a node of another version or pack is another place
-        placed = ("(SELECT c.*, a.pack, v.number AS version, a.finished_at, a.id FROM choices c "
-                  "JOIN attempts a ON a.rowid = c.attempt JOIN ver v ON v.attempt = c.attempt)")
+        placed = ("(SELECT c.*, v.pack, v.number AS version FROM choices c "
+                  "JOIN ver v ON v.attempt = c.attempt)")
         Place = tuple[str, str, str, int]
         picks: dict[Place, Counter[int]] = {}
         for scenario, node, pack, version, choice, n in self.db.execute(
@@ -294,20 +315,54 @@ class Tally:
         self.db.executemany("INSERT INTO top VALUES (?, ?, ?, ?, ?)",
                             [(r["scenario"], r["node"], r["pack"] or "", r["version"],
                               r["top_trap"]) for r in rows])
-        texts = {key[:5]: key[5:] for key in self.db.execute(
-            "SELECT scenario, node, pack, version, choice, text_ko, text_en, dont_say FROM ("
-            "SELECT c.scenario, c.node, c.pack, c.version, c.choice, c.text_ko, c.text_en, "
-            "c.dont_say, row_number() OVER (PARTITION BY c.scenario, c.node, c.pack, "
-            "c.version, c.choice ORDER BY c.finished_at DESC, c.id DESC, c.seq DESC) AS n "
+        texts = self._texts(list(self.db.execute(
+            "SELECT scenario, node, pack, version, choice, src, id, seq, text_ko, text_en, "
+            "dont_say FROM (SELECT c.scenario, c.node, c.pack, c.version, c.choice, a.src, "
+            "a.id, c.seq, c.text_ko, c.text_en, c.dont_say, row_number() OVER (PARTITION BY "
+            "c.scenario, c.node, c.pack, c.version, c.choice ORDER BY a.finished_at DESC, "
+            "a.id DESC, c.seq DESC) AS n "
             f"FROM top t JOIN {placed} c ON c.scenario = t.scenario AND c.node = t.node AND "
-            "c.pack = t.pack AND c.version = t.version AND c.choice = t.choice AND c.trap) "
-            "WHERE n = 1")}
+            "c.pack = t.pack AND c.version = t.version AND c.choice = t.choice AND c.trap "
+            "JOIN attempts a ON a.rowid = c.attempt) WHERE n = 1")))
         for r in rows:
             ko, en, dont_say = texts[(r["scenario"], r["node"], r["pack"] or "", r["version"],
                                       r["top_trap"])]
             r["top_trap_text"] = {"ko": ko, "en": en}
             r["dont_say"] = json.loads(dont_say)
         return rows
+
+    def _texts(self, picks: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+        """The text and don't-says of each pick (place and choice -> source, attempt id, turn,
+        and the texts an export's or an LRS's attempt brought): a history database's are read
+        from it again, by the choices' primary key (an attempt, once written, never changes)."""
+        texts = {}
+        wanted: dict[int, list[tuple[Any, ...]]] = {}
+        for pick in picks:
+            if pick[5] in self._databases:
+                wanted.setdefault(pick[5], []).append(pick)
+            else:
+                texts[pick[:5]] = pick[8:]
+        for src, found in wanted.items():
+            path, uri = self._databases[src]
+            try:
+                self.db.execute("ATTACH DATABASE ? AS source", (uri,))
+            except sqlite3.Error as exc:
+                raise _failure(path, exc) from None
+            try:
+                for pick in found:
+                    row = self.db.execute(
+                        "SELECT text_ko, text_en, dont_say FROM source.choices WHERE "
+                        "attempt_id = ? AND turn = ?", pick[6:8]).fetchone()
+                    if row is None:
+                        raise HistoryError(f"{path}: attempt {pick[6]} lost its turn "
+                                           f"{pick[7]} while the report read the history; "
+                                           "run the report again")
+                    texts[pick[:5]] = row
+            except sqlite3.Error as exc:
+                raise _blame(path, exc) from None
+            finally:
+                self.db.execute("DETACH DATABASE source")
+        return texts
 
     def _scenarios(self) -> list[dict[str, Any]]:
         """One row per scenario and version, as `report.scenario_table`."""
