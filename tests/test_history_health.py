@@ -86,6 +86,31 @@ def test_report_says_a_damaged_history_is_damaged(damaged: Path) -> None:
     assert r.returncode == 2 and "the history database is damaged" in r.stderr
 
 
+def test_a_damaged_history_leaves_nothing_in_the_report(damaged: Path, tmp_path: Path,
+                                                        library) -> None:
+    """The report's integrity check runs beside its copy of the file: a damaged file's attempts
+    are taken out of the tally again, and another source's stay."""
+    import shutil
+
+    from cscoach.history.store import HistoryError
+    from cscoach.history.tally import Tally
+
+    good = tmp_path / "good"
+    for _ in range(2):
+        assert _cscoach(good, *DRILL).returncode == 0
+    assert _cscoach(good, "progress").returncode == 0
+    shutil.copy(damaged, tmp_path / "damaged.db")  # nothing else (-wal, -shm) beside it
+    with Tally() as tally:
+        tally.add_database(good / "history.db")
+        with pytest.raises(HistoryError, match="the history database is damaged"):
+            tally.add_database(tmp_path / "damaged.db")
+        assert tally.db.execute("SELECT count(*), count(DISTINCT src) FROM attempts"
+                                ).fetchone() == (2, 1)
+        assert tally.db.execute("SELECT count(*) FROM choices WHERE attempt NOT IN (SELECT "
+                                "rowid FROM attempts)").fetchone() == (0,)
+        assert tally.report(library.steps.ids())["attempts"] == 2
+
+
 @pytest.fixture
 def read_only_media(tmp_path: Path):
     """A real read-only file system (a tmpfs remounted read-only); skipped where this test may

@@ -14,12 +14,21 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cscoach.history.store import SQLITE_FULL, SQLITE_IOERR, HistoryError, Store, _failure
+from cscoach.history.store import (
+    BUSY_TIMEOUT_MS,
+    SQLITE_FULL,
+    SQLITE_IOERR,
+    HistoryError,
+    Store,
+    _failure,
+    check_health,
+)
 from cscoach.plain import visible_all
 
 if TYPE_CHECKING:
@@ -125,11 +134,45 @@ class Tally:
     # -- sources -------------------------------------------------------------------------
 
     def add_database(self, path: Path) -> None:
-        """A history database: checked as `open_store(readonly=True)` checks it, then copied
-        by SQLite from the file into the tally (nothing of it passes through Python)."""
-        with Store(path, readonly=True) as store:
+        """A history database: checked as `open_store(readonly=True)` checks it and copied by
+        SQLite from the file into the tally (nothing of it passes through Python). SQLite's
+        integrity check, the longest part of the check, runs on a connection of its own in a
+        second thread while the copy is made (on two cores it costs no time of its own); a
+        damaged file's attempts are taken out again and it is refused as before."""
+        with Store(path, readonly=True, checked=False) as store:
             uri = store.uri
+        checking = _Checking(path, uri)
         src = self._next_source()
+        try:
+            self._copy(path, uri, src)
+        except HistoryError:  # what the copy met: a damaged file is said to be damaged
+            checking.result()
+            raise
+        except BaseException:
+            checking.stop()
+            raise
+        try:
+            checking.result()
+        except BaseException:
+            self._drop(src)
+            raise
+
+    def _drop(self, src: int) -> None:
+        """A source's attempts taken out of the tally again."""
+        self._databases.pop(src, None)
+        try:
+            self.db.execute("BEGIN")
+            for table in ("steps", "choices"):
+                self.db.execute(f"DELETE FROM {table} WHERE attempt IN (SELECT rowid FROM "
+                                "attempts WHERE src = ?)", (src,))
+            self.db.execute("DELETE FROM attempts WHERE src = ?", (src,))
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise _scratch(exc) from None
+
+    def _copy(self, path: Path, uri: str, src: int) -> None:
         self._databases[src] = (path, uri)
         args = {"src": src}
         try:
@@ -393,6 +436,45 @@ class Tally:
                 "best_score": best,
             })
         return rows
+
+
+class _Checking(threading.Thread):
+    """`store.check_health` of a database, on a connection of its own, in a thread (SQLite lets
+    go of Python's lock while it works); `result` waits for it and raises what it found."""
+
+    def __init__(self, path: Path, uri: str) -> None:
+        super().__init__(name="cscoach-integrity-check", daemon=True)
+        self.path, self.uri = path, uri
+        self.error: BaseException | None = None
+        self.db: sqlite3.Connection | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.db = sqlite3.connect(self.uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                      isolation_level=None, check_same_thread=False)
+            try:
+                check_health(self.db, self.path)
+            finally:
+                self.db.close()
+        except sqlite3.Error as exc:
+            self.error = _failure(self.path, exc)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
+            self.error = exc
+
+    def result(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        """Cut the check short (the copy failed or was interrupted) and wait for the thread."""
+        if self.db is not None:
+            try:
+                self.db.interrupt()
+            except sqlite3.Error:  # closed already: the check is over
+                pass
+        self.join()
 
 
 def _value(step: dict[str, Any]) -> float:
