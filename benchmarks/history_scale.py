@@ -6,15 +6,17 @@ command runs in a fresh process started by a small Python parent that prints the
 resident memory (resource.getrusage(RUSAGE_CHILDREN), so one child each); runs are repeated
 REPEAT times and the median is shown. With --peer CSCOACH (another install's console script,
 e.g. /work/main/.venv/bin/cscoach) each command runs interleaved A B A B against it, at sizes up
-to --peer-max (the old export takes some 220 KiB of memory an attempt).
+to --peer-max (all by default; an install from before the streamed export took some 220 KiB of
+memory an attempt, so give it --peer-max 5000).
 
 Run: .venv/bin/python benchmarks/history_scale.py [--sizes 2500,5000,10000,20000,40000]
-     [--folder /tmp/cscoach-history-scale] [--repeat 3] [--peer PATH] [--peer-max 5000]
+     [--folder /tmp/cscoach-history-scale] [--repeat 3] [--peer PATH] [--peer-max N]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -63,14 +65,16 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=Path("/tmp/cscoach-history-scale"))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--peer")
-    parser.add_argument("--peer-max", type=int, default=5000)
+    parser.add_argument("--peer-max", type=int, default=10**9)
     opts = parser.parse_args()
     sizes = [int(s) for s in opts.sizes.split(",")]
     scratch = opts.folder / "out"
     scratch.mkdir(parents=True, exist_ok=True)
     results: dict[tuple[str, int], tuple[float, float]] = {}
-    print(f"{'command':<12} {'attempts':>8} {'s (median)':>11} {'MiB':>7} {'s/1k':>6}"
-          + ("   peer s   peer MiB  ratio" if opts.peer else ""))
+    peers: dict[tuple[str, int], float] = {}
+    print(f"{'command':<12} {'attempts':>8} {'s (median)':>11} {'range':>11} {'MiB':>5} "
+          f"{'s/1k':>6} {'load':>5}"
+          + ("   peer s       range  peer MiB  peer/ours" if opts.peer else ""))
     for size in sizes:
         where = history(opts.folder, size)
         for name, args in commands(OURS, where, scratch).items():
@@ -83,17 +87,25 @@ def main() -> None:
             took = statistics.median(r[0] for r in runs)
             mib = max(r[1] for r in runs)
             results[(name, size)] = (took, mib)
-            line = f"{name:<12} {size:>8,} {took:>11.2f} {mib:>7.0f} {1000 * took / size:>6.3f}"
+            spread = f"{min(r[0] for r in runs):.2f}-{max(r[0] for r in runs):.2f}"
+            line = (f"{name:<12} {size:>8,} {took:>11.2f} {spread:>11} {mib:>5.0f} "
+                    f"{1000 * took / size:>6.3f} {os.getloadavg()[0]:>5.1f}")
             if peer_runs:
                 ptook = statistics.median(r[0] for r in peer_runs)
+                peers[(name, size)] = ptook
                 pmib = max(r[1] for r in peer_runs)
-                line += f"   {ptook:>6.2f}   {pmib:>8.0f}  {ptook / took:>5.1f}x"
+                pspread = f"{min(r[0] for r in peer_runs):.2f}-{max(r[0] for r in peer_runs):.2f}"
+                line += f"   {ptook:>6.2f} {pspread:>11}  {pmib:>8.0f}  {ptook / took:>8.2f}x"
             print(line, flush=True)
     print("\ngrowth (time at each size / time at the one before):")
     for name in TARGETS:
         steps = [f"{b:,}: {results[(name, b)][0] / results[(name, a)][0]:.2f}x"
                  for a, b in zip(sizes, sizes[1:], strict=False)]
         print(f"  {name}: " + ", ".join(steps))
+        if all((name, b) in peers for b in sizes):
+            steps = [f"{b:,}: {peers[(name, b)] / peers[(name, a)]:.2f}x"
+                     for a, b in zip(sizes, sizes[1:], strict=False)]
+            print(f"  {name} (peer): " + ", ".join(steps))
     print("\ntargets (issue 22):")
     for name, (most_s, most_mib) in TARGETS.items():
         if (name, 20000) in results:
