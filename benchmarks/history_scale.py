@@ -28,18 +28,19 @@ MEASURE = ("import resource, subprocess, sys, time\n"
            "t = time.perf_counter()\n"
            "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
            "took = time.perf_counter() - t\n"
-           "print(took, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n")
+           "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+           "print(took, use.ru_maxrss, code, use.ru_utime + use.ru_stime)\n")
 TARGETS = {"report": (2.0, 150.0), "export xapi": (15.0, 150.0)}  # at 20,000: s, MiB
 
 
-def measure(args: list[str]) -> tuple[float, float]:
-    """(seconds, peak MiB) of one whole process."""
+def measure(args: list[str]) -> tuple[float, float, float]:
+    """(seconds, peak MiB, CPU seconds: user + system) of one whole process."""
     done = subprocess.run([sys.executable, "-c", MEASURE, *args], capture_output=True,
                           text=True, check=True)
-    took, kib, code = done.stdout.split()
+    took, kib, code, cpu = done.stdout.split()
     if code != "0":
         raise SystemExit(f"{' '.join(args)}: exit {code}")
-    return float(took), int(kib) / 1024
+    return float(took), int(kib) / 1024, float(cpu)
 
 
 def history(folder: Path, size: int) -> Path:
@@ -70,11 +71,11 @@ def main() -> None:
     sizes = [int(s) for s in opts.sizes.split(",")]
     scratch = opts.folder / "out"
     scratch.mkdir(parents=True, exist_ok=True)
-    results: dict[tuple[str, int], tuple[float, float]] = {}
+    results: dict[tuple[str, int], tuple[float, float, float]] = {}
     peers: dict[tuple[str, int], float] = {}
     print(f"{'command':<12} {'attempts':>8} {'s (median)':>11} {'range':>11} {'MiB':>5} "
-          f"{'s/1k':>6} {'load':>5}"
-          + ("   peer s       range  peer MiB  peer/ours" if opts.peer else ""))
+          f"{'s/1k':>6} {'CPU s':>5} {'load':>5}"
+          + ("   peer s       range  peer MiB  peer CPU  peer/ours" if opts.peer else ""))
     for size in sizes:
         where = history(opts.folder, size)
         for name, args in commands(OURS, where, scratch).items():
@@ -86,22 +87,28 @@ def main() -> None:
                     peer_runs.append(measure(commands(peer, where, scratch)[name]))
             took = statistics.median(r[0] for r in runs)
             mib = max(r[1] for r in runs)
-            results[(name, size)] = (took, mib)
+            results[(name, size)] = (took, mib, statistics.median(r[2] for r in runs))
             spread = f"{min(r[0] for r in runs):.2f}-{max(r[0] for r in runs):.2f}"
             line = (f"{name:<12} {size:>8,} {took:>11.2f} {spread:>11} {mib:>5.0f} "
-                    f"{1000 * took / size:>6.3f} {os.getloadavg()[0]:>5.1f}")
+                    f"{1000 * took / size:>6.3f} {statistics.median(r[2] for r in runs):>5.2f} "
+                    f"{os.getloadavg()[0]:>5.1f}")
             if peer_runs:
                 ptook = statistics.median(r[0] for r in peer_runs)
                 peers[(name, size)] = ptook
                 pmib = max(r[1] for r in peer_runs)
                 pspread = f"{min(r[0] for r in peer_runs):.2f}-{max(r[0] for r in peer_runs):.2f}"
-                line += f"   {ptook:>6.2f} {pspread:>11}  {pmib:>8.0f}  {ptook / took:>8.2f}x"
+                pcpu = statistics.median(r[2] for r in peer_runs)
+                line += (f"   {ptook:>6.2f} {pspread:>11}  {pmib:>8.0f}  {pcpu:>8.2f}  "
+                         f"{ptook / took:>8.2f}x")
             print(line, flush=True)
     print("\ngrowth (time at each size / time at the one before):")
     for name in TARGETS:
         steps = [f"{b:,}: {results[(name, b)][0] / results[(name, a)][0]:.2f}x"
                  for a, b in zip(sizes, sizes[1:], strict=False)]
         print(f"  {name}: " + ", ".join(steps))
+        steps = [f"{b:,}: {results[(name, b)][2] / results[(name, a)][2]:.2f}x"
+                 for a, b in zip(sizes, sizes[1:], strict=False)]
+        print(f"  {name} (CPU): " + ", ".join(steps))
         if all((name, b) in peers for b in sizes):
             steps = [f"{b:,}: {peers[(name, b)] / peers[(name, a)]:.2f}x"
                      for a, b in zip(sizes, sizes[1:], strict=False)]
@@ -109,7 +116,7 @@ def main() -> None:
     print("\ntargets (issue 22):")
     for name, (most_s, most_mib) in TARGETS.items():
         if (name, 20000) in results:
-            took, mib = results[(name, 20000)]
+            took, mib, _ = results[(name, 20000)]
             print(f"  {name} at 20,000: {took:.2f} s (target < {most_s:g}: "
                   f"{'holds' if took < most_s else 'MISSED'}), {mib:.0f} MiB (target < "
                   f"{most_mib:g}: {'holds' if mib < most_mib else 'MISSED'})")
