@@ -62,7 +62,7 @@ def matcher_detect(checker: Checker) -> Detect:
 
 def with_thresholds(model: MeaningModel, t: Thresholds) -> MeaningModel:
     copy = MeaningModel(model.labels, model.vocabulary, model.idf, model.weights, model.bias, t,
-                        model.platt, model.reranker)
+                        model.platt, model.reranker, model.step_bars, model.reply_look)
     return copy
 
 
@@ -77,6 +77,12 @@ def one_bar(model: MeaningModel) -> MeaningModel:
     copy = with_thresholds(model, model.thresholds)
     copy.reranker = None
     return copy
+
+
+def without_new_bars(model: MeaningModel) -> MeaningModel:
+    """The second look as it shipped before the second-fault bar and the reply-level look."""
+    return with_thresholds(model, dataclasses.replace(model.thresholds, accept_second=1.0,
+                                                      accept_reply=1.0))
 
 
 def row(name: str, part: str, s: Judged) -> str:
@@ -113,8 +119,10 @@ def main() -> None:
             "linear model": checker_detect(Checker(matcher, library.steps, model_only(model))),
             "SVMs + phrases, one bar 0.5": checker_detect(Checker(matcher, library.steps,
                                                                   one_bar(model))),
-            "hybrid + second look (shipped)": checker_detect(Checker(matcher, library.steps,
-                                                                     model)),
+            "second look, no second-fault bar or reply look": checker_detect(
+                Checker(matcher, library.steps, without_new_bars(model))),
+            "hybrid + second look + reply look (shipped)": checker_detect(
+                Checker(matcher, library.steps, model)),
         }
 
     print("| technique | measured on | replies | precision | recall | min entry recall | "
@@ -139,8 +147,19 @@ def main() -> None:
         if verbose and name.startswith("hybrid"):
             print("   " + "\n   ".join(s.misses))
     if "--sweep" in sys.argv:
-        print("\nthresholds on dev (fault, fault with phrase, step, step with phrase):")
         t0 = shipped.thresholds
+        print("\nthe second look's bars on dev (accept, second fault, reply-level look):")
+        for acc in (0.7, 0.76, 0.8, 0.85, 0.9):
+            for sec in (0.4, 0.5, 0.6, 1.0):
+                for rep in (0.8, 0.85, 0.9, 0.93, 0.95, 1.0):
+                    t = dataclasses.replace(t0, accept=acc, accept_second=sec, accept_reply=rep)
+                    s = judge_replies(checker_detect(Checker(matcher, library.steps,
+                                                             with_thresholds(shipped, t))),
+                                      as_cases(dev))
+                    print(f"   accept {acc:.2f} second {sec:.2f} reply {rep:.2f}: precision "
+                          f"{s.precision:.3f} recall {s.recall:.3f} min entry "
+                          f"{s.min_entry_recall:.2f} all named {s.all_named:.2f}", flush=True)
+        print("\nthresholds on dev (fault, fault with phrase, step, step with phrase):")
         for f in (-0.3, -0.2, -0.1, -0.05, 0.0, 0.1):
             for fp in (-0.8, -0.6, -0.4):
                 t = dataclasses.replace(t0, fault=f, fault_with_phrase=fp)

@@ -39,6 +39,9 @@ def test_the_shipped_model_is_what_the_training_command_makes(library) -> None:
     assert again.reranker.vocabulary == shipped.reranker.vocabulary
     assert np.allclose(again.reranker.weights, shipped.reranker.weights, atol=2e-3)
     assert np.allclose(again.reranker.dense, shipped.reranker.dense, atol=1e-3)
+    assert again.step_bars == pytest.approx(shipped.step_bars)
+    assert again.reply_look is not None and shipped.reply_look is not None
+    assert np.allclose(again.reply_look.weights, shipped.reply_look.weights, atol=1e-3)
     for text in FIXED:
         assert np.allclose(again.margins(text), shipped.margins(text), atol=1e-2), text
         assert abs(again.reranker.text_score(text) - shipped.reranker.text_score(text)) < 1e-2
@@ -57,7 +60,7 @@ def test_the_model_is_small_and_read_without_scikit_learn() -> None:
     from importlib import resources
 
     size = (resources.files("cscoach.judge") / "model.npz").stat().st_size  # type: ignore
-    assert size < 2_000_000
+    assert size < 4_000_000  # 3.3 MB since voices 9-21 (62,149 features)
     code = ("import sys; from cscoach.judge.meaning import shipped; shipped().margins('hi'); "
             "print(any(m.split('.')[0] in ('sklearn', 'scipy') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -102,7 +105,50 @@ def test_a_long_text_is_judged_a_passage_at_a_time() -> None:
     assert len(spans) == 4 and all(b - a <= 500 for a, b in spans)
 
 
-@pytest.mark.xfail(strict=True, reason="known false alarm: a bare 'Thanks for waiting.' is read "
-                   "as hurry-wait (0.95); docs/free-text.md, what is left")
 def test_thanks_for_waiting_is_clean(checker: Checker) -> None:
     assert checker.check("Thanks for waiting.").clean
+
+
+def _without(model: MeaningModel, **bars: float) -> MeaningModel:
+    import dataclasses
+
+    return MeaningModel(model.labels, model.vocabulary, model.idf, model.weights, model.bias,
+                        dataclasses.replace(model.thresholds, **bars), model.platt,
+                        model.reranker, model.step_bars, model.reply_look)
+
+
+@pytest.mark.parametrize(("text", "faults"), [
+    ("Wait, let me talk. That is not true, our driver was there.", {"talking-over", "arguing"}),
+    ("Customers like you always make trouble. One more time I call security.",
+     {"dislike-you", "threatening"}),
+])
+def test_a_second_fault_in_its_own_sentence_is_named(library, typed_matcher, text: str,
+                                                      faults: set[str]) -> None:
+    """Once one "don't say" is taken, each sentence is read on its own for the others; without
+    the second-fault and sentence bars one of the two is lost."""
+    shipped = MeaningModel.load()
+    found = {f.entry.id for f in Checker(typed_matcher, library.steps, shipped).check(text)
+             .findings}
+    assert faults <= found, found
+    before = Checker(typed_matcher, library.steps,
+                     _without(shipped, accept_second=1.0, accept_sentence=1.0))
+    assert not faults <= {f.entry.id for f in before.check(text).findings}
+
+
+def test_the_reply_level_look_names_the_likeliest_entry(library, typed_matcher) -> None:
+    """No entry passes its own bar, but the reply as a whole is surely a "don't say": its
+    likeliest entry is named, on its sentence."""
+    text = "억지로 우기시면 곤란해요, 이거 어제 산 거 아니잖아요."
+    shipped = MeaningModel.load()
+    (finding,) = Checker(typed_matcher, library.steps, shipped).check(text).findings
+    assert finding.entry.id == "arguing" and finding.confidence < shipped.thresholds.accept
+    assert Checker(typed_matcher, library.steps,
+                   _without(shipped, accept_reply=1.0)).check(text).clean
+
+
+def test_each_step_has_its_own_bar_chosen_without_dev(library) -> None:
+    """*resolve* is taken too readily at the common bar; the training set's held-out folds
+    give it a higher one."""
+    shipped = MeaningModel.load()
+    assert shipped.step_bar("resolve") > shipped.thresholds.step
+    assert shipped.step_bar("greet") == pytest.approx(shipped.thresholds.step)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from cscoach.content.model import Lang, PhraseEntry, Step, StepCatalog
 from cscoach.judge.features import sentences
@@ -118,6 +119,65 @@ class Checker:
         return max(spans, key=lambda s: (float(self.model.margins(text[s[0]:s[1]])[label]),
                                          -s[0]))
 
+    def _reply_look(self, looked: dict[str, tuple[float, tuple[int, int]]],
+                    seen: list[dict[str, float]], flagged: set[int], margins: list[Any],
+                    listed: list[set[str]], spans: list[tuple[int, int]]) -> None:
+        """A passage in which no entry passed its bar is read once more as a whole: when the
+        reply-level look is sure it holds a "don't say" (several entries half likely, say),
+        its likeliest entry is named."""
+        model = self.model
+        look = model.reply_look
+        bar = model.thresholds.accept_reply
+        if look is None or bar >= 1.0:
+            return
+        import numpy as np
+
+        faults = [model.labels[k] for k in model.faults]
+        for i, m in enumerate(margins):
+            if i in flagged or not seen[i]:
+                continue
+            probs = np.array([seen[i].get(label, 0.0) for label in faults], dtype=np.float32)
+            if look.probability(probs, m[model.faults], len(listed[i])) <= bar:
+                continue
+            label, p = max(seen[i].items(), key=lambda kv: (kv[1], kv[0]))
+            if label not in looked or looked[label][0] < p:
+                looked[label] = (p, spans[i])
+
+    def _sentences(self, text: str, judged: list[str],
+                   looked: dict[str, tuple[float, tuple[int, int]]],
+                   spans: list[tuple[int, int]], hits: list[Hit]) -> None:
+        """Each sentence of a passage of several, read on its own for the entries not yet
+        taken, once the text holds one (`accept_sentence`)."""
+        model = self.model
+        reranker = model.reranker
+        assert reranker is not None
+        t = model.thresholds
+        for a0, b0 in spans:
+            inner = [(a0 + x, a0 + y) for x, y in sentences(text[a0:b0])]
+            if len(inner) < 2:
+                continue
+            for a, b in inner:
+                rest = [label for label in judged if label not in looked]
+                if not rest:
+                    return
+                mended = self._mended(text[a:b])
+                m = model.margins(mended)
+                here = {h.entry_id for h in hits if a <= h.start < b}
+                text_score = None
+                base: list[str] = []
+                for label in rest:
+                    k = model.index[label]
+                    if float(m[k]) <= t.candidate and label not in here:
+                        continue
+                    if text_score is None:
+                        text_score = reranker.text_score(mended)
+                        base = reranker.entry_base(mended)
+                    p = reranker.probability(text_score + reranker.entry_score(base, label),
+                                             m, k, model.faults, model.steps, label in here,
+                                             bool(here - {label}))
+                    if p > t.accept_sentence:
+                        looked[label] = (p, (a, b))
+
     def check(self, text: str) -> CheckResult:
         model = self.model
         t = model.thresholds
@@ -157,11 +217,26 @@ class Checker:
                 listed[i].add(h.entry_id)
         text_scores: dict[int, float] = {}
         bases: dict[int, list[str]] = {}
+        seen: list[dict[str, float]] = [{} for _ in spans]  # the second look, by passage
+        flagged: set[int] = set()  # the passages in which an entry was taken
 
-        def second_look(label: str) -> tuple[float, tuple[int, int]] | None:
+        counted: dict[int, bool] = {}
+
+        def several(i: int) -> bool:
+            """Whether passage `i` has more than one sentence: in one sentence a second entry
+            mostly shares the first one's words ("Thats not my falut." is *excuses*, and so not
+            also *not-my-job*)."""
+            if i not in counted:
+                a, b = spans[i]
+                counted[i] = len(sentences(text[a:b])) > 1
+            return counted[i]
+
+        def second_look(label: str, second: bool = False
+                        ) -> tuple[float, tuple[int, int]] | None:
             """Where the second look is surest of a candidate (a margin above `candidate`, or
             a listed phrasing), if it is taken: its probability above `accept`
-            (`accept_with_phrase` where a phrasing is listed)."""
+            (`accept_with_phrase` where a phrasing is listed; `accept_second`, if lower, once
+            another "don't say" is taken in the text)."""
             assert reranker is not None
             k = model.index[label]
             taken: tuple[float, tuple[int, int]] | None = None
@@ -177,15 +252,23 @@ class Checker:
                 score = text_scores[i] + reranker.entry_score(bases[i], label)
                 p = reranker.probability(score, m, k, model.faults, model.steps,
                                          phrased, bool(listed[i] - {label}))
+                seen[i][label] = p
                 bar = t.accept_with_phrase if phrased else t.accept
-                if p > bar and (taken is None or p > taken[0]):
-                    taken = (p, spans[i])
+                if second and several(i):
+                    bar = min(bar, t.accept_second)
+                if p > bar:
+                    flagged.add(i)
+                    if taken is None or p > taken[0]:
+                        taken = (p, spans[i])
                 if phrased and p <= bar:
-                    taken = phrased_sentence(label, k, i, taken)
+                    before = taken
+                    taken = phrased_sentence(label, k, i, taken, bar)
+                    if taken is not before:
+                        flagged.add(i)
             return taken
 
         def phrased_sentence(label: str, k: int, i: int,
-                             taken: tuple[float, tuple[int, int]] | None
+                             taken: tuple[float, tuple[int, int]] | None, bar: float
                              ) -> tuple[float, tuple[int, int]] | None:
             """A listed phrasing in a passage of several sentences is also judged on its own
             sentence: "모르겠어요. 그건 제 잘못이 아니에요." is *dont-know* and *excuses*, and the
@@ -206,19 +289,35 @@ class Checker:
                     reranker.text_score(mended) + reranker.entry_score(
                         reranker.entry_base(mended), label),
                     m, k, model.faults, model.steps, True, bool(others))
-                if p > t.accept_with_phrase and (taken is None or p > taken[0]):
+                if p > bar and (taken is None or p > taken[0]):
                     taken = (p, (a, b))
             return taken
 
+        looked: dict[str, tuple[float, tuple[int, int]]] = {}
+        entries = self.matcher.phrasebook.entries
+        if reranker is not None:
+            judged = [e.id for e in entries if e.id in model.index]
+            for label in judged:
+                found = second_look(label)
+                if found is not None:
+                    looked[label] = found
+            if looked and t.accept_second < 1.0:
+                for label in judged:
+                    if label not in looked:
+                        found = second_look(label, second=True)
+                        if found is not None:
+                            looked[label] = found
+            self._reply_look(looked, seen, flagged, margins, listed, spans)
+            if looked and t.accept_sentence < 1.0:
+                self._sentences(text, judged, looked, spans, hits)
         findings = []
-        for entry in self.matcher.phrasebook.entries:
+        for entry in entries:
             own = [h for h in hits if h.entry_id == entry.id]
             where = [within(h.start) for h in own]
             if reranker is not None and entry.id in model.index:
-                looked = second_look(entry.id)
-                if looked is None:
+                if entry.id not in looked:
                     continue
-                confidence, span = round(looked[0], 3), looked[1]
+                confidence, span = round(looked[entry.id][0], 3), looked[entry.id][1]
             else:
                 taken = best(entry.id, where, t.fault, t.fault_with_phrase)
                 if taken is None:
@@ -237,7 +336,7 @@ class Checker:
         missing = []
         for step in self.steps.steps:
             own_cues = [c for c in cues if c.key == step.id]
-            taken = best(step.id, [within(c.start) for c in own_cues], t.step,
+            taken = best(step.id, [within(c.start) for c in own_cues], model.step_bar(step.id),
                          t.step_with_phrase)
             if taken is None:
                 missing.append(step)

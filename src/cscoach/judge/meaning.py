@@ -38,10 +38,22 @@ class Thresholds:
     candidate: float = -0.3
     accept: float = 0.6
     accept_with_phrase: float = 0.5
+    # Once one "don't say" is taken in a text, another is taken above this (a text that does
+    # one harm often does a second: the second fault of a reply is the one most often refused).
+    # 1.0: no second bar (a model file written before it).
+    accept_second: float = 1.0
+    # The reply-level look (`ReplyLook`) names the likeliest entry of a passage in which no
+    # entry passed its bar when it is surer than this that the passage holds one.
+    accept_reply: float = 1.0
+    # Once one is taken, each sentence of a passage of several is also read on its own for the
+    # others ("Your problem, not mine. And I am too busy for this.": the first sentence is
+    # *dont-care* on its own, and drowned by the second in the whole).
+    accept_sentence: float = 1.0
 
     def as_array(self) -> list[float]:
         return [self.fault, self.fault_with_phrase, self.step, self.step_with_phrase,
-                self.candidate, self.accept, self.accept_with_phrase]
+                self.candidate, self.accept, self.accept_with_phrase, self.accept_second,
+                self.accept_reply, self.accept_sentence]
 
 
 def tf_vector(names: list[str], vocabulary: dict[str, int]
@@ -117,6 +129,41 @@ class Reranker:
 DENSE_HEAD = 4  # columns before the steps' margins in `dense_features`
 
 
+def reply_features(probs: NDArray[Any], fault_margins: NDArray[Any], listed: int
+                   ) -> NDArray[Any]:
+    """What the reply-level look reads of one passage: the second look's three highest
+    probabilities (0 for an entry that was no candidate), the first model's three highest
+    "don't say" margins, how many entries are above one half, their sum, and how many entries'
+    listed phrasings are in it. Two entries at 0.6 each say more than either alone."""
+    import numpy as np
+
+    p = np.sort(probs)[::-1]
+    m = np.sort(fault_margins)[::-1]
+    out = np.zeros(10, dtype=np.float32)
+    out[:3] = p[:3]
+    out[3:6] = m[:3]
+    out[6] = float((probs > 0.5).sum())
+    out[7] = float(probs.sum())
+    out[8] = float(listed > 0)
+    out[9] = float(listed)
+    return out
+
+
+class ReplyLook:
+    """The reply-level look: does this passage contain a "don't say" at all, from what the
+    second look found for every entry (`reply_features`)? When it is sure and no entry passed
+    its bar, the likeliest entry is named. Trained on held-out second looks."""
+
+    def __init__(self, weights: NDArray[Any], bias: float) -> None:
+        self.weights = weights
+        self.bias = bias
+
+    def probability(self, probs: NDArray[Any], fault_margins: NDArray[Any], listed: int
+                    ) -> float:
+        z = float(reply_features(probs, fault_margins, listed) @ self.weights) + self.bias
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 def dense_features(margins: NDArray[Any], k: int, faults: NDArray[Any], steps: NDArray[Any],
                    phrased: bool = False, other_phrased: bool = False) -> NDArray[Any]:
     """The candidate's margin, the best other entry's, whether a listed phrasing of this entry
@@ -142,7 +189,9 @@ class MeaningModel:
     def __init__(self, labels: tuple[str, ...], vocabulary: dict[str, int],
                  idf: NDArray[Any], weights: NDArray[Any], bias: NDArray[Any],
                  thresholds: Thresholds, platt: tuple[float, float],
-                 reranker: Reranker | None = None) -> None:
+                 reranker: Reranker | None = None,
+                 step_bars: dict[str, float] | None = None,
+                 reply_look: ReplyLook | None = None) -> None:
         import numpy as np
 
         self.labels = labels
@@ -154,6 +203,10 @@ class MeaningModel:
         self.thresholds = thresholds
         self.platt = platt
         self.reranker = reranker
+        # A step's own margin bar, where the training set's held-out folds chose one (a step
+        # the model takes too readily, *resolve*, needs more); else `thresholds.step`.
+        self.step_bars = dict(step_bars or {})
+        self.reply_look = reply_look
         self.faults = np.array([i for i, label in enumerate(labels) if label not in STEP_IDS],
                                dtype=np.intp)
         self.steps = np.array([i for i, label in enumerate(labels) if label in STEP_IDS],
@@ -175,9 +228,21 @@ class MeaningModel:
                 reranker = Reranker({name: i for i, name in enumerate(r_names)},
                                     data["r_weights"].astype(np.float32),
                                     data["r_dense"].astype(np.float32), float(data["r_bias"]))
+            step_bars = None
+            if "step_bars" in data:
+                step_bars = dict(zip(STEP_IDS, (float(x) for x in data["step_bars"]),
+                                     strict=True))
+            reply_look = None
+            if "s_weights" in data:
+                reply_look = ReplyLook(data["s_weights"].astype(np.float32),
+                                       float(data["s_bias"]))
             return cls(labels, {name: i for i, name in enumerate(names)},
                        data["idf"].astype(np.float32), data["weights"].astype(np.float32),
-                       data["bias"].astype(np.float32), Thresholds(*t), (a, b), reranker)
+                       data["bias"].astype(np.float32), Thresholds(*t), (a, b), reranker,
+                       step_bars, reply_look)
+
+    def step_bar(self, step: str) -> float:
+        return self.step_bars.get(step, self.thresholds.step)
 
     def margins(self, text: str) -> NDArray[Any]:
         """The score of every label for `text` (0 where the text has no known feature)."""
