@@ -112,6 +112,10 @@ class Tally:
         try:
             self.db = sqlite3.connect("", isolation_level=None, uri=True)
             self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            # a scratch file deleted on close: nothing to make durable, and its rollback
+            # journal (a source taken out again, a failed copy) is kept in memory
+            self.db.execute("PRAGMA synchronous = OFF")
+            self.db.execute("PRAGMA journal_mode = MEMORY")
             self.db.executescript(SCHEMA)
         except sqlite3.Error as exc:
             raise _scratch(exc) from None

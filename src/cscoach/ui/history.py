@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -12,11 +11,14 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from cscoach.content.model import Lang, Phrasebook, StepCatalog
-from cscoach.history.drill import Plan
 from cscoach.history.formats import TITLES
-from cscoach.history.progress import FIXED_AFTER
 from cscoach.i18n import tr
 from cscoach.ui.fit import show
+
+if TYPE_CHECKING:  # the report, the trainer's screen, needs neither (some 60 ms of start-up)
+    from datetime import datetime
+
+    from cscoach.history.drill import Plan
 
 
 def _bar(level: int | None, width: int = 10) -> RichText:
@@ -86,6 +88,8 @@ def progress(console: Console, data: dict[str, Any], steps: StepCatalog,
 
 def _dont_say(console: Console, data: dict[str, Any], phrasebook: Phrasebook,
               lang: Lang) -> None:
+    from cscoach.history.progress import FIXED_AFTER
+
     console.print(RichText(tr(lang, "hist.dont_say"), style="bold"))
     if not data["dont_say"]:
         console.print("  " + tr(lang, "hist.no_dont_say"), style="green")
