@@ -140,8 +140,12 @@ def test_the_reply_level_look_names_the_likeliest_entry(library, typed_matcher) 
     likeliest entry is named, on its sentence."""
     text = "억지로 우기시면 곤란해요, 이거 어제 산 거 아니잖아요."
     shipped = MeaningModel.load()
-    (finding,) = Checker(typed_matcher, library.steps, shipped).check(text).findings
-    assert finding.entry.id == "arguing" and finding.confidence < shipped.thresholds.accept
+    found = {f.entry.id: f for f in Checker(typed_matcher, library.steps, shipped)
+             .check(text).findings}
+    # its second clause read alone ("this wasn't bought yesterday, was it?") is also taken as
+    # interrogating, once arguing is in: a clause of its own (features.clauses)
+    assert set(found) <= {"arguing", "interrogating"}
+    assert found["arguing"].confidence < shipped.thresholds.accept
     assert Checker(typed_matcher, library.steps,
                    _without(shipped, accept_reply=1.0)).check(text).clean
 
@@ -152,3 +156,19 @@ def test_each_step_has_its_own_bar_chosen_without_dev(library) -> None:
     shipped = MeaningModel.load()
     assert shipped.step_bar("resolve") > shipped.thresholds.step
     assert shipped.step_bar("greet") == pytest.approx(shipped.thresholds.step)
+
+
+def test_a_fault_in_a_clause_of_its_own_is_named(library, typed_matcher) -> None:
+    """Two faults in one sentence, the second a clause of its own ("..., and you should have
+    read the manual"): each clause is read on its own once the first is taken; without that
+    pass the clause's fault goes unnamed."""
+    text = "I'm not the one who broke it, and you should have read the manual."
+    shipped = MeaningModel.load()
+    found = {f.entry.id: f for f in Checker(typed_matcher, library.steps, shipped).check(text)
+             .findings}
+    assert "know-it-all" in found, found
+    assert found["know-it-all"].hit.phrase.strip() == "and you should have read the manual."
+    before = {f.entry.id for f in Checker(typed_matcher, library.steps,
+                                          _without(shipped, accept_sentence=1.0))
+              .check(text).findings}
+    assert "know-it-all" not in before, before

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cscoach.content.model import Lang, PhraseEntry, Step, StepCatalog
-from cscoach.judge.features import sentences
+from cscoach.judge.features import clauses, sentences
 from cscoach.judge.meaning import MeaningModel, shipped
 from cscoach.judge.phrases import Hit, Matcher, PhraseIndex, _fast_spaced
 
@@ -146,14 +146,17 @@ class Checker:
     def _sentences(self, text: str, judged: list[str],
                    looked: dict[str, tuple[float, tuple[int, int]]],
                    spans: list[tuple[int, int]], hits: list[Hit]) -> None:
-        """Each sentence of a passage of several, read on its own for the entries not yet
-        taken, once the text holds one (`accept_sentence`)."""
+        """Each clause of a passage of several (its sentences, cut at commas and at "but",
+        근데, -는데 ...: features.clauses), read on its own for the entries not yet taken, once
+        the text holds one (`accept_sentence`): "Keep raising your voice and security will
+        walk you out, and you can forget about coming back" is *threatening*, and its last
+        clause *dont-come-back*."""
         model = self.model
         reranker = model.reranker
         assert reranker is not None
         t = model.thresholds
         for a0, b0 in spans:
-            inner = [(a0 + x, a0 + y) for x, y in sentences(text[a0:b0])]
+            inner = [(a0 + x, a0 + y) for x, y in clauses(text[a0:b0])]
             if len(inner) < 2:
                 continue
             for a, b in inner:

@@ -62,6 +62,32 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Where a sentence turns to a new clause: a comma or semicolon, or a word that starts one ("but",
+# "and you can forget...", 근데, 하지만); and Korean connective endings that close one (-는데,
+# -지만, -니까, -고 followed by a space). "Keep shouting and security will walk you out, and you
+# can forget about coming back" holds two faults, one a clause.
+CLAUSE_BREAK = re.compile(r"[,;:，、~ㅠㅜ]+\s+|\s+(?=(?:but|however|and|so|or|because|though|"
+                          r"although|otherwise|then)\b)|\s+(?=(?:근데|그런데|하지만|그리고|"
+                          r"그러니까|그래서|아니면|그럼)\s)|(?<=[는은던]데|지만|니까|니깐|거든)\s+|"
+                          r"(?<=[가-힣]고)\s+", re.IGNORECASE)
+MIN_CLAUSE = 8  # characters: a shorter piece ("Sorry,", "네,") stays with the next
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """Where each clause of `text` starts and ends: its sentences, each cut at its clause
+    breaks (`CLAUSE_BREAK`), pieces shorter than MIN_CLAUSE joined to the next."""
+    spans = []
+    for a, b in sentences(text):
+        start = a
+        cuts = [(a + m.start(), a + m.end()) for m in CLAUSE_BREAK.finditer(text[a:b])]
+        for end, nxt in cuts:
+            if end - start >= MIN_CLAUSE and b - nxt >= MIN_CLAUSE:
+                spans.append((start, end))
+                start = nxt
+        spans.append((start, b))
+    return spans
+
+
 # What a reply negates or sets aside, for the second look (`cscoach.judge.meaning.Reranker`):
 # "It's not a small thing", "I won't tell you to shop elsewhere", "별거 아니라고 생각 안 해요",
 # "It's not my department, but I'll take it": the words are those of a fault, what is said is not.
