@@ -14,7 +14,7 @@ from cscoach.history.xapi import statements
 from cscoach.judge.check import Checker
 from cscoach.judge.check_eval import evaluate_routing
 from cscoach.judge.free import MAX_CHARS, Judge, as_choice, negates, problem, profile
-from cscoach.judge.scoring import debrief
+from cscoach.judge.scoring import debrief, turn_report
 
 DATA = Path(__file__).parent / "data" / "free_replies.yaml"
 
@@ -136,6 +136,19 @@ def test_a_typed_reply_is_scored_on_its_own_words(judge, library) -> None:
     assert turn.choice.says.en == reply.text and turn.choice.next == authored.next
     assert turn.mood_after - turn.mood_before == authored.mood
     assert [h.entry_id for h in reply.hits if h.kind == "dont_say"] == ["dont-know"]
+
+
+def test_a_fault_read_by_meaning_is_shown_and_scored(judge, library, typed_matcher) -> None:
+    """A typed "don't say" in words the phrasebook does not list is the judge's finding, as in
+    `cscoach check`: shown on the typed reply, blamed in the score and kept in the record."""
+    text = "언제 기사가 나갈지는 저도 모르죠, 기자님 마음이에요."
+    assert not [h for h in typed_matcher.match(text) if h.kind == "dont_say"]
+    session = _at(library, "silent-client", [])
+    reply, turn = _type(session, judge, text)
+    assert [h.entry_id for h in reply.hits if h.kind == "dont_say"] == ["dont-know"]
+    assert turn.choice.judged == reply.hits
+    report = turn_report(typed_matcher, turn, "ko")
+    assert [h.entry_id for h in report.dont_say] == ["dont-know"]
 
 
 def test_typed_steps_earn_points_the_authored_reply_would_not(judge, library) -> None:

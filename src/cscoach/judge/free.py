@@ -24,7 +24,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from cscoach.content.model import Choice, Lang, Node, Text
@@ -349,8 +349,11 @@ class Judge:
             out.append(Closeness(i, min(1.0, score), wording[i], steps, phrases, meaning[i],
                                  negated))
         out.sort(key=lambda c: (-c.score, c.index))
-        return FreeReply(text, result, self.checker.matcher.match(text), tuple(out),
-                         self._close_enough(out))
+        # what the judge found (by meaning, on the listed words where there are some), then
+        # the "say instead" phrasings: the same findings `cscoach check` gives
+        hits = tuple(f.hit for f in result.findings) + tuple(
+            h for h in self.checker.matcher.match(text) if h.kind == "say_instead")
+        return FreeReply(text, result, hits, tuple(out), self._close_enough(out))
 
     def _close_enough(self, ranked: list[Closeness]) -> bool:
         """Whether the closest reply is close enough to place the typed one on it."""
@@ -363,11 +366,22 @@ class Judge:
                 and (best.wording >= w.wording_floor or best.phrases > 0))
 
 
-def as_choice(reply: FreeReply, authored: Choice) -> Choice:
+@dataclass(frozen=True, slots=True)
+class TypedChoice(Choice):
+    """A typed reply as a choice (`as_choice`), with what the judge found in it: the score
+    and the record blame the trainee for the "don't say" the judge reads in their words
+    (`scoring.turn_report`), not only for the phrasebook's listed phrasings."""
+
+    judged: tuple[Hit, ...] = ()
+
+
+def as_choice(reply: FreeReply, authored: Choice) -> TypedChoice:
     """What the trainee typed, as a choice: their words and the steps they performed are scored;
     the conversation goes on as after the authored reply (its next node, mood and feedback)."""
-    return replace(authored, says=Text(reply.text, reply.text),
+    base = replace(authored, says=Text(reply.text, reply.text),
                    steps=tuple(s.step.id for s in reply.check.steps), phrases=())
+    return TypedChoice(**{f.name: getattr(base, f.name) for f in fields(Choice)},
+                       judged=reply.hits)
 
 
 def problem(text: str) -> str | None:
