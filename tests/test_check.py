@@ -63,6 +63,19 @@ def test_an_offer_to_explain_what_the_customer_does_not_know_is_clean(checker: C
     assert checker.check("모르시는 부분은 제가 설명드릴께요.").clean
 
 
+@pytest.mark.parametrize(("text", "entries"), [
+    ("Sorry, my hands are tied.", {"excuses"}),
+    ("해당 건은 당사의 귀책 사유가 아님을 알려드립니다.", {"excuses"}),
+    ("Let me finish checking your order history and I'll tell you what happened.", set()),
+    ("Just let me finish, okay?", {"talking-over"}),
+])
+def test_idioms_the_held_out_review_named(checker: Checker, text: str,
+                                          entries: set[str]) -> None:
+    """Misses and a false alarm issue 19 names: an idiom and a formal disclaimer are
+    *excuses*; finishing a task ("let me finish checking", a look-alike) is not talking over."""
+    assert {f.entry.id for f in checker.check(text).findings} == entries
+
+
 def test_typing_slips_are_caught(checker: Checker) -> None:
     slips = [r for r in CORPUS if r.get("typo")]
     assert len(slips) >= 20
