@@ -149,6 +149,19 @@ def test_a_fault_read_by_meaning_is_shown_and_scored(judge, library, typed_match
     assert turn.choice.judged == reply.hits
     report = turn_report(typed_matcher, turn, "ko")
     assert [h.entry_id for h in report.dont_say] == ["dont-know"]
+    while session.node is not None:
+        session.choose(0)
+    transcript = session.transcript()
+    result = debrief(transcript, library.steps, typed_matcher, prefer="ko")
+    penalties = [i for i in result.items if i.category == "language" and i.points < 0
+                 and i.turn == 1]
+    assert len(penalties) == 1 and "모르죠" in penalties[0].reason.ko
+    kept: list[dict] = []
+    tracker = DrillTracker(transcript.scenario, "mina", "ko", typed_matcher, kept.append)
+    for t in transcript.turns:
+        tracker.heard(t)
+    tracker.finished(transcript, result)
+    assert kept[0]["choices"][0]["dont_say"] == ["dont-know"]
 
 
 def test_typed_steps_earn_points_the_authored_reply_would_not(judge, library) -> None:

@@ -148,9 +148,9 @@ class Checker:
                    spans: list[tuple[int, int]], hits: list[Hit]) -> None:
         """Each clause of a passage of several (its sentences, cut at commas and at "but",
         근데, -는데 ...: features.clauses), read on its own for the entries not yet taken, once
-        the text holds one (`accept_sentence`): "Keep raising your voice and security will
-        walk you out, and you can forget about coming back" is *threatening*, and its last
-        clause *dont-come-back*."""
+        the text holds one (`accept_sentence`): "I don't know when, but surely today it
+        comes, trust me." is *dont-know*, and its clause "but surely today it comes"
+        *over-promise* (tests/test_meaning.py)."""
         model = self.model
         reranker = model.reranker
         assert reranker is not None

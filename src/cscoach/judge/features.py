@@ -64,8 +64,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 # Where a sentence turns to a new clause: a comma or semicolon, or a word that starts one ("but",
 # "and you can forget...", 근데, 하지만); and Korean connective endings that close one (-는데,
-# -지만, -니까, -고 followed by a space). "Keep shouting and security will walk you out, and you
-# can forget about coming back" holds two faults, one a clause.
+# -지만, -니까, -고 followed by a space). "I don't know when, but surely today it comes" holds two
+# faults, the second a clause of its own.
 CLAUSE_BREAK = re.compile(r"[,;:，、~ㅠㅜ]+\s+|\s+(?=(?:but|however|and|so|or|because|though|"
                           r"although|otherwise|then)\b)|\s+(?=(?:근데|그런데|하지만|그리고|"
                           r"그러니까|그래서|아니면|그럼)\s)|(?<=[는은던]데|지만|니까|니깐|거든)\s+|"

@@ -24,7 +24,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from cscoach.content.model import Choice, Lang, Node, Text
@@ -378,10 +378,10 @@ class TypedChoice(Choice):
 def as_choice(reply: FreeReply, authored: Choice) -> TypedChoice:
     """What the trainee typed, as a choice: their words and the steps they performed are scored;
     the conversation goes on as after the authored reply (its next node, mood and feedback)."""
-    base = replace(authored, says=Text(reply.text, reply.text),
-                   steps=tuple(s.step.id for s in reply.check.steps), phrases=())
-    return TypedChoice(**{f.name: getattr(base, f.name) for f in fields(Choice)},
-                       judged=reply.hits)
+    kept = {f.name: getattr(authored, f.name) for f in fields(Choice)}
+    kept.update(says=Text(reply.text, reply.text), phrases=(),
+                steps=tuple(s.step.id for s in reply.check.steps))
+    return TypedChoice(**kept, judged=reply.hits)
 
 
 def problem(text: str) -> str | None:

@@ -154,9 +154,8 @@ def turn_report(matcher: Matcher, turn: Turn, lang: Lang | None = "en") -> TurnR
 
     `lang=None` takes both languages' text (English phrasing first), as the authoring tools'
     best/worst search does (`Analyser(lang=None)`).
-    A typed reply's are what the meaning judge found in it (`free.TypedChoice`).
+    A typed reply's (play --free) are what the meaning judge found in it (`free.TypedChoice`).
     """
-    # a typed reply (play --free) carries what the judge found in it (free.TypedChoice)
     judged: tuple[Hit, ...] | None = getattr(turn.choice, "judged", None)
     if turn.typed and judged is not None:
         return TurnReport(turn, judged)
