@@ -386,6 +386,28 @@ def test_the_report_from_sql_equals_todays_with_ties(tmp_path: Path, library, ma
         assert new["hardest"] and all(row["top_trap_text"]["en"] for row in new["hardest"])
 
 
+def test_a_step_held_twice_counts_its_first_from_every_source(tmp_path: Path, library,
+                                                            matcher) -> None:
+    """cscoach never records a step twice, but a hand-edited history can hold one: the
+    database's copy (json_each in SQL), an export's (Python) and the pure report all count
+    the first of it, so the numbers agree whatever the source."""
+    from cscoach.history.service import export_document
+
+    records = copies(played(library, matcher), 6, trainees=2)
+    for r in records[::2]:
+        first = r["steps"][0]
+        r["steps"].append({**first, "done": not first["done"], "in_order": False})
+    path = tmp_path / "history.db"
+    with Store(path) as store:
+        for r in records:
+            store.add(r)
+    export = tmp_path / "twice.json"
+    export.write_text(json.dumps(export_document(records)), encoding="utf-8")
+    for sources in ([path], [export]):
+        old, new = _both(sources, library)
+        assert new == old and new["attempts"] == 6
+
+
 def test_a_turn_gone_before_its_text_is_read_is_said(tmp_path: Path, library, matcher) -> None:
     """A trap's text is read from the history database after the counting: a history changed
     in between (a file put back from a copy, say) is one line, not a wrong text."""

@@ -45,7 +45,8 @@ CREATE TABLE attempts (
     finished_at TEXT NOT NULL, score INTEGER, passed INTEGER,
     pack TEXT NOT NULL, content_hash TEXT, scenario_version INTEGER, started_at TEXT NOT NULL
 );
-CREATE TABLE steps (attempt INTEGER NOT NULL, step TEXT NOT NULL, value REAL NOT NULL);
+CREATE TABLE steps (attempt INTEGER NOT NULL, step TEXT NOT NULL, value REAL NOT NULL,
+                    PRIMARY KEY (attempt, step)) WITHOUT ROWID;
 CREATE TABLE choices (
     attempt INTEGER NOT NULL, seq INTEGER NOT NULL, scenario TEXT NOT NULL,
     trainee TEXT NOT NULL, node TEXT NOT NULL, choice INTEGER NOT NULL, trap INTEGER NOT NULL,
@@ -200,8 +201,11 @@ class Tally:
                 "scenario_version, started_at) SELECT id, :src, kind, trainee, status, "
                 f"scenario, title_ko, title_en, finished_at, score, passed, coalesce({pack}, ''), "
                 f"{digest}, scenario_version, started_at FROM source.attempts", args)
+            # a step an attempt holds twice (never written by cscoach; a hand-edited file)
+            # counts once, its first, as in `add_record` and progress.step_levels: the
+            # primary key keeps the first row json_each gives, in the list's order
             self.db.execute(
-                "INSERT INTO steps (attempt, step, value) SELECT w.rowid, "
+                "INSERT OR IGNORE INTO steps (attempt, step, value) SELECT w.rowid, "
                 "json_extract(j.value, '$.step'), CASE WHEN json_extract(j.value, '$.done') "
                 "THEN CASE WHEN json_extract(j.value, '$.in_order') THEN 1.0 ELSE 0.5 END "
                 "ELSE 0.0 END FROM source.attempts a JOIN attempts w ON w.id = a.id AND "
@@ -295,10 +299,10 @@ class Tally:
         levels: dict[tuple[str, str], list[float]] = {}
         wanted = set(step_ids)
         # the finished drills, each trainee's newest first (age 0), numbered in that order, and
-        # each one's steps found by an index: the rows come in that order without sorting them
-        # all, and each (trainee, step) adds its levels newest first, as step_levels does
+        # each one's steps found by the steps' primary key (attempt, step): the rows come in
+        # that order without sorting them all, and each (trainee, step) adds its levels newest
+        # first, as step_levels does
         self.db.executescript(
-            "CREATE INDEX IF NOT EXISTS steps_by_attempt ON steps (attempt); "
             "CREATE TEMP TABLE IF NOT EXISTS aged (n INTEGER PRIMARY KEY, attempt INTEGER NOT "
             "NULL, trainee TEXT NOT NULL, age INTEGER NOT NULL); DELETE FROM aged; "
             "INSERT INTO aged (attempt, trainee, age) SELECT rowid, trainee, row_number() OVER "
