@@ -408,6 +408,33 @@ def test_a_step_held_twice_counts_its_first_from_every_source(tmp_path: Path, li
         assert new == old and new["attempts"] == 6
 
 
+def test_an_interrupted_copy_is_an_interruption(generated: Path) -> None:
+    """Ctrl-C while a history database is copied into the tally (between two of its
+    statements) is the interruption the command line reports (exit 130), not SQLite's refusal
+    to let go of a source in the middle of a transaction; nothing of the copy is kept."""
+    from cscoach.history.tally import Tally
+
+    class Interrupted:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.db, name)
+
+        def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+            if "INTO choices" in sql:
+                raise KeyboardInterrupt
+            return self.db.execute(sql, *args)
+
+    with Tally() as tally:
+        tally.db = Interrupted(tally.db)  # type: ignore[assignment]
+        with pytest.raises(KeyboardInterrupt):
+            tally.add_database(generated)
+        assert not tally.db.in_transaction
+        assert tally.db.execute("SELECT count(*) FROM attempts").fetchone()[0] == 0
+        assert tally.db.execute("PRAGMA database_list").fetchall()[-1][1] != "source"
+
+
 def test_a_turn_gone_before_its_text_is_read_is_said(tmp_path: Path, library, matcher) -> None:
     """A trap's text is read from the history database after the counting: a history changed
     in between (a file put back from a copy, say) is one line, not a wrong text."""

@@ -225,7 +225,15 @@ class Tally:
                 self.db.execute("ROLLBACK")
             raise _blame(path, exc) from None
         finally:
-            self.db.execute("DETACH DATABASE source")
+            self._detach()
+
+    def _detach(self) -> None:
+        """The source let go of; a copy cut short (Ctrl-C between its statements) is rolled
+        back first, or SQLite refuses ("database source is locked") and that error would
+        hide the interruption."""
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+        self.db.execute("DETACH DATABASE source")
 
     def add_records(self, records: Iterable[Record]) -> None:
         """Attempts as records (an export's, checked already), each added once."""
@@ -418,7 +426,7 @@ class Tally:
             except sqlite3.Error as exc:
                 raise _blame(path, exc) from None
             finally:
-                self.db.execute("DETACH DATABASE source")
+                self._detach()
         return texts
 
     def _scenarios(self) -> list[dict[str, Any]]:
