@@ -63,6 +63,23 @@ def test_an_offer_to_explain_what_the_customer_does_not_know_is_clean(checker: C
     assert checker.check("모르시는 부분은 제가 설명드릴께요.").clean
 
 
+def test_a_step_cue_inside_its_look_alike_is_not_counted(checker: Checker) -> None:
+    """*ask*'s cue "what happened" said rather than asked (steps.yaml `not_when`) neither lowers
+    the step's bar nor names the step; asked, it does."""
+    from cscoach.judge.check import _outside_look_alikes
+
+    def cues(text: str) -> list[str]:
+        return [f.key for f in _outside_look_alikes(checker._cues.find(text))]
+
+    assert "ask" not in cues("I'll tell you what happened: the courier left it next door.")
+    assert "ask" not in cues("무슨 일이 있었는지 말씀드릴게요.")
+    assert "ask" in cues("Could you tell me what happened?")
+    said = checker.check("I'll tell you what happened: the courier left it at the wrong door.")
+    asked = checker.check("Could you tell me what happened to the parcel?")
+    assert "ask" not in [s.step.id for s in said.steps]
+    assert "ask" in [s.step.id for s in asked.steps]
+
+
 @pytest.mark.parametrize(("text", "entries"), [
     ("Sorry, my hands are tied.", {"excuses"}),
     ("해당 건은 당사의 귀책 사유가 아님을 알려드립니다.", {"excuses"}),

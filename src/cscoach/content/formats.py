@@ -255,6 +255,10 @@ STEP = Map({
     "source": Field(SourceId()),
     "cues": Field(Phrasings(1, "Phrasings that show the step being done in free text."),
                   required=False),
+    "not_when": Field(Phrasings(0, "Look-alikes of a cue that do not do the step (\"I'll tell "
+                                   "you what happened\" holds \"what happened\" and asks "
+                                   "nothing): a cue inside one is not counted."),
+                      required=False),
 }, label="step")
 
 STEPS = Map(_top("steps", {

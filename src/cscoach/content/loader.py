@@ -76,7 +76,8 @@ def load_steps(path: Path, display: str | None = None, doc: Document | None = No
     _, top = check(doc, "steps", _known(source=sources))
     doc.finish()
     return StepCatalog(tuple(
-        Step(s["id"], i, s["name"], s["meaning"], s["source"], s.get("cues", {}))
+        Step(s["id"], i, s["name"], s["meaning"], s["source"], s.get("cues", {}),
+             s.get("not_when", {}))
         for i, s in enumerate(top["steps"], 1)))
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from cscoach.content.model import Lang, PhraseEntry, Step, StepCatalog
 from cscoach.judge.features import clauses, sentences
 from cscoach.judge.meaning import MeaningModel, shipped
-from cscoach.judge.phrases import Hit, Matcher, PhraseIndex, _fast_spaced
+from cscoach.judge.phrases import Found, Hit, Matcher, PhraseIndex, _fast_spaced
 
 MAX_BYTES = 1_000_000  # a reply, an email draft or a macro file; more is refused, not read
 
@@ -84,6 +84,16 @@ def passages(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _outside_look_alikes(found: list[Found]) -> list[Found]:
+    """The step cues found, less those inside a look-alike of their own step (`not_when`:
+    "I'll tell you what happened" holds the cue "what happened" and asks nothing)."""
+    alike = [(f.key, f.start, f.end) for f in found if f.kind == "not_when"]
+    if not alike:
+        return found
+    return [f for f in found if f.kind != "not_when" and not any(
+        key == f.key and a < f.end and f.start < b for key, a, b in alike)]
+
+
 class Checker:
     """The meaning model decides what a reply does; the phrasebook's phrasings and the step cues
     point at the exact words where they can, and lower the bar the model must clear."""
@@ -98,6 +108,9 @@ class Checker:
             for phrases in step.cues.values():
                 for phrase in phrases:
                     self._cues.add(step.id, "cue", phrase)
+            for phrases in step.not_when.values():
+                for phrase in phrases:
+                    self._cues.add(step.id, "not_when", phrase)
 
     def _mended(self, text: str) -> str:
         """`text` with the English slips the matcher would mend mended (falut: fault), so the
@@ -187,7 +200,7 @@ class Checker:
         spans = passages(text)
         margins = [model.margins(self._mended(text[a:b])) for a, b in spans]
         hits = [h for h in self.matcher.find_all(text) if h.kind == "dont_say"]
-        cues = self._cues.find(text)
+        cues = _outside_look_alikes(self._cues.find(text))
 
         def best(label: str, with_phrase: list[int], high: float, low: float
                  ) -> tuple[float, int] | None:

@@ -83,7 +83,8 @@ def load_corpus(folder: Path | None = None) -> list[Example]:
 
 def from_phrasebook(phrasebook: Phrasebook, steps: StepCatalog) -> list[Example]:
     """Each listed phrasing as a short example of its entry, each look-alike (`not_when`) as a
-    clean one, each step cue as an example of its step."""
+    clean one, each step cue as an example of its step and each of its look-alikes as one that
+    does not do it."""
     out = []
     for entry in phrasebook.entries:
         for phrases in entry.dont_say.values():
@@ -93,6 +94,8 @@ def from_phrasebook(phrasebook: Phrasebook, steps: StepCatalog) -> list[Example]
     for step in steps.steps:
         for phrases in step.cues.values():
             out += [Example(p, frozenset({step.id})) for p in phrases]
+        for phrases in step.not_when.values():
+            out += [Example(p, frozenset()) for p in phrases]
     return out
 
 
