@@ -408,6 +408,26 @@ def test_a_step_held_twice_counts_its_first_from_every_source(tmp_path: Path, li
         assert new == old and new["attempts"] == 6
 
 
+def test_a_step_without_its_name_is_refused(tmp_path: Path, library, matcher) -> None:
+    """A step held twice is taken once, but a step with no name is a damaged history, refused
+    in one line naming the file, as before the steps were keyed (not silently left out)."""
+    from cscoach.history.tally import Tally, tally_sources
+
+    records = copies(played(library, matcher), 2)
+    path = tmp_path / "history.db"
+    with Store(path) as store:
+        for r in records:
+            store.add(r)
+    db = sqlite3.connect(path)
+    db.execute("UPDATE attempts SET steps = json_insert(steps, '$[#]', json('{\"done\": true}'))"
+               " WHERE id = ?", (records[0]["id"],))
+    db.commit()
+    db.close()
+    with Tally() as tally, pytest.raises(HistoryError) as caught:
+        tally_sources(tally, [path])
+    assert str(path) in str(caught.value)
+
+
 def test_an_interrupted_copy_is_an_interruption(generated: Path) -> None:
     """Ctrl-C while a history database is copied into the tally (between two of its
     statements) is the interruption the command line reports (exit 130), not SQLite's refusal

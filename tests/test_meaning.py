@@ -163,6 +163,26 @@ def test_each_step_has_its_own_bar_chosen_without_dev(library) -> None:
     assert bare.step_bar("resolve") == shipped.thresholds.step
 
 
+def test_a_steps_own_bar_decides(library, typed_matcher) -> None:
+    """The judge takes a step above the step's own bar, not the common one: a fix with no
+    *resolve* cue in it is *resolve* at the shipped bars and not when its bar is put above its
+    margin."""
+    text = "We've put a new one in the post for you today."
+    shipped = MeaningModel.load()
+    margin = float(shipped.margins(text)[shipped.index["resolve"]])
+    assert margin > shipped.step_bar("resolve")
+
+    def steps(model: MeaningModel) -> list[str]:
+        return [s.step.id for s in Checker(typed_matcher, library.steps, model).check(text)
+                .steps]
+
+    higher = MeaningModel(shipped.labels, shipped.vocabulary, shipped.idf, shipped.weights,
+                          shipped.bias, shipped.thresholds, shipped.platt, shipped.reranker,
+                          {**shipped.step_bars, "resolve": margin + 0.01}, shipped.reply_look)
+    assert "resolve" in steps(shipped)
+    assert "resolve" not in steps(higher)
+
+
 def test_a_fault_in_a_clause_of_its_own_is_named(library, typed_matcher) -> None:
     """Two faults in one sentence, the second a clause of its own ("..., but surely today it
     comes"): each clause is read on its own once the first is taken; without that pass the

@@ -257,7 +257,7 @@ STEP = Map({
                   required=False),
     "not_when": Field(Phrasings(0, "Look-alikes of a cue that do not do the step (\"I'll tell "
                                    "you what happened\" holds \"what happened\" and asks "
-                                   "nothing): a cue inside one is not counted."),
+                                   "nothing): a cue overlapping one is not counted."),
                       required=False),
 }, label="step")
 

@@ -203,14 +203,16 @@ class Tally:
                 f"{digest}, scenario_version, started_at FROM source.attempts", args)
             # a step an attempt holds twice (never written by cscoach; a hand-edited file)
             # counts once, its first, as in `add_record` and progress.step_levels: the
-            # primary key keeps the first row json_each gives, in the list's order
+            # primary key keeps the first row json_each gives, in the list's order (ON
+            # CONFLICT, not OR IGNORE: a step without its name still fails, and the file is
+            # refused as before)
             self.db.execute(
-                "INSERT OR IGNORE INTO steps (attempt, step, value) SELECT w.rowid, "
+                "INSERT INTO steps (attempt, step, value) SELECT w.rowid, "
                 "json_extract(j.value, '$.step'), CASE WHEN json_extract(j.value, '$.done') "
                 "THEN CASE WHEN json_extract(j.value, '$.in_order') THEN 1.0 ELSE 0.5 END "
                 "ELSE 0.0 END FROM source.attempts a JOIN attempts w ON w.id = a.id AND "
                 "w.src = :src, json_each(a.steps) j WHERE a.kind = 'play' AND "
-                "a.status = 'completed'", args)
+                "a.status = 'completed' ON CONFLICT (attempt, step) DO NOTHING", args)
             # a reply with a don't-say, or a weak one; its text is not copied (it was most of
             # the tally's size): `_texts` reads the few shown from the database afterwards
             trap = "(c.dont_say != '[]' OR c.weak)"

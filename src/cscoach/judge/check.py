@@ -11,7 +11,7 @@ from typing import Any
 from cscoach.content.model import Lang, PhraseEntry, Step, StepCatalog
 from cscoach.judge.features import clauses, sentences
 from cscoach.judge.meaning import MeaningModel, shipped
-from cscoach.judge.phrases import Found, Hit, Matcher, PhraseIndex, _fast_spaced
+from cscoach.judge.phrases import Found, Hit, Matcher, PhraseIndex, _fast_spaced, _Spans
 
 MAX_BYTES = 1_000_000  # a reply, an email draft or a macro file; more is refused, not read
 
@@ -85,13 +85,18 @@ def passages(text: str) -> list[tuple[int, int]]:
 
 
 def _outside_look_alikes(found: list[Found]) -> list[Found]:
-    """The step cues found, less those inside a look-alike of their own step (`not_when`:
-    "I'll tell you what happened" holds the cue "what happened" and asks nothing)."""
-    alike = [(f.key, f.start, f.end) for f in found if f.kind == "not_when"]
+    """The step cues found, less those overlapping a look-alike of their own step (`not_when`:
+    "I'll tell you what happened" holds the cue "what happened" and asks nothing). Linear in
+    what was found, as `Matcher.find_all`: it comes sorted by where it starts, and the
+    look-alikes' spans are searched by bisection."""
+    alike: dict[str, _Spans] = {}
+    for f in found:
+        if f.kind == "not_when":
+            alike.setdefault(f.key, _Spans()).add(f.start, f.end)
     if not alike:
         return found
-    return [f for f in found if f.kind != "not_when" and not any(
-        key == f.key and a < f.end and f.start < b for key, a, b in alike)]
+    return [f for f in found if f.kind != "not_when" and not (
+        f.key in alike and alike[f.key].overlaps(f.start, f.end))]
 
 
 class Checker:
