@@ -41,7 +41,7 @@ class Step:
     source: str
     # phrasings that show the step being done, for free text (`cscoach check`, `play --free`)
     cues: dict[Lang, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
-    # look-alikes of a cue that do not do the step: a cue inside one is not counted
+    # look-alikes of a cue that do not do the step: a cue overlapping one is not counted
     not_when: dict[Lang, tuple[str, ...]] = field(default_factory=dict, compare=False,
                                                   hash=False)
 

@@ -11,7 +11,7 @@ from typing import Any
 from cscoach.content.model import Lang, PhraseEntry, Step, StepCatalog
 from cscoach.judge.features import clauses, sentences
 from cscoach.judge.meaning import MeaningModel, shipped
-from cscoach.judge.phrases import Found, Hit, Matcher, PhraseIndex, _fast_spaced, _Spans
+from cscoach.judge.phrases import Found, Hit, LookAlikes, Matcher, PhraseIndex, _fast_spaced
 
 MAX_BYTES = 1_000_000  # a reply, an email draft or a macro file; more is refused, not read
 
@@ -86,17 +86,9 @@ def passages(text: str) -> list[tuple[int, int]]:
 
 def _outside_look_alikes(found: list[Found]) -> list[Found]:
     """The step cues found, less those overlapping a look-alike of their own step (`not_when`:
-    "I'll tell you what happened" holds the cue "what happened" and asks nothing). Linear in
-    what was found, as `Matcher.find_all`: it comes sorted by where it starts, and the
-    look-alikes' spans are searched by bisection."""
-    alike: dict[str, _Spans] = {}
-    for f in found:
-        if f.kind == "not_when":
-            alike.setdefault(f.key, _Spans()).add(f.start, f.end)
-    if not alike:
-        return found
-    return [f for f in found if f.kind != "not_when" and not (
-        f.key in alike and alike[f.key].overlaps(f.start, f.end))]
+    "I'll tell you what happened" holds the cue "what happened" and asks nothing)."""
+    alike = LookAlikes(found)
+    return [f for f in found if f.kind != "not_when" and not alike.covers(f)]
 
 
 class Checker:

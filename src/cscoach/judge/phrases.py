@@ -393,18 +393,14 @@ class Matcher:
         one of its entry and kind exactly when it starts before the furthest end kept so far, and
         look-alike spans are searched by bisection (a text of 1 MB has tens of thousands)."""
         found = self.index.find(text)
-        excluded: dict[str, _Spans] = {}
-        for f in found:
-            if f.kind == "not_when":
-                excluded.setdefault(f.key, _Spans()).add(f.start, f.end)
+        excluded = LookAlikes(found)
         furthest: dict[tuple[str, str], int] = {}  # (entry, kind) -> the furthest end kept
         hits: list[Hit] = []
         for f in found:
             if f.kind == "not_when":
                 continue
             kind: HitKind = "dont_say" if f.kind == "dont_say" else "say_instead"
-            if kind == "dont_say" and f.key in excluded and \
-                    excluded[f.key].overlaps(f.start, f.end):
+            if kind == "dont_say" and excluded.covers(f):
                 continue
             if f.start < furthest.get((f.key, kind), -1):
                 continue
@@ -425,6 +421,23 @@ class Matcher:
             self._cache.clear()  # a long validate keeps its hits (each text is matched twice)
         self._cache[text] = hits
         return hits
+
+
+class LookAlikes:
+    """The look-alikes (`not_when`) among what a `PhraseIndex` found, by key: does one of its
+    own key's overlap a phrasing found? In log time (`_Spans`); `found` comes sorted by where
+    it starts, as `PhraseIndex.find` gives it. Used for the phrasebook's "don't say"s
+    (`Matcher.find_all`) and for the steps' cues (`check.Checker`)."""
+
+    def __init__(self, found: list[Found]) -> None:
+        self.spans: dict[str, _Spans] = {}
+        for f in found:
+            if f.kind == "not_when":
+                self.spans.setdefault(f.key, _Spans()).add(f.start, f.end)
+
+    def covers(self, f: Found) -> bool:
+        spans = self.spans.get(f.key)
+        return spans is not None and spans.overlaps(f.start, f.end)
 
 
 class _Spans:
