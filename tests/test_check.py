@@ -80,6 +80,16 @@ def test_a_step_cue_inside_its_look_alike_is_not_counted(checker: Checker) -> No
     asked = checker.check("Could you tell me what happened to the parcel?")
     assert "ask" not in [s.step.id for s in said.steps]
     assert "ask" in [s.step.id for s in asked.steps]
+    # the model alone reads "I'll tell you what happened" as a question (a margin of about
+    # 0.6 here): the step is judged on the reply without the look-alike's words
+    told = "I'll tell you what happened: that model overheats when it runs too long."
+    assert checker.model.margins(told)[checker.model.index["ask"]] > checker.model.step_bar(
+        "ask")
+    assert "ask" not in [s.step.id for s in checker.check(told).steps]
+    both = told + " Could you tell me how long it ran?"
+    column = both.index("Could") + 1  # the question, not the look-alike at column 1
+    assert [(s.step.id, s.column) for s in checker.check(both).steps
+            if s.step.id == "ask"] == [("ask", column)]
 
 
 @pytest.mark.parametrize(("text", "entries"), [

@@ -197,11 +197,13 @@ class Checker:
         spans = passages(text)
         margins = [model.margins(self._mended(text[a:b])) for a, b in spans]
         hits = [h for h in self.matcher.find_all(text) if h.kind == "dont_say"]
-        cues = _outside_look_alikes(self._cues.find(text))
+        found_cues = self._cues.find(text)
+        cues = _outside_look_alikes(found_cues)
 
-        def best(label: str, with_phrase: list[int], high: float, low: float
-                 ) -> tuple[float, int] | None:
-            """The highest margin of a label over the passages, and where, if it is taken."""
+        def best(label: str, with_phrase: list[int], high: float, low: float,
+                 rows: list[Any] | None = None) -> tuple[float, int] | None:
+            """The highest margin of a label over the passages (`rows`, else each passage's
+            margins), and where, if it is taken."""
             k = model.index.get(label)
             if k is None:  # a content pack's own entry, which the shipped model never learnt:
                 found = sorted(i for i in with_phrase if i >= 0)  # its phrasings alone judge
@@ -209,7 +211,7 @@ class Checker:
                     else None
             taken: tuple[float, int] | None = None
             phrased = set(with_phrase)
-            for i, m in enumerate(margins):
+            for i, m in enumerate(margins if rows is None else rows):
                 score = float(m[k])
                 bar = low if i in phrased else high
                 if score > bar and (taken is None or score > taken[0]):
@@ -347,10 +349,26 @@ class Checker:
         findings.sort(key=lambda f: (f.hit.start, f.entry.id))
         performed = []
         missing = []
+        # a step's look-alikes ("I'll tell you what happened") are words that do not do it:
+        # where a passage holds one, the step is judged on the passage without them
+        alike_at: dict[str, dict[int, list[tuple[int, int]]]] = {}
+        for f in found_cues:
+            if f.kind == "not_when" and within(f.start) >= 0:
+                alike_at.setdefault(f.key, {}).setdefault(within(f.start), []).append(
+                    (f.start, f.end))
         for step in self.steps.steps:
             own_cues = [c for c in cues if c.key == step.id]
+            rows = None
+            if step.id in alike_at and step.id in model.index:
+                rows = list(margins)
+                for i, cut in alike_at[step.id].items():
+                    a, b = spans[i]
+                    chars = list(text[a:b])
+                    for x, y in cut:
+                        chars[max(x, a) - a:min(y, b) - a] = " " * (min(y, b) - max(x, a))
+                    rows[i] = model.margins(self._mended("".join(chars)))
             taken = best(step.id, [within(c.start) for c in own_cues], model.step_bar(step.id),
-                         t.step_with_phrase)
+                         t.step_with_phrase, rows)
             if taken is None:
                 missing.append(step)
                 continue
