@@ -74,6 +74,9 @@ def test_a_step_cue_inside_its_look_alike_is_not_counted(checker: Checker) -> No
     assert "ask" not in cues("I'll tell you what happened: the courier left it next door.")
     assert "ask" not in cues("무슨 일이 있었는지 말씀드릴게요.")
     assert "ask" in cues("Could you tell me what happened?")
+    # a look-alike that a real question can hold ("this is what happened") is not listed
+    assert "ask" in [s.step.id for s in
+                     checker.check("Could you confirm this is what happened?").steps]
     many = "I'll tell you what happened. " * 3000  # look-alikes by the thousand, one pass
     assert cues(many) == [] and len(checker._cues.find(many)) == 9000
     said = checker.check("I'll tell you what happened: the courier left it at the wrong door.")
