@@ -11,6 +11,8 @@ corpus' dev split (never trained on). Prints figures; asserts nothing.
    is never told), name that many, the likeliest first, by the second look or by the first
    model's margins (whole passage, or its best clause). If this stays far below the target,
    no bar or decision rule on top of these scores can reach it.
+4. How deep the missing faults sit in that ranking: the share of multi-fault replies whose
+   faults are all among the likeliest N + k (N their number), and which entries are missed.
 
 By default dev is voices 1-21's 2,121 replies, the set docs/free-text.md compares techniques on.
 """
@@ -18,6 +20,7 @@ By default dev is voices 1-21's 2,121 replies, the set docs/free-text.md compare
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -123,6 +126,19 @@ def main() -> None:
             return set(sorted(r.passage, key=lambda k: (-rank(r, k), k))[:len(r.want)])
         a, p = score_sets([r for r in reads if len(r.want) >= 2], top)
         print(f"| told the number of faults: the likeliest by {label} | {a:.3f} | {p:.3f} |")
+    several = [r for r in reads if len(r.want) >= 2]
+    best = rankings["second look, passage or clause"]
+    missed: Counter[str] = Counter()
+    print("\nby the second look on passage or clause, all faults among the likeliest N + k:")
+    for extra in (0, 1, 2, 3, 5):
+        inside = 0
+        for r in several:
+            order = sorted(r.passage, key=lambda k: (-best(r, k), k))
+            inside += r.want <= set(order[:len(r.want) + extra])
+            if extra == 0:
+                missed.update(r.want - set(order[:len(r.want)]))
+        print(f"   k = {extra}: {inside / len(several):.3f}")
+    print("missed among the likeliest N: " + ", ".join(f"{e} {n}" for e, n in missed.most_common()))
 
 
 if __name__ == "__main__":
