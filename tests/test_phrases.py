@@ -160,3 +160,16 @@ def test_linear_find_all_finds_what_pairwise_comparison_found(matcher: Matcher) 
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
         got = [(h.entry_id, h.kind, h.start, h.end) for h in matcher.find_all(text)]
         assert got == _find_all_by_pairs(matcher, text), text
+
+
+def test_words_of_degree_are_skipped_in_typed_text(typed_matcher: Matcher,
+                                                   matcher: Matcher) -> None:
+    """One extra word of degree leaves a phrasing as it is ("completely unreasonable" is
+    "unreasonable", issue 19), in what people type; the hit spans the words as typed, the extra
+    word included. Authored text is matched as written."""
+    text = "Look, you're being completely unreasonable about this."
+    (hit,) = [h for h in typed_matcher.match(text) if h.entry_id == "arguing"]
+    assert hit.phrase == text[hit.start:hit.end] == "you're being completely unreasonable"
+    assert "not-my-job" in ids(typed_matcher, "That is totally not my job.")
+    assert "dont-know" in ids(typed_matcher, "Honestly, I have no idea.")
+    assert "arguing" not in ids(matcher, text)

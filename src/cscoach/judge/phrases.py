@@ -45,6 +45,11 @@ _CONTRACTIONS = [
     (re.compile(r"\bive\b"), "i have"),
 ]
 _NOT_WORD = re.compile(r"[^\w']+|_+")
+# Words of degree that leave a phrasing's meaning as it is: "you're being *completely*
+# unreasonable" is "you're being unreasonable". Skipped, in what people type and in the
+# phrasings alike, by a PhraseIndex made with `skip_degree` (the phrasebook's, for typed text).
+_DEGREE = re.compile(r"(?:(?<= )|^)(?:really|completely|totally|utterly|absolutely|very|"
+                     r"extremely|truly|entirely|simply|honestly|literally|actually) ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,17 +287,20 @@ class PhraseIndex:
     cased, contracted or slightly mistyped. Korean phrasings match on their sound key with spaces
     removed; others on word edges, after one-letter slips are mended."""
 
-    def __init__(self, mend_slips: bool = False) -> None:
+    def __init__(self, mend_slips: bool = False, skip_degree: bool = False) -> None:
         self._compact: ahocorasick.Automaton = ahocorasick.Automaton()
         self._spaced: ahocorasick.Automaton = ahocorasick.Automaton()
         self._words: set[str] = set()
         self.mend_slips = mend_slips  # English slips; for what people type, not authored text
+        self.skip_degree = skip_degree  # English words of degree (_DEGREE), on both sides
         self._speller: _Speller | None = None
         self._ready = False
 
     def add(self, key: str, kind: str, phrase: str) -> None:
         spaced = _fast_spaced(phrase).strip()
         spaced = " ".join(spaced.split())
+        if self.skip_degree:
+            spaced = _DEGREE.sub("", spaced).strip()
         if not spaced:
             return
         compact = bool(_HANGUL.search(phrase))
@@ -324,6 +332,8 @@ class PhraseIndex:
         fixes = self._speller.fixes(spaced_chars) if self._speller is not None else {}
         if fixes:
             spaced_chars = _mend(spaced_chars, fixes)
+        if self.skip_degree:
+            spaced_chars = _DEGREE.sub("", spaced_chars)
         compact_chars = sound_key(spaced_chars.replace(" ", ""))
         raw: list[tuple[bool, int, int, tuple[str, str, str, int]]] = []
         if len(self._compact):
@@ -343,6 +353,8 @@ class PhraseIndex:
         mapped = _spaced(text)  # the slow path, only to place what was found
         if fixes:
             mapped = mapped.sub(_fix_pattern(fixes), lambda m: fixes[m.group()])
+        if self.skip_degree:
+            mapped = mapped.sub(_DEGREE, "")
         squeezed = _sound_mapped(_compact(mapped))
         out = []
         for is_compact, s0, e0, (key, kind, _phrase, _n) in raw:
@@ -370,9 +382,10 @@ class Matcher:
 
     def __init__(self, phrasebook: Phrasebook, mend_slips: bool = False) -> None:
         """`mend_slips`: also mend one-letter slips in English words (for what trainees type:
-        `cscoach check`, `play --free`; authored text is spelt right and scores without it)."""
+        `cscoach check`, `play --free`; authored text is spelt right and scores without it),
+        and skip words of degree ("completely unreasonable" is "unreasonable")."""
         self.phrasebook = phrasebook
-        self.index = PhraseIndex(mend_slips)
+        self.index = PhraseIndex(mend_slips, skip_degree=mend_slips)
         for entry in phrasebook.entries:
             groups: list[tuple[HitKind | Literal["not_when"], dict[Lang, tuple[str, ...]]]] = [
                 ("dont_say", entry.dont_say),
