@@ -8,12 +8,14 @@ For each pair (reference, other): "contains a don't say" alike; by entry, the sh
 other's entries that are the reference's (precision) and of the reference's that the other names
 (recall); multi-fault replies of the reference whose faults the other names all of; the whole
 entry set alike. The last row is the judge on the replies whose entry sets both labellers agree
-on, where label noise cannot be what it misses.
+on, where label noise cannot be what it misses. Then, by entry, how many of the corpus' labels
+the second labeller names and how many the judge names.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from cscoach.content.library import load_library
@@ -58,6 +60,18 @@ def main() -> None:
     print(row("second labeller → judge", other, judge))
     print(row("both labellers (where alike) → judge", [first[i] for i in agreed],
               [judge[i] for i in agreed]))
+    total: Counter[str] = Counter()
+    by_second: Counter[str] = Counter()
+    by_judge: Counter[str] = Counter()
+    for want, theirs, ours in zip(first, other, judge, strict=True):
+        total.update(want)
+        by_second.update(want & theirs)
+        by_judge.update(want & ours)
+    print("\n| entry | corpus labels | named by the second labeller | named by the judge |")
+    print("|---|---|---|---|")
+    for entry in sorted(total, key=lambda e: (by_second[e] / total[e], e)):
+        print(f"| {entry} | {total[entry]} | {by_second[entry] / total[entry]:.2f} | "
+              f"{by_judge[entry] / total[entry]:.2f} |")
 
 
 if __name__ == "__main__":
