@@ -159,6 +159,28 @@ def test_findings_are_placed_by_line_and_column(checker: Checker) -> None:
     assert len(result.missing) == 6
 
 
+def test_a_finding_the_judge_is_not_sure_of_says_how_sure(checker: Checker, capsys) -> None:
+    """Below `SURE` the entry named is right about half the time on dev, so the text report
+    says how sure the judge is; a sure finding reads as before (the line a script greps)."""
+    import dataclasses
+
+    from cscoach.judge.check import SURE
+    from cscoach.ui.check import show, show_line
+
+    result = checker.check("I don't know.")
+    (sure,) = result.findings
+    assert sure.confidence >= SURE
+    unsure = dataclasses.replace(sure, confidence=0.62)
+    for findings, lang in (((sure,), "en"), ((unsure,), "en"), ((unsure,), "ko")):
+        show(dataclasses.replace(result, findings=findings), "<text>", lang)
+        show_line(dataclasses.replace(result, findings=findings), "f.txt", 3, lang)
+    lines = [line for line in capsys.readouterr().out.splitlines() if "dont-know" in line]
+    assert lines[0].endswith("(dont-know, S001-SAY)") and "(dont-know, S001-SAY): " in lines[1]
+    assert lines[2].endswith("(dont-know, S001-SAY; the judge is 62% sure)")
+    assert "(dont-know, S001-SAY; the judge is 62% sure): say instead:" in lines[3]
+    assert lines[4].endswith("(dont-know, S001-SAY; 판정 확신도 62%)")
+
+
 def test_check_text_argument_text_format(cli) -> None:
     run = cli("check", "I don't know. Go somewhere else.", "--lang", "en")
     assert run.code == 1

@@ -57,6 +57,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "label.endings": ("Endings", "결말"),
     "check.dont_say": ("don't say", "하지 말아야 할 말"),
     "check.why": ("why", "이유"),
+    "check.unsure": ("the judge is {p}% sure", "판정 확신도 {p}%"),
     "check.instead": ("say instead", "대신 이렇게"),
     "check.steps": ("steps performed", "수행한 단계"),
     "check.missing": ("a complete reply would also", "완전한 응대라면 추가로"),

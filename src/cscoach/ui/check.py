@@ -6,7 +6,7 @@ import sys
 
 from cscoach.content.model import Lang
 from cscoach.i18n import tr
-from cscoach.judge.check import CheckResult
+from cscoach.judge.check import SURE, CheckResult, Finding
 from cscoach.plain import visible
 
 
@@ -32,6 +32,13 @@ def wrap(text: str, first: int, rest: int) -> list[str]:
     return lines
 
 
+def _named(f: Finding, lang: Lang) -> str:
+    """The entry and its source, and how sure the judge is when it is not (`SURE`)."""
+    unsure = (f"; {tr(lang, 'check.unsure', p=round(f.confidence * 100))}"
+              if f.confidence < SURE else "")
+    return f"({f.entry.id}, {f.entry.source}{unsure})"
+
+
 def show(result: CheckResult, where: str, lang: Lang) -> None:
     """One finding a block. At a terminal the prose is wrapped to its width under its label;
     piped, every finding stays on its own unbroken lines for scripts."""
@@ -50,7 +57,7 @@ def show(result: CheckResult, where: str, lang: Lang) -> None:
     for f in result.findings:
         phrase = visible(f.hit.phrase)
         out(f"{where}:{f.line}:{f.column}: {tr(lang, 'check.dont_say')} \"{phrase}\" "
-            f"({f.entry.id}, {f.entry.source})\n")
+            f"{_named(f, lang)}\n")
         out(f"    {tr(lang, 'check.why')}: {f.entry.why(lang)}\n")
         out(f"    {tr(lang, 'check.instead')}: {f.entry.say_instead(lang)}\n")
     done = ", ".join(f"{s.step.order} {s.step.name(lang)} ({s.line}:{s.column})"
@@ -69,7 +76,7 @@ def show_line(result: CheckResult, where: str, number: int, lang: Lang) -> None:
     then the steps it performs; nothing more for a clean line (an audit of thousands)."""
     for f in result.findings:
         sys.stdout.write(f"{where}:{number}:{f.column}: {tr(lang, 'check.dont_say')} "
-                         f"\"{visible(f.hit.phrase)}\" ({f.entry.id}, {f.entry.source}): "
+                         f"\"{visible(f.hit.phrase)}\" {_named(f, lang)}: "
                          f"{tr(lang, 'check.instead')}: {f.entry.say_instead(lang)}\n")
     if result.findings:
         done = ", ".join(s.step.id for s in result.steps) or tr(lang, "check.none")
