@@ -260,3 +260,19 @@ def test_a_typed_reply_is_refused_at_once_when_it_cannot_be_kept(typed: str,
     from cscoach.judge.free import problem
 
     assert problem(typed) == key
+
+
+def test_a_typed_fault_the_judge_is_not_sure_of_says_how_sure(library) -> None:
+    """In `play --free` as in `check`: a finding below `SURE` is shown with how sure the judge
+    is, a sure one without."""
+    from cscoach.judge.phrases import Hit
+    from cscoach.ui.render import _hit_lines
+
+    hit = Hit("dont-know", "dont_say", "I have no idea", 0, 14)
+    sure, = [line.plain for line in _hit_lines((hit,), library.phrasebook, "en")
+             if line.plain.startswith("✗")]
+    assert "% sure" not in sure
+    unsure, = [line.plain for line in _hit_lines((hit,), library.phrasebook, "ko",
+                                                  unsure={hit: 0.62})
+               if line.plain.startswith("✗")]
+    assert unsure.endswith("(판정 확신도 62%)")
