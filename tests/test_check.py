@@ -235,6 +235,24 @@ def test_check_refuses_what_is_not_text(cli, tmp_path: Path, content: bytes,
     assert run.err.count("\n") == 1
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX")
+@pytest.mark.parametrize("each_line", [False, True])
+@pytest.mark.parametrize("kind", ["pipe", "device"])
+def test_check_refuses_a_pipe_or_device_without_opening_it(cli, tmp_path: Path, kind: str,
+                                                          each_line: bool) -> None:
+    """A named pipe would block the open for ever and /dev/zero never end; a bare name ("ff")
+    that is a pipe is not taken as the text "ff" either."""
+    path = tmp_path / ("ff" if kind == "pipe" else "zero.txt")
+    if kind == "pipe":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    run = cli("check", *(["--each-line"] if each_line else []), str(path))
+    assert run.code == 2 and "Traceback" not in run.err
+    assert f"{path}: is not a regular file (a pipe, device or socket)" in run.err
+    assert run.err.count("\n") == 1 and run.out == ""
+
+
 def test_check_refuses_a_10_mb_file_without_reading_it_all(cli, tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     with path.open("wb") as handle:

@@ -35,10 +35,14 @@ def read_input(arg: str, limit: int) -> tuple[str, str]:
         path = Path(arg)
         try:
             is_dir, is_file = path.is_dir(), path.is_file()
+            special = not (is_dir or is_file) and path.exists()
         except (OSError, ValueError):  # a long sentence is no file name
-            is_dir = is_file = False
+            is_dir = is_file = special = False
         if is_dir:
             raise UsageError(f"{arg}: is a folder; give a file, '-' for standard input, or text")
+        if special:  # an open would block for ever (a pipe) or a read never end (/dev/zero)
+            raise UsageError(f"{arg}: is not a regular file (a pipe, device or socket); give a "
+                             "file, '-' for standard input, or text")
         if is_file:
             try:
                 with path.open("rb") as handle:
@@ -80,6 +84,10 @@ def each_line(arg: str, limit: int) -> tuple[str, Iterator[tuple[int, str | None
         path = Path(arg)
         if path.is_dir():
             raise UsageError(f"{arg}: is a folder; give a file of replies, one a line")
+        if path.exists() and not path.is_file():  # a pipe would block the open for ever
+            raise UsageError(f"{arg}: is not a regular file (a pipe, device or socket); give a "
+                             "file of replies, one a line, or '-' to read them from standard "
+                             "input")
         try:
             stream, where = path.open("rb"), arg
         except OSError as exc:
