@@ -262,17 +262,26 @@ def test_a_typed_reply_is_refused_at_once_when_it_cannot_be_kept(typed: str,
     assert problem(typed) == key
 
 
-def test_a_typed_fault_the_judge_is_not_sure_of_says_how_sure(library) -> None:
-    """In `play --free` as in `check`: a finding below `SURE` is shown with how sure the judge
-    is, a sure one without."""
-    from cscoach.judge.phrases import Hit
-    from cscoach.ui.render import _hit_lines
+def test_a_typed_fault_the_judge_is_not_sure_of_says_how_sure(judge, library) -> None:
+    """In `play --free` as in `check`: the typed reply's panel says how sure the judge is of a
+    finding below `SURE`, and nothing of the kind for a sure one."""
+    import dataclasses
 
-    hit = Hit("dont-know", "dont_say", "I have no idea", 0, 14)
-    sure, = [line.plain for line in _hit_lines((hit,), library.phrasebook, "en")
-             if line.plain.startswith("✗")]
-    assert "% sure" not in sure
-    unsure, = [line.plain for line in _hit_lines((hit,), library.phrasebook, "ko",
-                                                  unsure={hit: 0.62})
-               if line.plain.startswith("✗")]
-    assert unsure.endswith("(판정 확신도 62%)")
+    from rich.console import Console
+
+    from cscoach.ui import render
+
+    node = _at(library, "angry-shopper", []).node
+    reply = judge.judge(node, "I have no idea, sorry.")
+    (found,) = reply.check.findings
+    assert found.sure and found.entry.id == "dont-know"
+    unsure = dataclasses.replace(reply, check=dataclasses.replace(
+        reply.check, findings=(dataclasses.replace(found, confidence=0.62),)))
+    shown = []
+    for r, lang in ((reply, "en"), (unsure, "en"), (unsure, "ko")):
+        console = Console(record=True, width=300)
+        render.free_reply(console, r, node, library.phrasebook, lang)
+        shown.append(console.export_text())
+    assert "sure" not in shown[0] and "Don't say" in shown[0]
+    assert "(the judge is 62% sure)" in shown[1]
+    assert "(판정 확신도 62%)" in shown[2]

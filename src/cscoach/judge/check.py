@@ -38,6 +38,11 @@ class Finding:
     confidence: float = 1.0
     by_phrase: bool = True  # a listed phrasing points at the words
 
+    @property
+    def sure(self) -> bool:
+        """Whether the judge is sure of it (`SURE`); a report says how sure when it is not."""
+        return self.confidence >= SURE
+
 
 @dataclass(frozen=True, slots=True)
 class StepFound:

@@ -6,7 +6,7 @@ import sys
 
 from cscoach.content.model import Lang
 from cscoach.i18n import tr
-from cscoach.judge.check import SURE, CheckResult, Finding
+from cscoach.judge.check import CheckResult, Finding
 from cscoach.plain import visible
 
 
@@ -32,11 +32,16 @@ def wrap(text: str, first: int, rest: int) -> list[str]:
     return lines
 
 
+def doubt(f: Finding, lang: Lang) -> str:
+    """How sure the judge is of a finding it is not sure of ("the judge is 62% sure"), else ""
+    (`check`, `--each-line` and `play --free` say it alike)."""
+    return "" if f.sure else tr(lang, "check.unsure", p=round(f.confidence * 100))
+
+
 def _named(f: Finding, lang: Lang) -> str:
-    """The entry and its source, and how sure the judge is when it is not (`SURE`)."""
-    unsure = (f"; {tr(lang, 'check.unsure', p=round(f.confidence * 100))}"
-              if f.confidence < SURE else "")
-    return f"({f.entry.id}, {f.entry.source}{unsure})"
+    """The entry and its source, and how sure the judge is when it is not."""
+    unsure = doubt(f, lang)
+    return f"({f.entry.id}, {f.entry.source}{'; ' + unsure if unsure else ''})"
 
 
 def show(result: CheckResult, where: str, lang: Lang) -> None:

@@ -27,11 +27,11 @@ from cscoach.content.model import (
 )
 from cscoach.drill.engine import Turn
 from cscoach.i18n import mood_label, tr, tr_for
-from cscoach.judge.check import SURE
 from cscoach.judge.free import FreeReply
 from cscoach.judge.phrases import Hit
 from cscoach.judge.scoring import Change, Debrief, TurnReport, top_changes
 from cscoach.ui import safe
+from cscoach.ui.check import doubt
 from cscoach.ui.fit import show
 
 _MOOD_STYLE = {-5: "bold red", -4: "red", -3: "red", -2: "dark_orange", -1: "yellow",
@@ -93,19 +93,17 @@ def _spaced(parts: list[RichText]) -> list[RichText]:
 
 def _hit_lines(hits: tuple[Hit, ...], phrasebook: Phrasebook, lang: Lang,
                channel: Channel | None = None,
-               unsure: dict[Hit, float] | None = None) -> list[RichText]:
+               unsure: dict[Hit, str] | None = None) -> list[RichText]:
     """Each "don't say" with why (as said for the drill's channel) and what to say instead,
-    then each good phrasing. `unsure`: the judge's confidence in the findings it is not sure
-    of (below `SURE`), said after them."""
+    then each good phrasing. `unsure`: for a finding the judge is not sure of, how sure it
+    is (`ui.check.doubt`), said after it."""
     lines = []
     for hit in (h for h in hits if h.kind == "dont_say"):
         entry = phrasebook.get(hit.entry_id)
-        doubt = (unsure or {}).get(hit)
+        note = (unsure or {}).get(hit)
         lines.append(RichText.assemble(
             (f"✗ {tr(lang, 'feedback.dont_say')}: ", "bold red"), f"“{hit.phrase}” — ",
-            entry.why_in(channel)(lang),
-            (f" ({tr(lang, 'check.unsure', p=round(doubt * 100))})" if doubt is not None
-             else "", "dim")))
+            entry.why_in(channel)(lang), (f" ({note})" if note else "", "dim")))
         lines.append(RichText.assemble((f"  → {tr(lang, 'feedback.say_instead')}: ", "green"),
                                        entry.say_instead(lang)))
     for hit in (h for h in hits if h.kind == "say_instead"):
@@ -147,7 +145,7 @@ def free_reply(console: Console, reply: FreeReply, node: Node, phrasebook: Phras
                lang: Lang, channel: Channel | None = None) -> None:
     """A typed reply, checked: the phrasebook's findings, the steps performed and which authored
     reply the customer takes it as (or that none is close enough)."""
-    unsure = {f.hit: f.confidence for f in reply.check.findings if f.confidence < SURE}
+    unsure = {f.hit: doubt(f, lang) for f in reply.check.findings if not f.sure}
     lines = _hit_lines(reply.hits, phrasebook, lang, channel, unsure)
     steps = ", ".join(f"{s.step.order} {s.step.name(lang)}" for s in reply.check.steps)
     lines.append(RichText.assemble((f"{tr(lang, 'free.steps')}: ", "bold"),
