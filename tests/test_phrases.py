@@ -173,3 +173,9 @@ def test_words_of_degree_are_skipped_in_typed_text(typed_matcher: Matcher,
     assert "not-my-job" in ids(typed_matcher, "That is totally not my job.")
     assert "dont-know" in ids(typed_matcher, "Honestly, I have no idea.")
     assert "arguing" not in ids(matcher, text)
+    # a phrasing that holds one keeps it: "I completely understand" earns the credit, a bare
+    # "I understand" (often before a refusal) does not
+    assert "arguing" in ids(typed_matcher, "I completely understand, and I'll fix it.",
+                            "say_instead")
+    assert "arguing" not in ids(typed_matcher, "I understand, but that's the rule.", "say_instead")
+    assert "dont-care" in ids(typed_matcher, "I don't really care.")

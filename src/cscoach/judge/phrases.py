@@ -46,8 +46,9 @@ _CONTRACTIONS = [
 ]
 _NOT_WORD = re.compile(r"[^\w']+|_+")
 # Words of degree that leave a phrasing's meaning as it is: "you're being *completely*
-# unreasonable" is "you're being unreasonable". Skipped, in what people type and in the
-# phrasings alike, by a PhraseIndex made with `skip_degree` (the phrasebook's, for typed text).
+# unreasonable" is "you're being unreasonable". A PhraseIndex made with `skip_degree` (the
+# phrasebook's, for typed text) skips them in what people type; a phrasing that holds one keeps
+# it ("I completely understand" is more than "I understand") and is matched on the words as typed.
 _DEGREE = re.compile(r"(?:(?<= )|^)(?:really|completely|totally|utterly|absolutely|very|"
                      r"extremely|truly|entirely|simply|honestly|literally|actually) ")
 
@@ -290,6 +291,7 @@ class PhraseIndex:
     def __init__(self, mend_slips: bool = False, skip_degree: bool = False) -> None:
         self._compact: ahocorasick.Automaton = ahocorasick.Automaton()
         self._spaced: ahocorasick.Automaton = ahocorasick.Automaton()
+        self._degreed: ahocorasick.Automaton = ahocorasick.Automaton()  # phrasings with one
         self._words: set[str] = set()
         self.mend_slips = mend_slips  # English slips; for what people type, not authored text
         self.skip_degree = skip_degree  # English words of degree (_DEGREE), on both sides
@@ -299,8 +301,6 @@ class PhraseIndex:
     def add(self, key: str, kind: str, phrase: str) -> None:
         spaced = _fast_spaced(phrase).strip()
         spaced = " ".join(spaced.split())
-        if self.skip_degree:
-            spaced = _DEGREE.sub("", spaced).strip()
         if not spaced:
             return
         compact = bool(_HANGUL.search(phrase))
@@ -308,6 +308,8 @@ class PhraseIndex:
         if not compact:
             self._words.update(_LATIN_WORD.findall(spaced))
         automaton = self._compact if compact else self._spaced
+        if self.skip_degree and not compact and _DEGREE.search(spaced):
+            automaton = self._degreed
         entries = automaton.get(needle, ())
         automaton.add_word(needle, (*entries, (key, kind, phrase, len(needle))))
 
@@ -319,7 +321,7 @@ class PhraseIndex:
         return self._speller
 
     def _finish(self) -> None:
-        for automaton in (self._compact, self._spaced):
+        for automaton in (self._compact, self._spaced, self._degreed):
             if len(automaton):
                 automaton.make_automaton()
         self._speller = _Speller(self._words) if self.mend_slips else None
@@ -332,37 +334,49 @@ class PhraseIndex:
         fixes = self._speller.fixes(spaced_chars) if self._speller is not None else {}
         if fixes:
             spaced_chars = _mend(spaced_chars, fixes)
+        as_typed = spaced_chars
         if self.skip_degree:
             spaced_chars = _DEGREE.sub("", spaced_chars)
         compact_chars = sound_key(spaced_chars.replace(" ", ""))
-        raw: list[tuple[bool, int, int, tuple[str, str, str, int]]] = []
+        # (where it was found: 0 the compact key, 1 the words, 2 the words as typed, ...)
+        raw: list[tuple[int, int, int, tuple[str, str, str, int]]] = []
         if len(self._compact):
             for end, entries in self._compact.iter(compact_chars):
                 for e in entries:
-                    raw.append((True, end + 1 - e[3], end + 1, e))
-        if len(self._spaced):
-            padded = f" {spaced_chars} "
-            for end, entries in self._spaced.iter(spaced_chars):
-                for e in entries:
-                    s0 = end + 1 - e[3]
-                    if _word(padded[s0]) or _word(padded[end + 2]):
-                        continue  # inside a longer word
-                    raw.append((False, s0, end + 1, e))
+                    raw.append((0, end + 1 - e[3], end + 1, e))
+        raw += _on_words(self._spaced, spaced_chars, 1)
+        if as_typed != spaced_chars:
+            raw += _on_words(self._degreed, as_typed, 2)
         if not raw:
             return []
-        mapped = _spaced(text)  # the slow path, only to place what was found
+        typed = _spaced(text)  # the slow path, only to place what was found
         if fixes:
-            mapped = mapped.sub(_fix_pattern(fixes), lambda m: fixes[m.group()])
-        if self.skip_degree:
-            mapped = mapped.sub(_DEGREE, "")
+            typed = typed.sub(_fix_pattern(fixes), lambda m: fixes[m.group()])
+        mapped = typed.sub(_DEGREE, "") if self.skip_degree else typed
         squeezed = _sound_mapped(_compact(mapped))
         out = []
-        for is_compact, s0, e0, (key, kind, _phrase, _n) in raw:
-            target = squeezed if is_compact else mapped
+        for found_in, s0, e0, (key, kind, _phrase, _n) in raw:
+            target = (squeezed, mapped, typed)[found_in]
             start, end = target.start_of(s0), target.end_of(e0)
             out.append(Found(key, kind, text[start:end], start, end))
         out.sort(key=lambda f: (f.start, -f.end, f.key))
         return out
+
+
+def _on_words(automaton: ahocorasick.Automaton, chars: str, found_in: int
+              ) -> list[tuple[int, int, int, tuple[str, str, str, int]]]:
+    """The phrasings of `automaton` found in spaced `chars` on word edges."""
+    if not len(automaton):
+        return []
+    out = []
+    padded = f" {chars} "
+    for end, entries in automaton.iter(chars):
+        for e in entries:
+            s0 = end + 1 - e[3]
+            if _word(padded[s0]) or _word(padded[end + 2]):
+                continue  # inside a longer word
+            out.append((found_in, s0, end + 1, e))
+    return out
 
 
 def _fix_pattern(fixes: dict[str, str]) -> re.Pattern[str]:
